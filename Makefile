@@ -1,0 +1,47 @@
+# Two commands from nothing (Python 3.11+): `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# govcell's own hooks run from this checkout's venv (see .pre-commit-config.yaml).
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+PYTEST_ARGS ?=
+SARIF_SCHEMA := $(VENV)/share/govcell-test/sarif-2.1.0.json
+
+.PHONY: demo test test-fast install install-test bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "govcell needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[site,dev]'
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@$(MAKE) --no-print-directory $(SARIF_SCHEMA)
+
+# The SARIF 2.1.0 JSON Schema the reporter is validated against, from the npm
+# registry (a package install; tests themselves never touch the network).
+$(SARIF_SCHEMA):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null \
+	  && tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json \
+	  && cp package/lib/schemas/sarif-2.1.0-rtm.5.json $(CURDIR)/$@ && rm -rf $$tmp \
+	  || echo "note: could not fetch the SARIF schema with npm; the SARIF schema test will be skipped"
+
+demo: install
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make demo runs pre-commit, which needs a git checkout"; exit 1; }
+	$(BIN)/pre-commit run --all-files
+	@echo
+	@echo "All govcell hooks passed on this repository's own cell."
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Skip the slow end-to-end tests (pre-commit try-repo, mkdocs, Chromium).
+test-fast: install-test
+	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+clean:
+	rm -rf site build dist *.egg-info .pytest_cache test-results

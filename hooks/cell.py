@@ -1,0 +1,73 @@
+"""The loaded cell: one object every check and renderer reads from.
+
+Files are read lazily and at most once per process (``functools.cached_property``),
+so the all-in-one ``govcell check`` parses the ledger a single time however
+many checks use it, and a single-check hook reads only what it needs.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hooks.config import Config, LoadedConfig, load_config
+from hooks.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from hooks.contextpack import ContextPack
+    from hooks.flows import FlowsFile
+    from hooks.ledger import Ledger
+    from hooks.tasks import TasksFile
+    from hooks.validation import Loaded
+
+
+class Cell:
+    """A governed repository rooted at ``root``."""
+
+    def __init__(self, root: Path | str = ".", config_path: str | None = None) -> None:
+        self.root = Path(root).absolute()
+        self._loaded_config: LoadedConfig = load_config(self.root, config_path)
+
+    @property
+    def config(self) -> Config:
+        return self._loaded_config.config
+
+    @property
+    def config_source(self) -> str | None:
+        return self._loaded_config.source
+
+    @property
+    def config_diagnostics(self) -> list[Diagnostic]:
+        return self._loaded_config.diagnostics
+
+    def _load(self, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded:
+        from hooks.validation import validate
+        from hooks.yamlio import load_yaml
+
+        raw = load_yaml(self.root, rel, max_bytes=self.config.limits.max_file_bytes, required=required)
+        return validate(model, raw, prefix, empty_ok=empty_ok)
+
+    @functools.cached_property
+    def ledger(self) -> Loaded[Ledger]:
+        from hooks.ledger import Ledger
+
+        return self._load(self.config.paths.ledger, Ledger, "ledger", required=False)
+
+    @functools.cached_property
+    def tasks(self) -> Loaded[TasksFile]:
+        from hooks.tasks import TasksFile
+
+        return self._load(self.config.paths.tasks, TasksFile, "tasks", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def flows(self) -> Loaded[FlowsFile]:
+        from hooks.flows import FlowsFile
+
+        return self._load(self.config.paths.flows, FlowsFile, "flows", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def contextpack(self) -> Loaded[ContextPack]:
+        from hooks.contextpack import ContextPack
+
+        return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)

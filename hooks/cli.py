@@ -1,0 +1,75 @@
+"""The ``govcell`` command: every capability of the kernel in one CLI.
+
+Subcommands import their modules only when chosen, so ``govcell --version`` and
+``govcell check`` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from hooks import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from hooks.hookmain import add_common
+
+    parser = argparse.ArgumentParser(prog="govcell", description="governance kernel for a repository")
+    parser.add_argument("--version", action="version", version=f"govcell {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="run checks on the cell (default: all)")
+    p.add_argument("checks", nargs="*", help="check names (see `govcell check --list`)")
+    p.add_argument("--list", action="store_true", help="list the checks and exit")
+    p.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
+    add_common(p)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
+    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return int(_COMMANDS[args.command](args))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from hooks.checks import CHECKS
+    from hooks.hookmain import run_and_report
+
+    if args.list:
+        for name in CHECKS:
+            print(name)
+        return 0
+    unknown = [c for c in args.checks if c not in CHECKS]
+    if unknown:
+        print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
+        return 2
+    return run_and_report(args.root, args.config, args.checks or None, args.strict, args.format, args.output)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from hooks.schema import schema_text
+
+    text = schema_text(args.name)
+    if args.output:
+        from hooks.fsutil import write_atomic
+
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+_COMMANDS = {"check": _check, "schema": _schema}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

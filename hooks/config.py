@@ -1,0 +1,118 @@
+"""govcell's configuration: ``.govcell.yaml`` or ``[tool.govcell]`` in ``pyproject.toml``.
+
+Every path and pattern of DESIGN.md is a default here, so a cell laid out the
+usual way needs no config at all.  A bad config is reported as findings (with a
+line) and the defaults are used, so the other checks still run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from hooks.diagnostics import Diagnostic, diag
+from hooks.models import StrictModel, StrList
+
+CONFIG_FILE = ".govcell.yaml"
+Level = Literal["error", "warning", "info", "off"]
+
+
+class Paths(StrictModel):
+    """Where the cell's files live, relative to the repository root."""
+
+    ledger: str = Field("specs/spec_ledger.yaml", description="the spec ledger (stories, requirements, ACs)")
+    features: StrList = Field(["specs/features", "features"], description="directories searched for *.feature")
+    tasks: str = Field("specs/tasks.yaml", description="optional work items")
+    flows: str = Field("specs/devex_flows.yaml", description="optional devex commands and flows")
+    contextpack: str = Field(".llm/contextpack.yaml", description="LLM context bundle tasks")
+    llmignore: str = Field(".llm/.llmignore", description="gitignore-style exclusions for bundles")
+    policy: str = Field("policy", description="directory of *.rego policies")
+    policy_testdata: StrList = Field(["policy/testdata"], description="directories of policy fixtures")
+    adr: str = Field("docs/adr", description="directory of NNNN-slug.md decision records")
+    feature_status: str = Field("docs/feature_status.md", description="generated AC traceability report")
+
+
+class Ids(StrictModel):
+    """Regular expressions every ID must match (anchored)."""
+
+    story: str = Field(r"US-[A-Z0-9][A-Z0-9-]*", description="story ID pattern")
+    requirement: str = Field(r"REQ-[A-Z0-9][A-Z0-9-]*", description="requirement ID pattern")
+    ac: str = Field(r"AC-[A-Z0-9][A-Z0-9-]*", description="acceptance criterion ID pattern")
+    adr: str = Field(r"ADR-[0-9]{4}", description="ADR reference pattern")
+
+
+class Limits(StrictModel):
+    """Bounds that keep hostile input from eating time or memory."""
+
+    max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="largest YAML/feature file read")
+
+
+class Config(StrictModel):
+    """The whole configuration; every section has working defaults."""
+
+    paths: Paths = Field(default_factory=Paths)
+    ids: Ids = Field(default_factory=Ids)
+    limits: Limits = Field(default_factory=Limits)
+    severity: dict[str, Level] = Field(
+        default_factory=dict,
+        description="per-code severity override, e.g. {'ac.untagged-scenario': 'error', 'adr.*': 'off'}",
+    )
+    strict: bool = Field(False, description="treat warnings as errors (like --strict)")
+
+
+@dataclasses.dataclass
+class LoadedConfig:
+    config: Config
+    source: str | None
+    diagnostics: list[Diagnostic]
+
+
+def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
+    """Find and validate the configuration of the cell at ``root``."""
+    from hooks.validation import validate
+    from hooks.yamlio import load_yaml
+
+    rel = explicit or CONFIG_FILE
+    if explicit or (root / CONFIG_FILE).exists():
+        loaded = load_yaml(root, rel, max_bytes=1024 * 1024)
+        result = validate(Config, loaded, "config", empty_ok=True)
+        if result.model is None:
+            return LoadedConfig(Config(), rel, result.diagnostics)
+        return LoadedConfig(result.model, rel, result.diagnostics)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        return _from_pyproject(root, pyproject)
+    return LoadedConfig(Config(), None, [])
+
+
+def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
+    import tomllib
+
+    from pydantic import ValidationError
+
+    rel = "pyproject.toml"
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return LoadedConfig(Config(), rel, [diag("config.syntax", f"cannot read pyproject.toml: {exc}", rel, 1, 1)])
+    section = data.get("tool", {}).get("govcell")
+    if section is None:
+        return LoadedConfig(Config(), None, [])
+    try:
+        return LoadedConfig(Config.model_validate(section), rel, [])
+    except ValidationError as exc:
+        lines = text.splitlines()
+        start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
+        found = []
+        for err in exc.errors(include_url=False):
+            key = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")
+            line = next((i for i in range(start, len(lines)) if lines[i].split("=")[0].strip().strip('"') == key),
+                        start)
+            code = "config.unknown-key" if err["type"] == "extra_forbidden" else "config.type"
+            found.append(diag(code, f"[tool.govcell] {'.'.join(map(str, err['loc']))}: {err['msg']}", rel,
+                              line + 1, 1, hint="see `govcell schema config`"))
+        return LoadedConfig(Config(), rel, found)

@@ -1,0 +1,37 @@
+"""JSON Schema for every govcell file format, generated from the pydantic models.
+
+Editors (via ``# yaml-language-server: $schema=...``) autocomplete and validate
+the ledger with it; the site publishes the same documents.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+#: schema name -> (module, model class, file it describes)
+MODELS: dict[str, tuple[str, str, str]] = {
+    "ledger": ("hooks.ledger", "Ledger", "specs/spec_ledger.yaml"),
+    "tasks": ("hooks.tasks", "TasksFile", "specs/tasks.yaml"),
+    "flows": ("hooks.flows", "FlowsFile", "specs/devex_flows.yaml"),
+    "contextpack": ("hooks.contextpack", "ContextPack", ".llm/contextpack.yaml"),
+    "config": ("hooks.config", "Config", ".govcell.yaml"),
+}
+
+
+def schema(name: str) -> dict[str, object]:
+    module, cls, target = MODELS[name]
+    model = getattr(importlib.import_module(module), cls)
+    doc: dict[str, object] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://govcell.dev/schema/{name}.json",
+    }
+    generated = model.model_json_schema(mode="validation")
+    generated.setdefault("description", f"govcell {name} file ({target})")
+    generated["title"] = f"govcell {name}"
+    doc.update(generated)
+    return doc
+
+
+def schema_text(name: str) -> str:
+    return json.dumps(schema(name), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,287 @@
+"""Safe, located YAML loading: every value keeps its line and column.
+
+Plain ``yaml.safe_load`` loses positions, silently keeps the last of two
+duplicate keys and happily expands a "billion laughs" document until memory
+runs out.  Here the C composer (libyaml, when present) builds the node graph,
+and a small converter turns nodes into plain Python values while
+
+* recording ``path -> (line, col)`` for every value and every mapping key,
+* reporting duplicate keys instead of overwriting them,
+* bounding the number of nodes an alias may expand into, and
+* refusing non-UTF-8, binary, oversized, missing and non-regular files,
+
+so every problem becomes a finding with a position, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from hooks.diagnostics import Diagnostic, diag
+
+Path_ = tuple[str | int, ...]
+
+#: Default upper bound on a YAML file's size (an 8k-item ledger is ~5 MB).
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: How many nodes aliases may add on top of the document's own size.
+ALIAS_BUDGET = 100_000
+MAX_DEPTH = 200
+
+
+@dataclasses.dataclass
+class ReadResult:
+    """A text file read under govcell's rules: ``text`` is None when unreadable."""
+
+    text: str | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclasses.dataclass
+class LoadedYaml:
+    """Plain data plus the position of every node, and what went wrong."""
+
+    path: str
+    data: Any = None
+    marks: dict[Path_, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    present: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.present and not any(d.severity.value == "error" for d in self.diagnostics)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best (line, col) for ``loc``: the deepest known prefix of it."""
+        loc = tuple(loc)
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
+        while loc:
+            if loc in self.marks:
+                return self.marks[loc]
+            if loc in self.key_marks:
+                return self.key_marks[loc]
+            loc = loc[:-1]
+        return self.marks.get((), (1, 1))
+
+
+def relpath(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes (as reports show it)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code: str = "file") -> ReadResult:
+    """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
+    full = root / rel
+    try:
+        resolved = full.resolve()
+        resolved.relative_to(root.resolve())
+    except ValueError:
+        return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
+                                      hint="point the path at a file inside the repository")])
+    except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {getattr(exc, 'strerror', None) or exc}", rel)])
+    try:
+        st = full.stat()
+    except FileNotFoundError:
+        return ReadResult(None, [diag(f"{code}.missing", f"{rel} does not exist", rel,
+                                      hint="create it, or set its path in .govcell.yaml")])
+    except OSError as exc:
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
+    if not os.path.isfile(full):
+        return ReadResult(None, [diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
+                                      hint="expected a file here, found a directory or special file")])
+    if st.st_size > max_bytes:
+        return ReadResult(None, [diag(f"{code}.too-large",
+                                      f"{rel} is {st.st_size} bytes, over the {max_bytes}-byte limit", rel,
+                                      hint="split the file, or raise limits.max_file_bytes in the config")])
+    try:
+        raw = full.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
+    return decode(raw, rel, code=code)
+
+
+def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
+    """Decode UTF-8 (BOM tolerated); NUL bytes mean binary."""
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line = raw.count(b"\n", 0, nul) + 1
+        return ReadResult(None, [diag(f"{code}.binary", f"{rel} looks binary (NUL byte)", rel, line, 1,
+                                      hint="expected a UTF-8 text file")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return ReadResult(None, [diag(f"{code}.encoding", f"{rel} is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                      rel, line, col, hint="re-save the file as UTF-8")])
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return ReadResult(text, [])
+
+
+def load_yaml(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, required: bool = True) -> LoadedYaml:
+    """Read and parse one YAML file of the cell.  Never raises for bad input."""
+    read = read_text(root, rel, max_bytes=max_bytes)
+    if read.text is None:
+        missing = any(d.code == "file.missing" for d in read.diagnostics)
+        if missing and not required:
+            return LoadedYaml(rel, present=False)
+        return LoadedYaml(rel, diagnostics=read.diagnostics, present=not missing)
+    return parse_yaml(read.text, rel)
+
+
+def parse_yaml(text: str, rel: str) -> LoadedYaml:
+    """Parse YAML text (one document) into located plain data."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out = LoadedYaml(rel)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        full = f"{problem} {exc.context or ''}"
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        hint = "fix the YAML syntax"
+        if "\t" in bad_line[: max(col, len(bad_line) - len(bad_line.lstrip()))]:
+            hint = "YAML forbids tabs for indentation: indent with spaces"
+        elif "single document" in full:
+            hint = "this file must hold exactly one YAML document"
+        out.diagnostics.append(diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""),
+                                    rel, line, col, hint=hint))
+        return out
+    except yaml.YAMLError as exc:
+        out.diagnostics.append(diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1))
+        return out
+    except RecursionError:
+        out.diagnostics.append(diag("yaml.too-deep", "YAML nesting is too deep to load", rel, 1, 1))
+        return out
+    if node is None:
+        return out
+    conv = _Converter(rel, budget=len(text) + ALIAS_BUDGET)
+    try:
+        out.data = conv.convert(node, ())
+    except _Abort as stop:
+        out.data = None
+        conv.diagnostics.append(stop.diagnostic)
+    out.marks = conv.marks
+    out.key_marks = conv.key_marks
+    out.diagnostics.extend(conv.diagnostics)
+    return out
+
+
+class _Abort(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
+class _Converter:
+    """Turn a composed node graph into plain values, recording positions."""
+
+    def __init__(self, rel: str, budget: int) -> None:
+        import yaml.constructor
+
+        self.rel = rel
+        self.budget = budget
+        self.visited = 0
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._ctor = yaml.constructor.SafeConstructor()
+        self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
+
+    def _pos(self, node: Any) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def convert(self, node: Any, path: Path_, depth: int = 0) -> Any:
+        import yaml
+
+        self.visited += 1
+        if self.visited > self.budget:
+            line, col = self._pos(node)
+            raise _Abort(diag("yaml.alias-limit",
+                              "document expands into too many nodes (alias bomb?)", self.rel, line, col,
+                              hint="remove the nested aliases; govcell bounds alias expansion"))
+        if depth > MAX_DEPTH:
+            line, col = self._pos(node)
+            raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels", self.rel, line, col))
+        self.marks[path] = self._pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            line, col = self._pos(node)
+            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {node.tag}", self.rel, line, col,
+                                         hint="govcell files use plain YAML: remove the tag"))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        raise _Abort(diag("yaml.syntax", "unsupported YAML node", self.rel, *self._pos(node)))
+
+    def _scalar(self, node: Any) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
+            return node.value
+        fn = self._scalars.get(tag)
+        if fn is None:
+            line, col = self._pos(node)
+            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {tag}", self.rel, line, col,
+                                         hint="govcell files use plain YAML: remove the tag"))
+            return node.value
+        try:
+            return fn(self._ctor, node)
+        except Exception:  # a malformed int/float etc.: keep the text, the schema will judge
+            return node.value
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[Any, Any]:
+        import yaml
+
+        out: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                for src in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                    if isinstance(src, yaml.MappingNode):
+                        for k, v in self._mapping(src, path, depth + 1).items():
+                            merged.setdefault(k, v)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = self._pos(key_node)
+                self.diagnostics.append(diag("yaml.complex-key", "mapping keys must be plain scalars",
+                                             self.rel, line, col))
+                continue
+            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                key = key_node.value
+            kpos = self._pos(key_node)
+            if key in out:
+                first = self.key_marks.get(path + (key,), kpos)
+                self.diagnostics.append(diag(
+                    "yaml.duplicate-key", f"duplicate key '{key}' (first defined on line {first[0]})",
+                    self.rel, kpos[0], kpos[1],
+                    hint="YAML keeps only one of them: remove or rename the duplicate"))
+                continue
+            self.key_marks[path + (key,)] = kpos
+            out[key] = self.convert(value_node, path + (key,), depth + 1)
+        for k, v in merged.items():
+            out.setdefault(k, v)
+        return out

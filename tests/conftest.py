@@ -1,0 +1,258 @@
+"""Shared fixtures and the generic Gherkin steps every feature file can use.
+
+A *cell* here is a real directory under ``tmp_path`` with real files; commands
+run through the same ``main`` functions the console scripts call, with output
+captured and any exception turned into traceback text (so "never a traceback"
+is asserted, not assumed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class CellBuilder:
+    """Writes files of a small cell under a temporary directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def ledger(self, text: str) -> Path:
+        return self.write("specs/spec_ledger.yaml", text)
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """Every file under the cell with its size and mtime (to prove nothing was written)."""
+        out = {}
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in files:
+                p = Path(dirpath) / name
+                st = p.stat()
+                out[p.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns)
+        return out
+
+
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+ENTRY_POINTS = {
+    "govcell": "hooks.cli:main",
+    "govcell-spec-ledger": "hooks.spec_ledger:main",
+}
+
+
+def run_command(command: str | list[str], cwd: Path) -> Result:
+    """Run a govcell console script in-process, as the installed script would."""
+    import importlib
+
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    module, _, func = ENTRY_POINTS[argv[0]].partition(":")
+    main = getattr(importlib.import_module(module), func)
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv[1:])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except BaseException:  # noqa: BLE001 - a traceback is a test failure, shown as output
+                err.write(traceback.format_exc())
+                code = 99
+    finally:
+        os.chdir(old)
+    return Result(int(code or 0), out.getvalue(), err.getvalue())
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def init_git(root: Path) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "commit.gpgsign", "false")
+
+
+# --------------------------------------------------------------------------- pytest-bdd tags
+
+
+def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:
+    """``@AC-…`` tags become ``pytest.mark.ac("AC-…")``; other tags stay plain markers."""
+    if tag.startswith("AC-"):
+        pytest.mark.ac(tag)(function)
+        return True
+    return None
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def cell(tmp_path: Path) -> CellBuilder:
+    return CellBuilder(tmp_path / "cell")
+
+
+@pytest.fixture
+def ctx() -> dict[str, object]:
+    return {}
+
+
+@pytest.fixture(scope="session")
+def govcell_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This checkout (tracked and new files) committed to a throwaway git repo.
+
+    ``pre-commit try-repo`` needs a git repository and a revision; a snapshot
+    gives a stable one even while the working tree is dirty, so pre-commit
+    builds the hook environment once per test session.
+    """
+    dest = tmp_path_factory.mktemp("govcell-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO_ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        rel = raw.decode()
+        src = REPO_ROOT / rel
+        if not src.is_file():
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest / rel)
+    init_git(dest)
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "snapshot")
+    return dest, git(dest, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+# --------------------------------------------------------------------------- generic steps
+
+
+@given("an empty directory", target_fixture="cell")
+def _empty_dir(cell: CellBuilder) -> CellBuilder:
+    return cell
+
+
+@given("a cell with the ledger:", target_fixture="cell")
+def _cell_with_ledger(cell: CellBuilder, docstring: str) -> CellBuilder:
+    cell.ledger(docstring + "\n")
+    return cell
+
+
+@given("the config:")
+def _the_config(cell: CellBuilder, docstring: str) -> None:
+    cell.write(".govcell.yaml", docstring + "\n")
+
+
+@given(parsers.parse('the file "{rel}":'))
+def _the_file(cell: CellBuilder, rel: str, docstring: str) -> None:
+    cell.write(rel, docstring + "\n")
+
+
+@when(parsers.parse('I run "{command}"'))
+def _run(cell: CellBuilder, ctx: dict[str, object], command: str) -> None:
+    ctx["before"] = ctx.get("before") or cell.snapshot()
+    ctx["result"] = run_command(command, cell.root)
+
+
+def _result(ctx: dict[str, object]) -> Result:
+    result = ctx["result"]
+    assert isinstance(result, Result)
+    return result
+
+
+@then(parsers.parse("the exit code is {code:d}"))
+def _exit_code(ctx: dict[str, object], code: int) -> None:
+    result = _result(ctx)
+    assert result.code == code, f"exit {result.code}, expected {code}; output:\n{result.output}"
+
+
+@then(parsers.parse('the output contains "{text}"'))
+def _output_contains(ctx: dict[str, object], text: str) -> None:
+    result = _result(ctx)
+    assert text in result.output, f"{text!r} not in output:\n{result.output}"
+
+
+@then(parsers.parse('the output does not contain "{text}"'))
+def _output_lacks(ctx: dict[str, object], text: str) -> None:
+    result = _result(ctx)
+    assert text not in result.output, f"{text!r} unexpectedly in output:\n{result.output}"
+
+
+@then(parsers.parse('the output matches "{pattern}"'))
+def _output_matches(ctx: dict[str, object], pattern: str) -> None:
+    result = _result(ctx)
+    assert re.search(pattern, result.output), f"/{pattern}/ does not match output:\n{result.output}"
+
+
+@then(parsers.parse('the output line {n:d} is "{text}"'))
+def _output_line(ctx: dict[str, object], n: int, text: str) -> None:
+    lines = _result(ctx).stdout.splitlines()
+    assert len(lines) >= n and lines[n - 1] == text, f"line {n} differs; output:\n" + "\n".join(lines)
+
+
+@then("the output is empty")
+def _output_empty(ctx: dict[str, object]) -> None:
+    result = _result(ctx)
+    assert result.output == "", f"expected no output, got:\n{result.output}"
+
+
+@then("the output has no traceback")
+def _no_traceback(ctx: dict[str, object]) -> None:
+    result = _result(ctx)
+    assert "Traceback" not in result.output and result.code != 99, result.output
+
+
+@then("no file in the cell was written")
+def _nothing_written(cell: CellBuilder, ctx: dict[str, object]) -> None:
+    assert cell.snapshot() == ctx["before"]
+
+
+@then("the output is valid JSON")
+def _valid_json(ctx: dict[str, object]) -> None:
+    ctx["json"] = json.loads(_result(ctx).stdout)
+
+
+def python_bin() -> str:
+    return sys.executable

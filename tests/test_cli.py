@@ -1,0 +1,65 @@
+"""The govcell CLI: check, schema, output files, and the published schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hooks.schema import MODELS, schema_text
+from tests.conftest import REPO_ROOT, CellBuilder, run_command
+from tests.test_foundation_scenarios import VALID_LEDGER
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_published_schemas_are_current(name: str) -> None:
+    """docs/schema/*.json is what editors use; regenerate with `govcell schema NAME -o ...`."""
+    published = REPO_ROOT / "docs" / "schema" / f"{name}.json"
+    assert published.read_text() == schema_text(name), f"run: govcell schema {name} -o docs/schema/{name}.json"
+
+
+def test_own_ledger_validates_against_published_schema() -> None:
+    import jsonschema
+
+    from hooks.yamlio import load_yaml
+
+    schema = json.loads((REPO_ROOT / "docs/schema/ledger.json").read_text())
+    data = load_yaml(REPO_ROOT, "specs/spec_ledger.yaml").data
+    jsonschema.validate(data, schema)
+
+
+def test_own_cell_passes_every_check() -> None:
+    result = run_command("govcell check", REPO_ROOT)
+    assert result.code == 0, result.output
+
+
+def test_check_list_and_unknown(cell: CellBuilder) -> None:
+    assert "spec-ledger" in run_command("govcell check --list", cell.root).stdout
+    bad = run_command("govcell check nope", cell.root)
+    assert bad.code == 2 and "unknown check" in bad.stderr
+
+
+def test_output_file_is_written_atomically(cell: CellBuilder) -> None:
+    cell.ledger(VALID_LEDGER.replace("US-A-001", "bad"))
+    result = run_command("govcell check --format json -o out/report.json", cell.root)
+    assert result.code == 1 and result.stdout == ""
+    doc = json.loads((cell.root / "out/report.json").read_text())
+    assert doc["findings"][0]["code"] == "ledger.id-pattern"
+    assert [p.name for p in (cell.root / "out").iterdir()] == ["report.json"]
+
+
+def test_hook_ignores_filenames_and_checks_cell(cell: CellBuilder) -> None:
+    cell.ledger(VALID_LEDGER)
+    assert run_command("govcell-spec-ledger README.md specs/spec_ledger.yaml", cell.root).code == 0
+
+
+def test_hook_starts_without_heavy_imports(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from hooks.spec_ledger import main; rc = main(['--root', %r]);"
+            "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
+            "print(heavy)") % str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

@@ -1,0 +1,64 @@
+"""Configuration from .govcell.yaml or pyproject.toml."""
+
+from __future__ import annotations
+
+from hooks.cell import Cell
+from hooks.checks import run
+from tests.conftest import CellBuilder
+
+
+def test_defaults_without_any_config(cell: CellBuilder) -> None:
+    c = Cell(cell.root)
+    assert c.config.paths.ledger == "specs/spec_ledger.yaml"
+    assert c.config_source is None and c.config_diagnostics == []
+
+
+def test_pyproject_config_paths(cell: CellBuilder) -> None:
+    cell.write("pyproject.toml", """\
+[project]
+name = "x"
+
+[tool.govcell.paths]
+ledger = "requirements/ledger.yaml"
+
+[tool.govcell.ids]
+story = "STORY-[0-9]+"
+""")
+    cell.write("requirements/ledger.yaml", "stories:\n  - {id: STORY-1, title: ok}\n  - {id: US-1, title: nope}\n")
+    c = Cell(cell.root)
+    assert c.config_source == "pyproject.toml"
+    found = run(c)
+    assert [(d.path, d.code, d.line) for d in found] == [("requirements/ledger.yaml", "ledger.id-pattern", 3)]
+
+
+def test_pyproject_bad_key_has_line(cell: CellBuilder) -> None:
+    cell.write("pyproject.toml", "[project]\nname = 'x'\n\n[tool.govcell]\nstrikt = true\n")
+    c = Cell(cell.root)
+    d = c.config_diagnostics
+    assert [(x.code, x.line) for x in d] == [("config.unknown-key", 5)]
+
+
+def test_yaml_config_beats_pyproject(cell: CellBuilder) -> None:
+    cell.write("pyproject.toml", "[tool.govcell.paths]\nledger = 'a.yaml'\n")
+    cell.write(".govcell.yaml", "paths: {ledger: b.yaml}\n")
+    assert Cell(cell.root).config.paths.ledger == "b.yaml"
+
+
+def test_bad_regex_in_config_is_a_finding(cell: CellBuilder) -> None:
+    cell.write(".govcell.yaml", "ids: {story: 'US-[('}\n")
+    cell.ledger("stories:\n  - {id: US-1, title: t}\n")
+    found = run(Cell(cell.root))
+    assert "config.bad-pattern" in [d.code for d in found]
+
+
+def test_severity_wildcard_and_off(cell: CellBuilder) -> None:
+    cell.write(".govcell.yaml", "severity: {'ledger.*': info, ledger.empty-text: 'off'}\n")
+    cell.ledger("stories:\n  - {id: bad, title: ''}\n")
+    found = run(Cell(cell.root))
+    assert [(d.code, d.severity.value) for d in found] == [("ledger.id-pattern", "info")]
+
+
+def test_empty_config_file_means_defaults(cell: CellBuilder) -> None:
+    cell.write(".govcell.yaml", "")
+    c = Cell(cell.root)
+    assert c.config_diagnostics == [] and c.config.paths.ledger == "specs/spec_ledger.yaml"

@@ -1,0 +1,72 @@
+"""Reporters: text, JSON, SARIF 2.1.0 (validated against its schema) and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hooks.diagnostics import Severity, apply_policy, diag
+from hooks.reporters import render
+
+FOUND = apply_policy([
+    diag("ledger.unknown-key", "unknown key 'titel'", "specs/spec_ledger.yaml", 6, 9, hint="did you mean 'title'?"),
+    diag("ac.untagged", "scenario has no AC tag", "features/a b.feature", 3, 3, severity=Severity.WARNING),
+    diag("ledger.missing", "no spec ledger, at all: 100%", "specs/spec_ledger.yaml", severity="info"),
+])
+
+SARIF_SCHEMA = Path(os.environ.get("GOVCELL_SARIF_SCHEMA", "")) if os.environ.get("GOVCELL_SARIF_SCHEMA") else (
+    Path(__file__).resolve().parent.parent / ".venv/share/govcell-test/sarif-2.1.0.json"
+)
+
+
+def test_text_is_one_line_per_finding_sorted() -> None:
+    lines = render(FOUND, "text").splitlines()
+    assert lines[0] == "features/a b.feature:3:3: warning: ac.untagged: scenario has no AC tag"
+    assert lines[1] == "specs/spec_ledger.yaml: info: ledger.missing: no spec ledger, at all: 100%"
+    assert lines[2].startswith("specs/spec_ledger.yaml:6:9: error: ledger.unknown-key")
+    assert lines[3] == "    hint: did you mean 'title'?"
+    assert lines[-1] == "3 finding(s): 1 error(s), 1 warning(s), 1 info"
+
+
+def test_json_shape() -> None:
+    doc = json.loads(render(FOUND, "json"))
+    assert doc["schema"] == "govcell.findings/1"
+    assert doc["summary"] == {"error": 1, "warning": 1, "info": 1}
+    assert doc["findings"][2]["hint"] == "did you mean 'title'?"
+
+
+def test_reports_are_deterministic() -> None:
+    for fmt in ("text", "json", "sarif", "github"):
+        assert render(FOUND, fmt) == render(list(reversed(FOUND)) and apply_policy(reversed(FOUND)), fmt)
+
+
+def test_sarif_validates_against_schema() -> None:
+    if not SARIF_SCHEMA.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"SARIF schema missing at {SARIF_SCHEMA}: `make test` fetches it")
+        pytest.skip("SARIF schema not fetched (run `make test`)")
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    doc = json.loads(render(FOUND, "sarif"))
+    jsonschema.validate(doc, schema)
+    jsonschema.validate(json.loads(render([], "sarif")), schema)
+    run = doc["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["ac.untagged", "ledger.missing", "ledger.unknown-key"]
+    assert run["results"][2]["locations"][0]["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 9}
+    assert run["results"][0]["level"] == "warning" and run["results"][1]["level"] == "note"
+
+
+def test_github_annotations() -> None:
+    lines = render(FOUND, "github").splitlines()
+    assert lines[0] == "::warning file=features/a b.feature,line=3,col=3,title=ac.untagged::scenario has no AC tag"
+    assert lines[1] == "::notice file=specs/spec_ledger.yaml,title=ledger.missing::no spec ledger, at all: 100%25"
+    assert lines[2].startswith("::error file=specs/spec_ledger.yaml,line=6,col=9,title=ledger.unknown-key::")
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    strict = apply_policy(FOUND, strict=True)
+    assert [d.severity.value for d in strict] == ["error", "info", "error"]

@@ -1,0 +1,108 @@
+"""The located YAML loader: positions, duplicate keys and hostile input."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+from hooks.yamlio import load_yaml, parse_yaml
+from tests.test_foundation_scenarios import ALIAS_BOMB
+
+
+def codes(loaded) -> list[str]:  # type: ignore[no-untyped-def]
+    return [d.code for d in loaded.diagnostics]
+
+
+def test_positions_of_values_and_keys() -> None:
+    loaded = parse_yaml("a:\n  b: [1, 2]\n  c: x\n", "f.yaml")
+    assert loaded.data == {"a": {"b": [1, 2], "c": "x"}}
+    assert loaded.marks[("a", "b", 1)] == (2, 10)
+    assert loaded.key_marks[("a", "c")] == (3, 3)
+    assert loaded.position(("a", "c", "missing", 3)) == (3, 6)
+
+
+def test_duplicate_keys_are_reported_and_first_kept() -> None:
+    loaded = parse_yaml("x: 1\ny: 2\nx: 3\n", "f.yaml")
+    assert codes(loaded) == ["yaml.duplicate-key"]
+    assert loaded.diagnostics[0].line == 3
+    assert loaded.data == {"x": 1, "y": 2}
+
+
+def test_dates_stay_strings_and_scalars_are_typed() -> None:
+    loaded = parse_yaml("d: 2025-12-22\nn: 3\nb: true\nz: null\nf: 1.5\n", "f.yaml")
+    assert loaded.data == {"d": "2025-12-22", "n": 3, "b": True, "z": None, "f": 1.5}
+
+
+def test_merge_keys() -> None:
+    loaded = parse_yaml("base: &b {x: 1, y: 2}\nthing:\n  <<: *b\n  y: 3\n", "f.yaml")
+    assert loaded.data["thing"] == {"x": 1, "y": 3}
+
+
+def test_alias_bomb_fails_fast_in_bounded_memory() -> None:
+    tracemalloc.start()
+    start = time.perf_counter()
+    loaded = parse_yaml(ALIAS_BOMB, "bomb.yaml")
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert codes(loaded) == ["yaml.alias-limit"]
+    assert loaded.data is None
+    # Bounds, not timings: the expansion stops after the alias budget.
+    assert peak < 200 * 1024 * 1024
+    assert elapsed < 30
+
+
+def test_unsafe_tags_are_findings_not_objects() -> None:
+    loaded = parse_yaml("x: !!python/object/apply:os.system ['echo hi']\n", "f.yaml")
+    assert "yaml.tag" in codes(loaded)
+
+
+def test_multiple_documents_are_a_syntax_finding() -> None:
+    loaded = parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+    assert codes(loaded) == ["yaml.syntax"]
+    assert "one YAML document" in loaded.diagnostics[0].hint
+
+
+def test_tabs_get_a_specific_hint() -> None:
+    loaded = parse_yaml("a:\n\t- b\n", "f.yaml")
+    assert codes(loaded) == ["yaml.syntax"]
+    assert "tabs" in loaded.diagnostics[0].hint
+
+
+def test_deep_nesting_is_a_finding() -> None:
+    loaded = parse_yaml("[" * 5000 + "]" * 5000, "f.yaml")
+    assert codes(loaded) and codes(loaded)[0] in {"yaml.syntax", "yaml.too-deep"}
+
+
+def test_invalid_utf8_position(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_bytes(b"a: 1\nb: caf\xe9\n")
+    loaded = load_yaml(tmp_path, "f.yaml")
+    d = loaded.diagnostics[0]
+    assert (d.code, d.line, d.col) == ("file.encoding", 2, 7)
+
+
+def test_bom_is_tolerated(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_bytes("\ufeffa: 1\n".encode())
+    assert load_yaml(tmp_path, "f.yaml").data == {"a": 1}
+
+
+def test_symlink_outside_repo_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("a: 1\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "f.yaml").symlink_to(outside)
+    assert codes(load_yaml(repo, "f.yaml")) == ["file.outside-repo"]
+
+
+def test_symlink_loop_is_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    found = codes(load_yaml(tmp_path, "a.yaml"))
+    assert found and found[0].startswith("file.")
+
+
+def test_optional_missing_file_is_absent_not_an_error(tmp_path: Path) -> None:
+    loaded = load_yaml(tmp_path, "nope.yaml", required=False)
+    assert not loaded.present and loaded.diagnostics == []
