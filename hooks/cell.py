@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hooks.contextpack import ContextPack
     from hooks.flows import FlowsFile
     from hooks.ledger import Ledger
+    from hooks.policy import PolicyReport
     from hooks.tasks import TasksFile
     from hooks.validation import Loaded
 
@@ -71,3 +72,10 @@ class Cell:
         from hooks.contextpack import ContextPack
 
         return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def policy_report(self) -> PolicyReport:
+        """Policies run on their fixtures and targets (``hooks.policy``); imports regorus."""
+        from hooks.policy import build_report
+
+        return build_report(self)
