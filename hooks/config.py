@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -65,6 +65,8 @@ class PolicyConfig(StrictModel):
     targets: dict[str, StrList] = Field(
         default_factory=dict, description="policy name -> globs of repository files, or the built-in inputs "
         "ledger, contextpack, features, tasks")
+    data: dict[str, Any] = Field(default_factory=dict, description="policy data, visible to every policy as "
+                                 "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
     expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
                               "messages fixtures must produce")
 

@@ -74,6 +74,7 @@ class Message:
     rule: str  # the rule family: deny | violation | warn
     line: int = 0
     path: str = ""
+    col: int = 0
 
 
 @dataclasses.dataclass
@@ -284,14 +285,15 @@ class Document:
     line: int
     marks: dict[tuple[Any, ...], tuple[int, int]] = dataclasses.field(default_factory=dict)
 
-    def position(self, loc: Any) -> int:
+    def position(self, loc: Any) -> tuple[int, int]:
+        """(line, col) of the deepest known prefix of ``loc`` (a list of keys and indexes)."""
         if isinstance(loc, list):
             key = tuple(loc)
             while key:
                 if key in self.marks:
-                    return self.marks[key][0]
+                    return self.marks[key]
                 key = key[:-1]
-        return self.line
+        return (self.line, 1)
 
 
 def parse_documents(text: str, rel: str, code: str) -> tuple[list[Document], list[Diagnostic]]:
@@ -483,6 +485,13 @@ class _Run:
         engine.set_rego_v0(version == "v0")
         return engine
 
+    def _evaluation_engine(self) -> Any:
+        """An engine for evaluation: the configured ``policy.data`` is ``data.govcell``."""
+        engine = self.regorus.Engine()
+        if self.cfg.data:
+            engine.add_data_json(json.dumps({"govcell": self.cfg.data}))
+        return engine
+
     def _parse(self, rel: str) -> RegoFile | None:
         from hooks.yamlio import read_text
 
@@ -547,7 +556,7 @@ class _Run:
         return True
 
     def _policy_engine(self, pf: RegoFile, libraries: list[RegoFile]) -> Any | None:
-        engine = self.regorus.Engine()
+        engine = self._evaluation_engine()
         for lib in libraries:
             self._load(engine, lib)
         if not self._load(engine, pf):
@@ -672,7 +681,7 @@ class _Run:
             fx = FixtureResult(rel, pf.stem, "pass" if is_valid_fixture(Path(rel).name) else "fail")
             result.fixtures.append(fx)
             read = read_text(self.cell.root, rel, max_bytes=self.cell.config.limits.max_file_bytes,
-                             code="policy.fixture")
+                             code="file")
             docs, problems = ([], read.diagnostics) if read.text is None else \
                 parse_documents(read.text, rel, "policy.fixture-syntax")
             if problems or not docs:
@@ -787,13 +796,13 @@ class _Run:
                         tr.messages.append(m)
                         severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
                         code = "policy.violation" if m.rule in FAIL_RULES else "policy.warning"
-                        self.found.append(diag(code, f"{m.text} [policy {pf.stem}]", m.path, m.line, 1 if m.line else 0,
+                        self.found.append(diag(code, f"{m.text} [policy {pf.stem}]", m.path, m.line, m.col or (1 if m.line else 0),
                                                severity=severity, hint=f"required by {pf.path}"))
 
     @staticmethod
     def _locate(m: Message, path: str, doc: Document) -> None:
         if m.line == -1:
-            m.line = doc.position(json.loads(m.path))
+            m.line, m.col = doc.position(json.loads(m.path))
             m.path = path
         elif not m.path:
             m.path = path
@@ -814,7 +823,7 @@ class _Run:
                 self.found.append(diag("policy.target-format", f"target {rel} is not .json, .yaml or .yml", rel,
                                        hint="policies read JSON or YAML inputs; narrow the glob"))
                 continue
-            read = read_text(root, rel, max_bytes=self.cell.config.limits.max_file_bytes, code="policy.target")
+            read = read_text(root, rel, max_bytes=self.cell.config.limits.max_file_bytes, code="file")
             if read.text is None:
                 self.found.extend(read.diagnostics)
                 continue
@@ -842,7 +851,7 @@ class _Run:
     def _run_tests(self, files: list[RegoFile]) -> None:
         if not any(r.kind == "test" for f in files for r in f.rules):
             return
-        engine = self.regorus.Engine()
+        engine = self._evaluation_engine()
         loaded = [f for f in files if self._load(engine, f)]
         engine.set_enable_coverage(True)
         for f in loaded:
