@@ -854,10 +854,12 @@ class _Run:
         engine = self._evaluation_engine()
         loaded = [f for f in files if self._load(engine, f)]
         engine.set_enable_coverage(True)
+        seen: set[tuple[str, str]] = set()
         for f in loaded:
             for rule in f.rules:
-                if rule.kind != "test":
-                    continue
+                if rule.kind != "test" or (f.package, rule.name) in seen:
+                    continue  # a test defined in several bodies is one test, as in opa test
+                seen.add((f.package, rule.name))
                 query = f"{f.package}.{rule.name}"
                 error = ""
                 try:
