@@ -33,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     from hooks.policy_cli import add_parser as add_policy_parser
 
     add_policy_parser(sub)
+    p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
+    p.add_argument("--format", choices=["json", "mermaid", "dot"], default="json")
+    p.add_argument("--focus", default=None, help="only the neighbourhood of this ID (e.g. AC-X-001)")
+    p.add_argument("--depth", type=int, default=1, help="edges from --focus to include (default 1)")
+    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
+    p.add_argument("--config", default=None, help="config file")
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     return parser
 
 
@@ -80,6 +87,13 @@ def _policy(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"check": _check, "schema": _schema, "policy": _policy}
+def _graph(args: argparse.Namespace) -> int:
+    from hooks.graph import export
+
+    return export(args)
+
+
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy}
 
 if __name__ == "__main__":
     raise SystemExit(main())
