@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 #: hook id -> "module:function"; the function takes a Cell and returns findings.
 CHECKS: dict[str, str] = {
     "spec-ledger": "hooks.ledger:check",
+    "ac-tags": "hooks.ac_tags:check",
+    "feature-status": "hooks.feature_status:check",
+    "test-results": "hooks.results:check",
 }
 
 

@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+
+    from hooks.status_cli import add_parsers as add_status_parsers
+
+    add_status_parsers(sub)
     return parser
 
 
@@ -70,6 +74,10 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"check": _check, "schema": _schema}
+
+from hooks.status_cli import COMMANDS as _STATUS_COMMANDS  # noqa: E402 - feature-status, status, next
+
+_COMMANDS.update(_STATUS_COMMANDS)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -50,6 +50,26 @@ class Limits(StrictModel):
     max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="largest YAML/feature file read")
 
 
+class AcTags(StrictModel):
+    """How scenarios name the ACs they prove (the ``ac-tags`` check)."""
+
+    pattern: str | None = Field(
+        None,
+        description="regular expression a whole AC tag matches, '@' included (default: '@' + ids.ac); "
+                    "a group named 'id' (else group 1, else the tag minus '@') is the AC ID",
+    )
+    exempt: StrList = Field(["@wip"], description="scenarios with any of these tags need no AC tag")
+
+
+class Results(StrictModel):
+    """Test result files that give ACs their run status (``govcell status``, the site)."""
+
+    files: StrList = Field(
+        default_factory=list,
+        description="result files or globs: govcell pytest plugin JSON, pytest-bdd cucumber JSON, JUnit XML",
+    )
+
+
 class Config(StrictModel):
     """The whole configuration; every section has working defaults."""
 
@@ -61,6 +81,8 @@ class Config(StrictModel):
         description="per-code severity override, e.g. {'ac.untagged-scenario': 'error', 'adr.*': 'off'}",
     )
     strict: bool = Field(False, description="treat warnings as errors (like --strict)")
+    ac_tags: AcTags = Field(default_factory=AcTags)
+    results: Results = Field(default_factory=Results)
 
 
 @dataclasses.dataclass
