@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check(cell: Cell) -> list[Diagnostic]:
+    from hooks.coverage import ac_positions
     from hooks.features import matcher_for
     from hooks.ledger import AUTOMATED_TYPES, is_kernel
 
@@ -41,11 +42,7 @@ def check(cell: Cell) -> list[Diagnostic]:
         return found
     raw = loaded.raw
     acs = {ac.id: (story, req, ac) for story, req, ac in ledger.iter_acs()}
-    positions: dict[str, tuple[int, int]] = {}
-    for si, story in enumerate(ledger.stories):
-        for ri, req in enumerate(story.requirements):
-            for ai, ac in enumerate(req.acceptance_criteria):
-                positions[ac.id] = raw.position(("stories", si, "requirements", ri, "acceptance_criteria", ai, "id"))
+    positions = ac_positions(cell)
 
     # Tags as written: orphaned, deprecated, malformed.
     for f in index.files:

@@ -91,6 +91,19 @@ class Coverage:
         return [a for a in self.acs.values() if a.kernel and a.status != "deprecated"]
 
 
+def ac_positions(cell: Cell) -> dict[str, tuple[int, int]]:
+    """Line and column of every AC's ``id`` in the ledger (for findings and ``govcell next``)."""
+    ledger = cell.ledger.model
+    raw = cell.ledger.raw
+    out: dict[str, tuple[int, int]] = {}
+    for si, story in enumerate(ledger.stories if ledger else []):
+        for ri, req in enumerate(story.requirements):
+            for ai, ac in enumerate(req.acceptance_criteria):
+                out.setdefault(ac.id, raw.position(("stories", si, "requirements", ri, "acceptance_criteria", ai,
+                                                    "id")))
+    return out
+
+
 def worst(states: list[str]) -> str:
     """Roll-up: the worst state wins; ``empty`` when there is nothing."""
     ranked = [s for s in states if s in _RANK]

@@ -46,13 +46,16 @@ def _rank(value: str, *, explicit: bool) -> int | None:
 
 def next_items(cell: Cell) -> list[dict[str, Any]]:
     """Every ranked work item of the cell (unlimited)."""
-    from hooks.coverage import natural_key
+    from hooks.coverage import ac_positions, natural_key
 
     cov = cell.coverage
     items: list[dict[str, Any]] = []
+    positions = ac_positions(cell)
 
     def where(a: Any) -> str:
-        return a.scenarios[0].location if a.scenarios else cell.config.paths.ledger
+        if a.scenarios:
+            return str(a.scenarios[0].location)
+        return f"{cell.config.paths.ledger}:{positions.get(a.id, (1, 1))[0]}"
 
     live = [a for a in cov.acs.values() if a.status != "deprecated"]
     for a in live:

@@ -73,6 +73,9 @@ class Result:
 ENTRY_POINTS = {
     "govcell": "hooks.cli:main",
     "govcell-spec-ledger": "hooks.spec_ledger:main",
+    "govcell-ac-tags": "hooks.ac_tags:main",
+    "govcell-feature-status": "hooks.feature_status:main",
+    "govcell-test-results": "hooks.result_files:main",
 }
 
 
