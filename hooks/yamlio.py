@@ -81,8 +81,10 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
     """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
     full = root / rel
     try:
-        resolved = full.resolve()
-        resolved.relative_to(root.resolve())
+        real_root = _real_root(str(root))
+        resolved = os.path.realpath(full, strict=False)
+        if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise ValueError(resolved)
     except ValueError:
         return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
                                       hint="point the path at a file inside the repository")])
@@ -107,6 +109,12 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
     except OSError as exc:
         return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
     return decode(raw, rel, code=code)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    """The cell root with symlinks resolved, once per process (every file read checks against it)."""
+    return os.path.realpath(root)
 
 
 def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
