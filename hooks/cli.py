@@ -30,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
+    p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
+    p.add_argument("--format", choices=["json", "mermaid", "dot"], default="json")
+    p.add_argument("--focus", default=None, help="only the neighbourhood of this ID (e.g. AC-X-001)")
+    p.add_argument("--depth", type=int, default=1, help="edges from --focus to include (default 1)")
+    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
+    p.add_argument("--config", default=None, help="config file")
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+
     from site_gen.build import add_parser as add_site_parser
 
     add_site_parser(sub)
@@ -73,13 +81,19 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _graph(args: argparse.Namespace) -> int:
+    from hooks.graph import export
+
+    return export(args)
+
+
 def _site(args: argparse.Namespace) -> int:
     from site_gen.build import main as site_main
 
     return site_main(args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "site": _site}
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "site": _site}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -73,6 +73,8 @@ class Result:
 ENTRY_POINTS = {
     "govcell": "hooks.cli:main",
     "govcell-spec-ledger": "hooks.spec_ledger:main",
+    "govcell-governance-graph": "hooks.governance_graph:main",
+    "govcell-governance-selftest": "hooks.governance_selftest:main",
 }
 
 
