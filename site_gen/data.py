@@ -33,7 +33,7 @@ PROVIDERS: dict[str, str] = {
     "status": "hooks.status:status_document",
     "bundles": "hooks.bundles:budgets",
     "policy": "hooks.policy:evaluate",
-    "graph": "hooks.graph:build",
+    "graph": "hooks.graph:Cell.graph",
 }
 
 

@@ -11,7 +11,7 @@ diagram syntax, so it cannot break out of a label.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from site_gen.views import StoryView
@@ -55,6 +55,40 @@ def story_source(story: StoryView) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: node kinds drawn in a story's diagram: the story's own tree, its ADRs and docs, and the
+#: scenarios that prove its ACs.
+STORY_KINDS = frozenset({"requirement", "ac", "test", "adr", "doc"})
+
+
+def graph_story_source(graph: Any, story_id: str) -> str | None:
+    """The kernel's Mermaid export of one story's part of the governance graph.
+
+    Only the choice of nodes is made here (the story's descendants and the
+    scenarios tagged with its ACs); the drawing, labels and escaping are the
+    kernel's ``hooks.graph.to_mermaid``.
+    """
+    from hooks.graph import to_mermaid
+
+    start = graph.resolve(story_id)
+    if start is None:
+        return None
+    g = graph.g
+    keys = {start}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for k in frontier:
+            for other in g.successors(k):
+                if other not in keys and g.nodes[other]["kind"] in STORY_KINDS:
+                    keys.add(other)
+                    if g.nodes[other]["kind"] in ("requirement", "ac"):
+                        nxt.append(other)
+            if g.nodes[k]["kind"] == "ac":
+                keys.update(p for p in g.predecessors(k) if g.nodes[p]["kind"] == "scenario")
+        frontier = nxt
+    return str(to_mermaid(graph, sorted(keys)))
+
+
 def to_svg(source: str) -> str | None:
     """The SVG of ``source``, or ``None`` when merm is missing or cannot draw it.
 
@@ -71,7 +105,19 @@ def to_svg(source: str) -> str | None:
         return None
     # merm gives every diagram the same marker ids; inline SVGs share one
     # document, so keep the ids unique per diagram.
-    return _unique_ids(svg)
+    return _unique_ids(_entities(svg))
+
+
+_MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
+
+
+def _entities(svg: str) -> str:
+    """Mermaid's label escapes (``#lt;``, ``#91;``) as the XML entities they stand for.
+
+    merm prints them literally; as XML entities the SVG shows the intended
+    character and it still is text, never markup.
+    """
+    return _MERMAID_ENTITY.sub(lambda m: f"&#{m.group(1)};" if m.group(1).isdigit() else f"&{m.group(1)};", svg)
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

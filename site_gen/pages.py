@@ -66,15 +66,18 @@ def _summary(ctx: Context) -> dict[str, Any]:
 
 
 def dashboard(ctx: Context) -> list[Output]:
-    return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"))]
+    invariants = _invariants(ctx) if ctx.data.has("graph") else None
+    return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
+                  invariants=invariants)]
 
 
 def stories(ctx: Context) -> list[Output]:
-    from site_gen.mermaid import story_source, to_svg
+    from site_gen.mermaid import graph_story_source, story_source, to_svg
 
+    graph = ctx.data.derived.get("graph")
     out = [_page(ctx, "stories/index.md", "stories.md")]
     for story in ctx.stories:
-        source = story_source(story)
+        source = (graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
         out.append(_page(ctx, f"stories/{story.slug}.md", "story.md", story=story,
                          diagram_source=source, diagram_svg=to_svg(source)))
     return out
@@ -139,6 +142,30 @@ def schemas(ctx: Context) -> list[Output]:
     return out
 
 
+def _invariants(ctx: Context) -> list[Any]:
+    """The governance-graph check's findings (the cell caches the graph, so this is cheap)."""
+    from hooks.checks import CHECKS, run
+
+    if "invariants" not in ctx.cache:
+        ctx.cache["invariants"] = run(ctx.data.cell, ["governance-graph"]) if "governance-graph" in CHECKS else []
+    return list(ctx.cache["invariants"])
+
+
+def graph_page(ctx: Context) -> list[Output]:
+    """The graph invariants and the graph itself as files."""
+    from hooks.graph import to_json, to_mermaid
+
+    graph = ctx.data.derived["graph"]
+    invariants = _invariants(ctx)
+    kinds = Counter(str(n.get("kind")) for _, n in graph.g.nodes(data=True))
+    return [
+        _page(ctx, "graph.md", "graph.md", invariants=invariants, kinds=dict(sorted(kinds.items())),
+              edges=graph.g.number_of_edges()),
+        Output("graph.json", to_json(graph)),
+        Output("graph.mmd", to_mermaid(graph)),
+    ]
+
+
 def status_json(ctx: Context) -> list[Output]:
     doc = ctx.data.derived["status"]
     return [Output("status.json", json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")]
@@ -152,6 +179,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("acs", "Acceptance criteria", "acs.md", ac_index),
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
+    PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
     PageSpec("status", "status.json", "status.json", status_json, needs=("status",)),
 )

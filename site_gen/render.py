@@ -83,6 +83,8 @@ class Context:
     prefix: str = "governance"
     use_directory_urls: bool = True
     site_name: str = "govcell"
+    #: results shared by several pages of one build (e.g. the graph invariants)
+    cache: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def src(self, rel: str) -> str:
         """The docs-relative path of a generated file."""
