@@ -129,3 +129,38 @@ Feature: The governance site
     Then the generated page "findings.md" contains "ledger.id-pattern"
     And the generated page "findings.md" contains "specs/spec_ledger.yaml:2:9"
     And the dashboard's error count is the number of errors "govcell check" reports
+
+  @AC-SITE-009
+  Scenario: Policy results and graph invariants get their own pages
+    Given the file "policy/pay.rego":
+      """
+      package main
+
+      import rego.v1
+
+      deny contains msg if {
+        input.amount < 0
+        msg := "negative amount <b>refused</b>"
+      }
+
+      deny contains msg if {
+        input.currency == "XXX"
+        msg := "test currency"
+      }
+      """
+    And the file "policy/testdata/pay_valid.json":
+      """
+      {"amount": 10, "currency": "EUR"}
+      """
+    And the file "policy/testdata/pay_negative.json":
+      """
+      {"amount": -1, "currency": "EUR"}
+      """
+    When the governance pages are rendered
+    Then the generated page "policies.md" contains "policy/pay.rego"
+    And the generated page "policies.md" contains "policy/testdata/pay_negative.json"
+    And the generated page "policies.md" contains "negative amount &lt;b&gt;refused&lt;/b&gt;"
+    And the generated page "policies.md" contains "dead: never fires on a fixture"
+    And the generated page "graph.md" contains "graph.kernel-ac-untested"
+    And the generated page "graph.md" contains "kernel AC AC-SHOP-010 has neither an automated test nor a scenario"
+    And the generated page "index.md" contains "<a href=\"policies/\">1 policy</a>"

@@ -67,8 +67,9 @@ def _summary(ctx: Context) -> dict[str, Any]:
 
 def dashboard(ctx: Context) -> list[Output]:
     invariants = _invariants(ctx) if ctx.data.has("graph") else None
+    policy = _policy_summary(ctx.data.derived["policy"]) if ctx.data.has("policy") else None
     return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
-                  invariants=invariants)]
+                  invariants=invariants, policy=policy)]
 
 
 def stories(ctx: Context) -> list[Output]:
@@ -166,6 +167,24 @@ def graph_page(ctx: Context) -> list[Output]:
     ]
 
 
+def _policy_summary(report: Any) -> dict[str, int]:
+    fixtures = [f for p in report.policies for f in p.fixtures]
+    return {
+        "policies": len(report.policies),
+        "fixtures": len(fixtures),
+        "fixtures_ok": sum(1 for f in fixtures if f.ok),
+        "tests": len(report.tests),
+        "tests_passed": sum(1 for t in report.tests if t.passed),
+        "dead": sum(len(p.dead_rules) for p in report.policies),
+        "findings": len(report.diagnostics),
+    }
+
+
+def policies(ctx: Context) -> list[Output]:
+    report = ctx.data.derived["policy"]
+    return [_page(ctx, "policies.md", "policies.md", report=report, summary=_policy_summary(report))]
+
+
 def status_json(ctx: Context) -> list[Output]:
     doc = ctx.data.derived["status"]
     return [Output("status.json", json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")]
@@ -179,6 +198,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("acs", "Acceptance criteria", "acs.md", ac_index),
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
+    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",)),
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
     PageSpec("status", "status.json", "status.json", status_json, needs=("status",)),

@@ -106,6 +106,7 @@ def _csv_rows(ctx: dict[str, object], path: str, n: int) -> None:
 @then(parsers.parse('the generated page "{path}" contains "{text}"'))
 def _generated_contains(ctx: dict[str, object], path: str, text: str) -> None:
     content = _generated(ctx, path)
+    text = text.replace('\\"', '"')
     assert text in content, f"{text!r} not in {path}:\n{content[:2000]}"
 
 
