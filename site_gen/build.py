@@ -40,7 +40,7 @@ def default_config(root: Path, docs_dir: Path, site_dir: Path, govcell_config: s
         "theme": {"name": "material", "font": False,
                   "features": ["navigation.sections", "search.highlight", "content.code.copy"]},
         "plugins": ["search", {"govcell": plugin}],
-        "markdown_extensions": ["tables", "attr_list", "md_in_html", {"toc": {"permalink": True}}],
+        "markdown_extensions": ["tables", "attr_list", {"toc": {"permalink": True}}],
     }
 
 

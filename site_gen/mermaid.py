@@ -55,17 +55,18 @@ def story_source(story: StoryView) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: node kinds drawn in a story's diagram: the story's own tree, its ADRs and docs, and the
-#: scenarios that prove its ACs.
-STORY_KINDS = frozenset({"requirement", "ac", "test", "adr", "doc"})
+#: node kinds drawn in a story's diagram: the story's own tree and the ADRs and docs it
+#: cites.  Tests and scenarios are listed under each AC on the same page; drawing them
+#: too would double every diagram (and the build time, which merm dominates).
+STORY_KINDS = frozenset({"requirement", "ac", "adr", "doc"})
 
 
 def graph_story_source(graph: Any, story_id: str) -> str | None:
     """The kernel's Mermaid export of one story's part of the governance graph.
 
-    Only the choice of nodes is made here (the story's descendants and the
-    scenarios tagged with its ACs); the drawing, labels and escaping are the
-    kernel's ``hooks.graph.to_mermaid``.
+    Only the choice of nodes is made here (the story's descendants of
+    ``STORY_KINDS``); the drawing, labels and escaping are the kernel's
+    ``hooks.graph.to_mermaid``.
     """
     from hooks.graph import to_mermaid
 
@@ -83,10 +84,13 @@ def graph_story_source(graph: Any, story_id: str) -> str | None:
                     keys.add(other)
                     if g.nodes[other]["kind"] in ("requirement", "ac"):
                         nxt.append(other)
-            if g.nodes[k]["kind"] == "ac":
-                keys.update(p for p in g.predecessors(k) if g.nodes[p]["kind"] == "scenario")
         frontier = nxt
-    return str(to_mermaid(graph, sorted(keys)))
+    # A view of just these nodes: the export then walks this story's edges,
+    # not the whole cell's, so drawing every story stays linear.
+    from hooks.graph import GovGraph
+
+    view = GovGraph(graph.g.subgraph(keys), graph.by_id, [])
+    return str(to_mermaid(view, sorted(keys)))
 
 
 def to_svg(source: str) -> str | None:
@@ -103,9 +107,7 @@ def to_svg(source: str) -> str | None:
         svg = merm.render_diagram(source)
     except Exception:  # noqa: BLE001 - a young renderer; fall back to the source
         return None
-    # merm gives every diagram the same marker ids; inline SVGs share one
-    # document, so keep the ids unique per diagram.
-    return _unique_ids(_entities(svg))
+    return _entities(svg)
 
 
 _MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
@@ -120,17 +122,13 @@ def _entities(svg: str) -> str:
     return _MERMAID_ENTITY.sub(lambda m: f"&#{m.group(1)};" if m.group(1).isdigit() else f"&{m.group(1)};", svg)
 
 
-_ID = re.compile(r'\bid="([^"]+)"')
+_MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
 
 
-def _unique_ids(svg: str) -> str:
-    import hashlib
+def _entities(svg: str) -> str:
+    """Mermaid's label escapes (``#lt;``, ``#91;``) as the XML entities they stand for.
 
-    ids = set(_ID.findall(svg))
-    if not ids:
-        return svg
-    salt = "gc" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
-    for ident in sorted(ids, key=len, reverse=True):
-        svg = svg.replace(f'id="{ident}"', f'id="{salt}{ident}"').replace(f"url(#{ident})", f"url(#{salt}{ident})")
-        svg = svg.replace(f'href="#{ident}"', f'href="#{salt}{ident}"')
-    return svg
+    merm prints them literally; as XML entities the SVG shows the intended
+    character and it still is text, never markup.
+    """
+    return _MERMAID_ENTITY.sub(lambda m: f"&#{m.group(1)};" if m.group(1).isdigit() else f"&{m.group(1)};", svg)

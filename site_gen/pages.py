@@ -79,8 +79,13 @@ def stories(ctx: Context) -> list[Output]:
     out = [_page(ctx, "stories/index.md", "stories.md")]
     for story in ctx.stories:
         source = (graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
+        svg = to_svg(source)
+        # The drawing is a file of its own: pages stay small, the search indexer
+        # never walks it, and SVG ids and styles cannot clash between diagrams.
+        if svg is not None:
+            out.append(Output(f"stories/{story.slug}.svg", svg))
         out.append(_page(ctx, f"stories/{story.slug}.md", "story.md", story=story,
-                         diagram_source=source, diagram_svg=to_svg(source)))
+                         diagram_source=source, diagram_svg=svg is not None))
     return out
 
 

@@ -43,6 +43,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
     def __init__(self) -> None:
         self.nav_pages: list[tuple[str, str]] = []
         self.cell_root: str | None = None
+        self.bodies: dict[str, str] = {}
 
     def _root(self, config: Any) -> str:
         base = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
@@ -71,11 +72,20 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
                                  else config.site_name))
         outputs, nav = generate(ctx)
         nav_paths = {ctx.src(path) for _, path in nav}
+        self.bodies = {}
         for out in outputs:
             src = ctx.src(out.path)
+            content = out.content
+            if src.endswith(".md") and isinstance(content, str):
+                # The page body is finished HTML: Markdown only reads the front
+                # matter, and on_page_content puts the body in place. This skips
+                # re-parsing large HTML blocks (and any Markdown extension's view of them).
+                front, body = split_front_matter(content)
+                self.bodies[src] = body
+                content = front
             inclusion = InclusionLevel.UNDEFINED if src in nav_paths or not src.endswith(".md") \
                 else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, src, content=out.content, inclusion=inclusion))
+            self._add(files, File.generated(config, src, content=content, inclusion=inclusion))
         for rel in (CSS, JS):
             self._add(files, File.generated(config, rel, abs_src_path=str(ASSETS / os.path.basename(rel))))
         self.nav_pages = [(title, ctx.src(path)) for title, path in nav]
@@ -110,6 +120,9 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         if not _mentions(config.nav, {path for _, path in self.nav_pages}):
             config.nav.append({self.config.nav_title: section})
 
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        return self.bodies.get(page.file.src_uri, html)
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""
         from hooks.cell import Cell
@@ -124,6 +137,15 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
             if os.path.exists(path):
                 server.watch(path)
         return server
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(the ``---`` front matter block, the rest) of a generated page."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[: end + 5], text[end + 5:]
+    return "", text
 
 
 def _mentions(nav: Any, paths: set[str]) -> bool:
