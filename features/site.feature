@@ -51,6 +51,7 @@ Feature: The governance site
     And the output contains "open file://"
     And the site has the files "index.html, stories/US-SHOP-001/index.html, stories/US-SHOP-002/index.html, acs/index.html, traceability/index.html, traceability.csv, findings/index.html, schemas/index.html, schema/ledger.json"
     And the site page "index.html" shows 2 "stories", 2 "requirements" and 3 "acs"
+    And the site page "index.html" contains "data-percent=\"kernel\">66.7 %<"
     And no file in the cell was written
 
   @AC-SITE-002 @slow
@@ -82,6 +83,8 @@ Feature: The governance site
     And the site page "stories/US-SHOP-001/index.html" contains "REQ-SHOP-PAY: Card payments"
     And the site page "stories/US-SHOP-001/index.html" contains "A declined card is never charged"
     And the site page "stories/US-SHOP-001/index.html" contains "test_declined"
+    And the site page "stories/US-SHOP-001/index.html" contains "Then the card is charged 10 EUR once"
+    And the story page "stories/US-SHOP-001/index.html" shows each AC with the status the kernel computed
     And the site page "stories/US-SHOP-001/index.html" contains "<svg"
     And the site page "stories/US-SHOP-001/index.html" contains "flowchart LR"
 
@@ -164,3 +167,10 @@ Feature: The governance site
     And the generated page "graph.md" contains "graph.kernel-ac-untested"
     And the generated page "graph.md" contains "kernel AC AC-SHOP-010 has neither an automated test nor a scenario"
     And the generated page "index.md" contains "<a href=\"policies/\">1 policy</a>"
+
+  @AC-SITE-010 @slow
+  Scenario: status.json and the JSON Schemas are files of the site
+    When I run "govcell site build --out ../out"
+    Then the exit code is 0
+    And the site file "status.json" is what "govcell status --json" prints
+    And the site file "schema/ledger.json" is what "govcell schema ledger" prints

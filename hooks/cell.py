@@ -17,10 +17,13 @@ from hooks.diagnostics import Diagnostic
 if TYPE_CHECKING:
     from hooks.adr import AdrIndex
     from hooks.contextpack import ContextPack
+    from hooks.coverage import Coverage
+    from hooks.features import FeatureIndex
     from hooks.flows import FlowsFile
     from hooks.graph import GovGraph
     from hooks.ledger import Ledger
     from hooks.policy import PolicyReport
+    from hooks.results import ResultSet
     from hooks.tasks import TasksFile
     from hooks.validation import Loaded
 
@@ -93,3 +96,24 @@ class Cell:
         from hooks.graph import build
 
         return build(self)
+
+    @functools.cached_property
+    def features(self) -> FeatureIndex:
+        """Every feature file under ``paths.features``, parsed (gherkin-official)."""
+        from hooks.features import load_index
+
+        return load_index(self)
+
+    @functools.cached_property
+    def test_results(self) -> ResultSet:
+        """The test result files named in ``results.files``, read and matched to scenarios."""
+        from hooks.results import load_results
+
+        return load_results(self)
+
+    @functools.cached_property
+    def coverage(self) -> Coverage:
+        """Static coverage and run status of every AC, with requirement/story roll-ups."""
+        from hooks.coverage import compute
+
+        return compute(self)

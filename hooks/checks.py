@@ -20,6 +20,9 @@ CHECKS: dict[str, str] = {
     "spec-ledger": "hooks.ledger:check",
     "policy-test": "hooks.policy:check",
     "governance-graph": "hooks.graph:check",
+    "ac-tags": "hooks.ac_tags:check",
+    "feature-status": "hooks.feature_status:check",
+    "test-results": "hooks.results:check",
 }
 
 

@@ -30,9 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
-    from hooks.policy_cli import add_parser as add_policy_parser
-
-    add_policy_parser(sub)
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
     p.add_argument("--format", choices=["json", "mermaid", "dot"], default="json")
     p.add_argument("--focus", default=None, help="only the neighbourhood of this ID (e.g. AC-X-001)")
@@ -40,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
     p.add_argument("--config", default=None, help="config file")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+
+    from hooks.policy_cli import add_parser as add_policy_parser
+    from hooks.status_cli import add_parsers as add_status_parsers
+
+    add_policy_parser(sub)
+    add_status_parsers(sub)
 
     from site_gen.build import add_parser as add_site_parser
 
@@ -90,7 +93,6 @@ def _policy(args: argparse.Namespace) -> int:
     return command(args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "policy": _policy}
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
@@ -103,7 +105,14 @@ def _site(args: argparse.Namespace) -> int:
     return site_main(args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy, "site": _site}
+def _status_commands(args: argparse.Namespace) -> int:
+    from hooks.status_cli import COMMANDS
+
+    return COMMANDS[args.command](args)
+
+
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
+             "feature-status": _status_commands, "status": _status_commands, "next": _status_commands, "site": _site}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -71,6 +71,26 @@ class PolicyConfig(StrictModel):
                               "messages fixtures must produce")
 
 
+class AcTags(StrictModel):
+    """How scenarios name the ACs they prove (the ``ac-tags`` check)."""
+
+    pattern: str | None = Field(
+        None,
+        description="regular expression a whole AC tag matches, '@' included (default: '@' + ids.ac); "
+                    "a group named 'id' (else group 1, else the tag minus '@') is the AC ID",
+    )
+    exempt: StrList = Field(["@wip"], description="scenarios with any of these tags need no AC tag")
+
+
+class Results(StrictModel):
+    """Test result files that give ACs their run status (``govcell status``, the site)."""
+
+    files: StrList = Field(
+        default_factory=list,
+        description="result files or globs: govcell pytest plugin JSON, pytest-bdd cucumber JSON, JUnit XML",
+    )
+
+
 class Config(StrictModel):
     """The whole configuration; every section has working defaults."""
 
@@ -83,6 +103,8 @@ class Config(StrictModel):
     )
     strict: bool = Field(False, description="treat warnings as errors (like --strict)")
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    ac_tags: AcTags = Field(default_factory=AcTags)
+    results: Results = Field(default_factory=Results)
 
 
 @dataclasses.dataclass

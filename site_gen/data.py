@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 #: itself that the module adds (the cell caches it for every other consumer).
 PROVIDERS: dict[str, str] = {
     "features": "hooks.features:Cell.features",
-    "coverage": "hooks.coverage:compute",
+    "coverage": "hooks.coverage:Cell.coverage",
     "status": "hooks.status:status_document",
     "bundles": "hooks.bundles:budgets",
     "policy": "hooks.policy:evaluate",

@@ -45,6 +45,7 @@ class AcView:
     scenarios: list[Any]
     coverage: str | None
     run: str | None
+    #: the kernel's single-word state: failing, uncovered, not_run, passing or meta
     status: str | None
 
 
@@ -89,6 +90,13 @@ def _value(obj: Any, name: str) -> str | None:
     return str(getattr(value, "value", value))
 
 
+def _rollup(value: Any) -> str | None:
+    """A requirement's or story's rolled-up state ("empty" when it has no AC to roll up)."""
+    if value is None:
+        return None
+    return str(getattr(value, "state", None) or getattr(value, "status", None) or value)
+
+
 def stories(data: SiteData) -> list[StoryView]:
     """One view per ledger story, in ledger order, with unique page slugs."""
     from hooks.ledger import is_kernel
@@ -121,15 +129,15 @@ def stories(data: SiteData) -> list[StoryView]:
                     lifecycle=ac.status, note=ac.note, adrs=ac.adrs, story_id=story.id, req_id=req.id,
                     tests=list(getattr(st, "tests", None) or ac.tests),
                     scenarios=list(getattr(st, "scenarios", None) or by_ac.get(ac.id, [])),
-                    coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "status"),
+                    coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "state"),
                 ))
             reqs.append(ReqView(
                 id=req.id, anchor=slug(req.id), title=req.title, description=req.description,
                 rationale=req.rationale, tags=list(req.tags), must_have_ac=req.must_have_ac, lifecycle=req.status,
                 adrs=req.adrs, docs=list(req.docs), ci_workflows=list(req.ci_workflows), acs=acs,
-                status=_value(req_status.get(req.id), "status"),
+                status=_rollup(req_status.get(req.id)),
             ))
         out.append(StoryView(id=story.id, slug=page, title=story.title, description=story.description,
                              lifecycle=story.status, adrs=story.adrs, reqs=reqs,
-                             status=_value(story_status.get(story.id), "status")))
+                             status=_rollup(story_status.get(story.id))))
     return out

@@ -76,6 +76,9 @@ ENTRY_POINTS = {
     "govcell-policy-test": "hooks.policy_test:main",
     "govcell-governance-graph": "hooks.governance_graph:main",
     "govcell-governance-selftest": "hooks.governance_selftest:main",
+    "govcell-ac-tags": "hooks.ac_tags:main",
+    "govcell-feature-status": "hooks.feature_status:main",
+    "govcell-test-results": "hooks.result_files:main",
 }
 
 

@@ -119,3 +119,23 @@ def _error_count_matches(cell: CellBuilder, ctx: dict[str, object]) -> None:
     assert errors > 0
     found = re.search(r'data-count="errors">(\d+)<', _generated(ctx, "index.md"))
     assert found and int(found.group(1)) == errors
+
+
+@then(parsers.parse('the site file "{rel}" is what "{command}" prints'))
+def _site_file_is_command_output(cell: CellBuilder, ctx: dict[str, object], rel: str, command: str) -> None:
+    printed = run_command(command, cell.root)
+    assert printed.stdout.strip(), printed.output
+    assert (_site(cell, ctx) / rel).read_text(encoding="utf-8") == printed.stdout
+
+
+@then(parsers.parse('the story page "{page}" shows each AC with the status the kernel computed'))
+def _story_statuses(cell: CellBuilder, ctx: dict[str, object], page: str) -> None:
+    from hooks.cell import Cell
+
+    html = (_site(cell, ctx) / page).read_text(encoding="utf-8")
+    shown = dict(re.findall(r'<div class="gc-ac" data-ac="([^"]+)" data-status="([^"]+)">', html))
+    kernel = Cell(cell.root).coverage.acs
+    expected = {a: kernel[a].state.replace("_", "-") for a in shown}
+    assert shown and shown == expected
+    for ac_id, state in expected.items():
+        assert re.search(rf'<h3 id="{ac_id}">{ac_id} <span class="gc-badge gc-{state}">', html), ac_id

@@ -1,0 +1,110 @@
+"""``govcell status``: the cell's state in one versioned document, for agents and portals.
+
+The JSON shape is a contract (``schema: govcell.status/1``, documented in README.md):
+keys are only ever added within a version.  It holds no timestamps unless asked
+for, so the same repository and result files always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hooks.cell import Cell
+
+STATUS_SCHEMA = "govcell.status/1"
+TASK_STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")
+
+
+def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
+    """The versioned status document of ``cell`` (``govcell status --json``)."""
+    from hooks import __version__
+    from hooks.checks import run
+    from hooks.diagnostics import counts
+
+    cov = cell.coverage
+    ledger = cell.ledger.model
+    stories = ledger.stories if ledger else []
+    requirements = [r for s in stories for r in s.requirements]
+    findings = run(cell)
+    tasks = cell.tasks.model.tasks if cell.tasks.model else []
+    task_counts = {s: 0 for s in TASK_STATUSES}
+    for t in tasks:
+        task_counts[t.status] += 1
+    doc: dict[str, Any] = {
+        "schema": STATUS_SCHEMA,
+        "tool": {"name": "govcell", "version": __version__},
+        "config": cell.config_source,
+        "counts": {
+            "stories": len(stories),
+            "requirements": len(requirements),
+            "acs": len(cov.acs),
+            "feature_files": cov.summary["feature_files"],
+            "scenarios": cov.summary["scenarios"],
+            "tasks": len(tasks),
+        },
+        "acs": {
+            "kernel": cov.summary["kernel"],
+            "non_kernel": cov.summary["non_kernel"],
+            "all": cov.summary["all"],
+            "deprecated": cov.summary["deprecated"],
+        },
+        "scenarios": {
+            "total": cov.summary["scenarios"],
+            "orphaned": cov.summary["orphaned_scenarios"],
+            "untagged": cov.summary["untagged_scenarios"],
+        },
+        "findings": counts(findings),
+        "tasks": task_counts,
+        "results": [{"path": f.path, "present": f.present, "format": f.format, "tests": f.tests}
+                    for f in cell.test_results.files],
+        "stories": dict(cov.stories),
+        "requirements": dict(cov.requirements),
+        "ac_status": {
+            a.id: {
+                "story": a.story_id,
+                "requirement": a.requirement_id,
+                "kernel": a.kernel,
+                "status": a.status,
+                "coverage": a.coverage,
+                "run": a.run,
+                "state": a.state,
+                "scenarios": [s.location for s in a.scenarios],
+                "tests": [t.tag or t.name or t.type for t in a.tests],
+            }
+            for a in cov.acs.values()
+        },
+    }
+    if timestamps:
+        import datetime
+
+        doc["generated_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return doc
+
+
+def status_json(cell: Cell, *, timestamps: bool = False) -> str:
+    return json.dumps(status_document(cell, timestamps=timestamps), indent=2, sort_keys=True) + "\n"
+
+
+def status_text(cell: Cell) -> str:
+    """A few human lines: the same numbers as the JSON."""
+    doc = status_document(cell)
+    lines = [f"govcell status ({doc['config'] or 'default config'})"]
+    c = doc["counts"]
+    lines.append(f"  {c['stories']} stories, {c['requirements']} requirements, {c['acs']} ACs, "
+                 f"{c['scenarios']} scenarios in {c['feature_files']} feature files, {c['tasks']} tasks")
+    for key, label in (("kernel", "kernel ACs"), ("non_kernel", "other ACs")):
+        a = doc["acs"][key]
+        lines.append(f"  {label:<11} {a['total']:>4}: {a['covered']} covered, {a['uncovered']} uncovered, "
+                     f"{a['meta']} meta; {a['passing']} passing, {a['failing']} failing, {a['not_run']} not run")
+    s = doc["scenarios"]
+    lines.append(f"  scenarios: {s['orphaned']} orphaned, {s['untagged']} without an AC tag")
+    f = doc["findings"]
+    lines.append(f"  findings: {f['error']} error(s), {f['warning']} warning(s), {f['info']} info")
+    t = doc["tasks"]
+    lines.append("  tasks: " + ", ".join(f"{t[k]} {k}" for k in TASK_STATUSES))
+    present = [r for r in doc["results"] if r["present"]]
+    lines.append(f"  result files: {len(present)} of {len(doc['results'])} present, "
+                 f"{sum(r['tests'] for r in present)} results")
+    return "\n".join(lines) + "\n"
