@@ -37,6 +37,8 @@ class PageSpec:
     path: str
     build: Callable[[Context], list[Output]]
     needs: tuple[str, ...] = ()
+    #: further condition on the data (e.g. the cell has policies at all)
+    when: Callable[[Context], bool] | None = None
 
 
 def _page(ctx: Context, path: str, template: str, **values: Any) -> Output:
@@ -67,7 +69,7 @@ def _summary(ctx: Context) -> dict[str, Any]:
 
 def dashboard(ctx: Context) -> list[Output]:
     invariants = _invariants(ctx) if ctx.data.has("graph") else None
-    policy = _policy_summary(ctx.data.derived["policy"]) if ctx.data.has("policy") else None
+    policy = _policy_summary(ctx.data.derived["policy"]) if _has_policies(ctx) else None
     return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
                   invariants=invariants, policy=policy)]
 
@@ -185,6 +187,11 @@ def _policy_summary(report: Any) -> dict[str, int]:
     }
 
 
+def _has_policies(ctx: Context) -> bool:
+    report = ctx.data.derived.get("policy")
+    return report is not None and bool(report.policies or report.diagnostics)
+
+
 def policies(ctx: Context) -> list[Output]:
     report = ctx.data.derived["policy"]
     return [_page(ctx, "policies.md", "policies.md", report=report, summary=_policy_summary(report))]
@@ -203,7 +210,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("acs", "Acceptance criteria", "acs.md", ac_index),
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
-    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",)),
+    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
     PageSpec("status", "status.json", "status.json", status_json, needs=("status",)),
@@ -211,7 +218,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def available(ctx: Context) -> list[PageSpec]:
-    return [p for p in PAGES if all(ctx.data.has(n) for n in p.needs)]
+    return [p for p in PAGES if all(ctx.data.has(n) for n in p.needs) and (p.when is None or p.when(ctx))]
 
 
 def generate(ctx: Context) -> tuple[list[Output], list[tuple[str, str]]]:

@@ -97,14 +97,22 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
                 {k: v for k, v in expected.items() if k != "AC-SHOP-010"}
             assert browser.evaluate("document.querySelector('.gc-ac[data-ac=\"AC-SHOP-003\"] .gc-ac-text')"
                                     ".textContent") == "Receipts show <b>the amount</b>"
-            svg = browser.evaluate(_js(
-                "const s = document.querySelector('.gc-diagram svg'); if (!s) return null;"
-                "const r = s.getBoundingClientRect(); return {w: r.width, h: r.height,"
-                " text: Array.from(s.querySelectorAll('text')).map(t => t.textContent)};"))
-            assert svg and svg["w"] > 100 and svg["h"] > 50
-            drawn = " ".join(svg["text"])
+            # The diagram is an SVG drawn at build time, shown as an image of the site.
+            size = browser.wait_for(_js(
+                "const i = document.querySelector('.gc-diagram img');"
+                "return i && i.complete && i.naturalWidth ? {w: i.naturalWidth, h: i.naturalHeight,"
+                " src: i.getAttribute('src'), shown: i.getBoundingClientRect().width} : null;"))
+            assert size["src"].endswith(".svg") and size["w"] > 100 and size["h"] > 50 and size["shown"] > 100
+            drawn = browser.evaluate(
+                "fetch(document.querySelector('.gc-diagram img').src).then(r => r.text()).then(t => {"
+                " const d = new DOMParser().parseFromString(t, 'image/svg+xml');"
+                " return d.documentElement.nodeName + ' ' +"
+                " Array.from(d.querySelectorAll('text')).map(e => e.textContent).join(' '); })")
+            assert drawn.startswith("svg "), drawn[:200]
             assert all(i in drawn for i in ("US-SHOP-001", "REQ-SHOP-PAY", "AC-SHOP-001", "AC-SHOP-003")), drawn
             assert "US-SHOP-002" not in drawn
+            assert browser.evaluate("document.querySelector('.gc-mermaid-source code').textContent")\
+                .startswith("flowchart LR")
             shot = browser.screenshot(tmp_path / "story.png")
             assert shot.stat().st_size > 10_000
 
