@@ -40,6 +40,10 @@ def generate(out: Path, stories: int = 200, reqs: int = 3, acs: int = 2) -> dict
                          f"    Given the user is ready for thing {a}", f"    When the user does thing {a}",
                          "    Then the system answers within the limit", ""]
         (out / "specs" / "features" / f"story_{sid}.feature").write_text("\n".join(scen), encoding="utf-8")
+    (out / "tests").mkdir()
+    (out / "tests" / "test_b.py").write_text("".join(
+        f"def test_ac_b{s:04d}_{r}{a:02d}():\n    assert True\n\n\n"
+        for s in range(1, stories + 1) for r in range(1, reqs + 1) for a in range(1, acs + 1)), encoding="utf-8")
     (out / "specs" / "spec_ledger.yaml").write_text("\n".join(ledger) + "\n", encoding="utf-8")
     return {"stories": stories, "requirements": stories * reqs, "acs": stories * reqs * acs,
             "items": stories + stories * reqs + stories * reqs * acs}
