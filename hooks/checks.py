@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 #: hook id -> "module:function"; the function takes a Cell and returns findings.
 CHECKS: dict[str, str] = {
     "spec-ledger": "hooks.ledger:check",
+    "context-bundles": "hooks.bundles:check",
 }
 
 

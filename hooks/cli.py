@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+
+    from hooks.bundle_cmd import add_parser as add_bundle_parser
+
+    add_bundle_parser(sub)
     return parser
 
 
@@ -69,7 +73,13 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"check": _check, "schema": _schema}
+def _bundle(args: argparse.Namespace) -> int:
+    from hooks.bundle_cmd import command
+
+    return command(args)
+
+
+_COMMANDS = {"check": _check, "schema": _schema, "bundle": _bundle}
 
 if __name__ == "__main__":
     raise SystemExit(main())
