@@ -29,9 +29,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("task", nargs="?", help="task name from the contextpack")
     p.add_argument("--ac", metavar="AC-ID", help="build a bundle for this acceptance criterion instead")
     p.add_argument("--out", "-o", metavar="PATH",
-                   help="output file ('-' for stdout; default: the task's output, else <bundles.output_dir>/NAME.FORMAT)")
+                   help="output file ('-' for stdout; default: the task's output, "
+                        "else <bundles.output_dir>/NAME.FORMAT)")
     p.add_argument("--format", choices=FORMATS, default="md", help="bundle format (default: md)")
-    p.add_argument("--max-bytes", type=int, default=None, help="budget of an --ac bundle (default: bundles.ac_max_bytes)")
+    p.add_argument("--max-bytes", type=int, default=None,
+                   help="budget of an --ac bundle (default: bundles.ac_max_bytes)")
     p.add_argument("--list", action="store_true", help="list the contextpack's bundles with their sizes and budgets")
     p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
     p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")

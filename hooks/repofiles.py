@@ -165,7 +165,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             body = pat[i + 1:j]
             if body.startswith("!"):
                 body = "^" + body[1:]
-            body = body.replace("\\", "\\\\")
+            body = body.replace("\\", "\\\\").replace("[", "\\[")
             out.append(f"(?!/)[{body}]")
             i = j + 1
         else:
