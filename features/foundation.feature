@@ -142,7 +142,7 @@ Feature: Foundation: the spec ledger hook, located findings and safe loading
         - id: story-1
           title: A story
       """
-    When I run "govcell check"
+    When I run "govcell check spec-ledger"
     Then the exit code is 1
     And the output line 1 is "specs/spec_ledger.yaml:2:9: error: ledger.id-pattern: story ID 'story-1' does not match US-[A-Z0-9][A-Z0-9-]*"
     And the output line 2 is "    hint: rename it, or change ids.story in the config"
@@ -160,10 +160,10 @@ Feature: Foundation: the spec ledger hook, located findings and safe loading
       severity:
         ledger.id-pattern: warning
       """
-    When I run "govcell check"
+    When I run "govcell check spec-ledger"
     Then the exit code is 0
     And the output contains "warning: ledger.id-pattern"
-    When I run "govcell check --strict"
+    When I run "govcell check spec-ledger --strict"
     Then the exit code is 1
     And the output contains "error: ledger.id-pattern"
 

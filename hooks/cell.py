@@ -15,8 +15,10 @@ from hooks.config import Config, LoadedConfig, load_config
 from hooks.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from hooks.adr import AdrIndex
     from hooks.contextpack import ContextPack
     from hooks.flows import FlowsFile
+    from hooks.graph import GovGraph
     from hooks.ledger import Ledger
     from hooks.tasks import TasksFile
     from hooks.validation import Loaded
@@ -71,3 +73,15 @@ class Cell:
         from hooks.contextpack import ContextPack
 
         return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def adrs(self) -> AdrIndex:
+        from hooks.adr import scan
+
+        return scan(self)
+
+    @functools.cached_property
+    def graph(self) -> GovGraph:
+        from hooks.graph import build
+
+        return build(self)

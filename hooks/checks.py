@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 CHECKS: dict[str, str] = {
     "spec-ledger": "hooks.ledger:check",
     "context-bundles": "hooks.bundles:check",
+    "governance-graph": "hooks.graph:check",
 }
 
 
@@ -34,10 +35,20 @@ def run(cell: Cell, names: Sequence[str] | None = None, *, strict: bool = False)
     checks' findings are never lost; that is a govcell bug, never the user's.
     """
     found: list[Diagnostic] = list(cell.config_diagnostics)
-    for name in names or list(CHECKS):
+    chosen = list(names or CHECKS)
+    for name in chosen:
         try:
             found.extend(resolve(name)(cell))
         except Exception as exc:  # noqa: BLE001 - last line of defence, reported as a finding
             found.append(diag("internal.error", f"check {name} failed: {type(exc).__name__}: {exc}", ".",
                               hint="this is a govcell bug; please report it with the file that triggered it"))
+    if "ac-tags" in chosen and "governance-graph" in chosen:
+        # One problem, one finding: the AC-tags check owns these when both run.
+        from hooks.graph import SHADOWED_BY_AC_TAGS
+
+        found = [d for d in found if d.code not in SHADOWED_BY_AC_TAGS]
+    if "context-bundles" in chosen and "governance-graph" in chosen:
+        # One problem, one finding: the bundles check owns the contextpack's references.
+        contextpack = cell.config.paths.contextpack
+        found = [d for d in found if not (d.code == "graph.dangling-ref" and d.path == contextpack)]
     return apply_policy(found, cell.config.severity, strict=strict or cell.config.strict)

@@ -30,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
+    p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
+    p.add_argument("--format", choices=["json", "mermaid", "dot"], default="json")
+    p.add_argument("--focus", default=None, help="only the neighbourhood of this ID (e.g. AC-X-001)")
+    p.add_argument("--depth", type=int, default=1, help="edges from --focus to include (default 1)")
+    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
+    p.add_argument("--config", default=None, help="config file")
+    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+
     from hooks.bundle_cmd import add_parser as add_bundle_parser
 
     add_bundle_parser(sub)
@@ -79,7 +87,13 @@ def _bundle(args: argparse.Namespace) -> int:
     return command(args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "bundle": _bundle}
+def _graph(args: argparse.Namespace) -> int:
+    from hooks.graph import export
+
+    return export(args)
+
+
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "bundle": _bundle}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -22,13 +22,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
 
-def hook_main(check: str, argv: Sequence[str] | None = None) -> int:
-    """Parse hook arguments, run one check, print findings, return 0 or 1."""
-    parser = argparse.ArgumentParser(prog=f"govcell-{check}", description=f"govcell {check} check")
+def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Parse hook arguments, run one check (None: all of them), print findings, return 0 or 1."""
+    name = prog or f"govcell-{check}"
+    parser = argparse.ArgumentParser(prog=name, description=f"govcell {check or 'all checks'}")
     parser.add_argument("filenames", nargs="*", help="changed files (from pre-commit); the whole cell is checked")
     add_common(parser)
     args = parser.parse_args(argv)
-    return run_and_report(args.root, args.config, [check], args.strict, args.format)
+    return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format)
 
 
 def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, strict: bool, fmt: str,

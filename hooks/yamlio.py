@@ -206,32 +206,41 @@ class _Converter:
         self.diagnostics: list[Diagnostic] = []
         self._ctor = yaml.constructor.SafeConstructor()
         self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
+        self._Scalar = yaml.ScalarNode
+        self._Sequence = yaml.SequenceNode
+        self._Mapping = yaml.MappingNode
 
     def _pos(self, node: Any) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def convert(self, node: Any, path: Path_, depth: int = 0) -> Any:
-        import yaml
-
+        """Hot path (tens of thousands of nodes per ledger): keep it lean."""
         self.visited += 1
         if self.visited > self.budget:
             line, col = self._pos(node)
             raise _Abort(diag("yaml.alias-limit",
                               "document expands into too many nodes (alias bomb?)", self.rel, line, col,
                               hint="remove the nested aliases; govcell bounds alias expansion"))
-        if depth > MAX_DEPTH:
-            line, col = self._pos(node)
-            raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels", self.rel, line, col))
-        self.marks[path] = self._pos(node)
-        if isinstance(node, yaml.ScalarNode):
+        mark = node.start_mark
+        self.marks[path] = (mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is self._Scalar:
+            tag = node.tag
+            if tag == _STR or tag == _TIMESTAMP:
+                return node.value
             return self._scalar(node)
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
-            line, col = self._pos(node)
-            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {node.tag}", self.rel, line, col,
+        if depth > MAX_DEPTH:
+            raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels", self.rel,
+                              mark.line + 1, mark.column + 1))
+        if node.tag not in _COLLECTION_TAGS:
+            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {node.tag}", self.rel,
+                                         mark.line + 1, mark.column + 1,
                                          hint="govcell files use plain YAML: remove the tag"))
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+        if kind is self._Sequence:
+            convert = self.convert
+            depth += 1
+            return [convert(child, path + (i,), depth) for i, child in enumerate(node.value)]
+        if kind is self._Mapping:
             return self._mapping(node, path, depth)
         raise _Abort(diag("yaml.syntax", "unsupported YAML node", self.rel, *self._pos(node)))
 
@@ -251,18 +260,18 @@ class _Converter:
             return node.value
 
     def _mapping(self, node: Any, path: Path_, depth: int) -> dict[Any, Any]:
-        import yaml
-
         out: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
+        key_marks = self.key_marks
+        convert = self.convert
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                for src in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
-                    if isinstance(src, yaml.MappingNode):
+                for src in value_node.value if type(value_node) is self._Sequence else [value_node]:
+                    if type(src) is self._Mapping:
                         for k, v in self._mapping(src, path, depth + 1).items():
                             merged.setdefault(k, v)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not self._Scalar:
                 line, col = self._pos(key_node)
                 self.diagnostics.append(diag("yaml.complex-key", "mapping keys must be plain scalars",
                                              self.rel, line, col))
@@ -272,16 +281,18 @@ class _Converter:
                 hash(key)
             except TypeError:
                 key = key_node.value
-            kpos = self._pos(key_node)
+            kmark = key_node.start_mark
+            kpos = (kmark.line + 1, kmark.column + 1)
+            sub = path + (key,)
             if key in out:
-                first = self.key_marks.get(path + (key,), kpos)
+                first = key_marks.get(sub, kpos)
                 self.diagnostics.append(diag(
                     "yaml.duplicate-key", f"duplicate key '{key}' (first defined on line {first[0]})",
                     self.rel, kpos[0], kpos[1],
                     hint="YAML keeps only one of them: remove or rename the duplicate"))
                 continue
-            self.key_marks[path + (key,)] = kpos
-            out[key] = self.convert(value_node, path + (key,), depth + 1)
+            key_marks[sub] = kpos
+            out[key] = convert(value_node, sub, depth + 1)
         for k, v in merged.items():
             out.setdefault(k, v)
         return out

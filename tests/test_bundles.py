@@ -149,6 +149,15 @@ def test_invalid_ledger_skips_id_checks(cell: CellBuilder) -> None:
     assert c is not None
 
 
+def test_unknown_id_is_one_finding_when_the_graph_runs_too(cell: CellBuilder) -> None:
+    committed(cell, "tasks:\n  t: {description: T, max_bytes: 9000, include: [tests/*], acs: [AC-A-003]}\n")
+    result = run_command("govcell check", cell.root)
+    assert result.code == 1
+    assert "bundle.unknown-ac" in result.stdout and "graph.dangling-ref" not in result.stdout
+    alone = run_command("govcell check governance-graph", cell.root)
+    assert "graph.dangling-ref" in alone.stdout
+
+
 def test_cli_usage_errors(cell: CellBuilder) -> None:
     committed(cell, "tasks:\n  core: {description: C, max_bytes: 9000, include: [tests/*]}\n")
     unknown = run_command("govcell bundle cor", cell.root)

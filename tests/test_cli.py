@@ -63,3 +63,14 @@ def test_hook_starts_without_heavy_imports(tmp_path: Path) -> None:
             "print(heavy)") % str(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_selftest_hook_runs_every_check(cell: CellBuilder) -> None:
+    cell.ledger(VALID_LEDGER + "        adr: ADR-0009\n")
+    result = run_command("govcell-governance-selftest", cell.root)
+    assert result.code == 1
+    assert "adr.missing" in result.output  # from governance-graph
+    cell.ledger(VALID_LEDGER.replace("title: A story", "title: ''"))
+    result = run_command("govcell-governance-selftest --format json", cell.root)
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert "ledger.empty-text" in codes  # from spec-ledger

@@ -1,0 +1,91 @@
+"""Architecture decision records: ``docs/adr/NNNN-slug.md`` files, known as ``ADR-NNNN``.
+
+Decisions are referenced from the ledger (``adr:``), so the set of ADR files is
+part of the cell: a reference to a missing ADR is an error, an ADR nobody
+references is a hint that a decision was orphaned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hooks.diagnostics import Diagnostic, diag
+
+if TYPE_CHECKING:
+    from hooks.cell import Cell
+
+ADR_FILE = re.compile(r"^(\d{4})-([a-z0-9][a-z0-9-]*)\.md$")
+_TITLE = re.compile(r"^#\s+(?:ADR[- ]?\d+[:.]?\s*)?(.+?)\s*#*\s*$")
+_STATUS = re.compile(r"^(?:\*\*)?status(?:\*\*)?\s*:\s*(?:\*\*)?\s*([A-Za-z-]+)", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Adr:
+    """One decision record file."""
+
+    id: str
+    number: int
+    path: str
+    title: str
+    status: str | None
+
+
+@dataclasses.dataclass
+class AdrIndex:
+    """All ADR files of the cell, by ID, plus what was wrong with their names."""
+
+    adrs: dict[str, Adr]
+    diagnostics: list[Diagnostic]
+
+
+def scan(cell: Cell) -> AdrIndex:
+    """Read the ADR directory once: names, numbers, titles (first heading) and status."""
+    rel_dir = cell.config.paths.adr.rstrip("/")
+    directory = cell.root / rel_dir
+    adrs: dict[str, Adr] = {}
+    found: list[Diagnostic] = []
+    if not directory.is_dir():
+        return AdrIndex(adrs, found)
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if not entry.is_file() or entry.suffix != ".md" or entry.name.lower() in {"readme.md", "index.md"}:
+            continue
+        rel = f"{rel_dir}/{entry.name}"
+        match = ADR_FILE.match(entry.name)
+        if not match:
+            found.append(diag("adr.bad-name", f"ADR file name '{entry.name}' is not NNNN-slug.md", rel,
+                              severity="warning", hint="rename it like 0007-use-postgres.md (4 digits, lowercase slug)"))
+            continue
+        number = int(match.group(1))
+        ident = f"ADR-{match.group(1)}"
+        title, status = _read_heading(entry)
+        if ident in adrs:
+            found.append(diag("adr.duplicate-number", f"{ident} is used by both {adrs[ident].path} and {rel}", rel,
+                              1, 1, hint="give each decision its own number"))
+            continue
+        adrs[ident] = Adr(ident, number, rel, title or match.group(2).replace("-", " "), status)
+    return AdrIndex(adrs, found)
+
+
+def _read_heading(path: Path) -> tuple[str | None, str | None]:
+    title: str | None = None
+    status: str | None = None
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for i, line in enumerate(fh):
+                if i > 40:
+                    break
+                if title is None:
+                    m = _TITLE.match(line)
+                    if m:
+                        title = m.group(1)
+                        continue
+                if status is None:
+                    m = _STATUS.match(line.strip())
+                    if m:
+                        status = m.group(1).lower()
+    except OSError:
+        pass
+    return title, status

@@ -1,0 +1,594 @@
+"""The governance graph: one directed graph of everything the cell declares.
+
+Stories, requirements, ACs, test mappings, feature files, scenarios, tasks,
+ADRs, docs, devex commands and flows, policies and bundles become typed nodes
+(each remembering the file and line it came from) joined by typed edges.
+Invariants are then questions asked of one graph instead of ad-hoc scans of
+each file, and the same graph is exported as JSON, Mermaid and DOT.
+
+Building is linear in the size of the cell: every reference is resolved with
+one dictionary lookup, cycles are found through strongly connected components.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from hooks.diagnostics import Diagnostic, diag
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from hooks.cell import Cell
+
+GRAPH_SCHEMA = "govcell.graph/1"
+
+#: Node kinds, in the order they are listed in exports.
+KINDS = ("ledger", "story", "requirement", "ac", "test", "feature", "scenario", "task", "adr", "doc",
+         "command", "flow", "policy", "bundle")
+
+#: Findings that the ``ac-tags`` check owns; when both checks run in one
+#: process (``govcell check``), the graph's copies are dropped (see checks.run).
+SHADOWED_BY_AC_TAGS = frozenset({"graph.dangling-scenario-tag", "graph.kernel-ac-untested"})
+
+
+@dataclasses.dataclass
+class GovGraph:
+    """The graph plus the findings collected while resolving references."""
+
+    g: nx.DiGraph
+    by_id: dict[str, list[str]]
+    diagnostics: list[Diagnostic]
+
+    def node(self, key: str) -> dict[str, Any]:
+        return self.g.nodes[key]  # type: ignore[no-any-return]
+
+    def resolve(self, ident: str) -> str | None:
+        """Node key for a bare ID (``AC-1``) or a key (``ac:AC-1``)."""
+        if ident in self.g:
+            return ident
+        keys = self.by_id.get(ident)
+        return keys[0] if keys else None
+
+
+_KIND_NAMES = {"ac": "AC", "adr": "ADR"}
+
+
+def key(kind: str, ident: str) -> str:
+    return f"{kind}:{ident}"
+
+
+class _Builder:
+    """Adds nodes and edges, and records references that do not resolve."""
+
+    def __init__(self, cell: Cell) -> None:
+        import networkx as nx
+
+        self.cell = cell
+        self.g = nx.DiGraph()
+        self.by_id: dict[str, list[str]] = {}
+        self.found: list[Diagnostic] = []
+        self.pending: list[tuple[str, str, str, str, str, int, int]] = []
+
+    def add(self, kind: str, ident: str, label: str, file: str, line: int, col: int = 1, **attrs: Any) -> str:
+        k = key(kind, ident)
+        if k in self.g:
+            return k
+        self.g.add_node(k, kind=kind, id=ident, label=label, file=file, line=line, col=col, **attrs)
+        self.by_id.setdefault(ident, []).append(k)
+        return k
+
+    def edge(self, source: str, target: str, etype: str, **attrs: Any) -> None:
+        self.g.add_edge(source, target, type=etype, **attrs)
+
+    def ref(self, source: str, target_id: str, kinds: str, etype: str, file: str, line: int, col: int) -> None:
+        """A reference resolved once every node exists (kinds: '|'-separated)."""
+        self.pending.append((source, target_id, kinds, etype, file, line, col))
+
+    def resolve_pending(self) -> None:
+        for source, target_id, kinds, etype, file, line, col in self.pending:
+            allowed = kinds.split("|")
+            target = next((k for k in self.by_id.get(target_id, ()) if self.g.nodes[k]["kind"] in allowed), None)
+            if target is not None:
+                self.edge(source, target, etype)
+                continue
+            src = self.g.nodes[source]
+            what = f"{src['kind']} {src['id']}"
+            if allowed == ["adr"]:
+                self.found.append(diag("adr.missing", f"{what} references {target_id}, which has no ADR file",
+                                       file, line, col, hint=f"add {self.cell.config.paths.adr}/"
+                                       f"{target_id[4:] if target_id.startswith('ADR-') else 'NNNN'}-slug.md "
+                                       "or fix the reference"))
+            elif src["kind"] == "scenario":
+                self.found.append(diag("graph.dangling-scenario-tag",
+                                       f"scenario '{src['label']}' is tagged @{target_id}, which is not in the ledger",
+                                       file, line, col, hint="add the AC to the ledger or fix the tag"))
+            else:
+                names = [_KIND_NAMES.get(k, k) for k in allowed]
+                expected = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+                self.found.append(diag("graph.dangling-ref",
+                                       f"{what} {etype.replace('_', ' ')} {target_id}, but no {expected} has that ID",
+                                       file, line, col, hint="fix the ID or add what it names"))
+
+
+def build(cell: Cell) -> GovGraph:
+    """Build the graph of ``cell`` (use ``cell.graph`` to build it once per process)."""
+    b = _Builder(cell)
+    _add_ledger(b)
+    _add_adrs(b)
+    _add_features(b)
+    _add_tasks(b)
+    _add_flows(b)
+    _add_policies(b)
+    _add_bundles(b)
+    b.resolve_pending()
+    return GovGraph(b.g, b.by_id, b.found)
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _add_ledger(b: _Builder) -> None:
+    loaded = b.cell.ledger
+    ledger = loaded.model
+    if ledger is None:
+        return
+    raw = loaded.raw
+    path = loaded.path
+    root = b.add("ledger", path, path, path, 1)
+    for i, ref in enumerate(ledger.metadata.adrs):
+        line, col = raw.position(("metadata", "adrs", i))
+        b.ref(root, ref, "adr", "decided_by", path, line, col)
+    for si, story in enumerate(ledger.stories):
+        sloc: tuple[Any, ...] = ("stories", si)
+        line, col = raw.position(sloc + ("id",))
+        s = b.add("story", story.id, story.title, path, line, col, status=story.status)
+        b.edge(root, s, "contains")
+        _item_refs(b, s, story, sloc)
+        for ri, req in enumerate(story.requirements):
+            rloc = sloc + ("requirements", ri)
+            line, col = raw.position(rloc + ("id",))
+            r = b.add("requirement", req.id, req.title, path, line, col, must_have_ac=req.must_have_ac,
+                      status=req.status)
+            b.edge(s, r, "contains")
+            _item_refs(b, r, req, rloc)
+            for di, doc in enumerate(req.docs):
+                dline, dcol = raw.position(rloc + ("docs", di))
+                d = _doc_node(b, doc, path, dline, dcol, r)
+                b.edge(d, r, "documents")
+            for ai, ac in enumerate(req.acceptance_criteria):
+                aloc = rloc + ("acceptance_criteria", ai)
+                line, col = raw.position(aloc + ("id",))
+                kernel = req.must_have_ac and ac.must_have_ac
+                a = b.add("ac", ac.id, ac.text, path, line, col, kernel=kernel, status=ac.status)
+                b.edge(r, a, "contains")
+                _item_refs(b, a, ac, aloc)
+                for ti, test in enumerate(ac.tests):
+                    tline, tcol = raw.position(aloc + ("tests", ti))
+                    label = f"{test.type}: {test.tag or test.command or test.file or ''}".strip()
+                    t = b.add("test", f"{ac.id}#{ti + 1}", label, path, tline, tcol, type=test.type,
+                              automated=test.automated, tag=test.tag, target=test.file)
+                    b.edge(a, t, "tested_by")
+                    if test.type == "bdd" and test.file:
+                        f = b.add("feature", test.file, test.file, test.file, 0, 0)
+                        b.edge(t, f, "runs")
+
+
+def _item_refs(b: _Builder, node: str, item: Any, loc: tuple[Any, ...]) -> None:
+    raw = b.cell.ledger.raw
+    path = b.cell.ledger.path
+    adr = item.adr
+    adrs = [adr] if isinstance(adr, str) else list(adr or [])
+    for i, ref in enumerate(adrs):
+        line, col = raw.position(loc + ("adr",) if isinstance(adr, str) else loc + ("adr", i))
+        b.ref(node, ref, "adr", "decided_by", path, line, col)
+    for i, dep in enumerate(item.depends_on):
+        line, col = raw.position(loc + ("depends_on", i))
+        b.ref(node, dep, "story|requirement|ac", "depends_on", path, line, col)
+
+
+def _doc_node(b: _Builder, doc: str, file: str, line: int, col: int, referrer: str) -> str:
+    k = key("doc", doc)
+    if k not in b.g:
+        target = doc.split("#", 1)[0]
+        exists = _inside_file_exists(b.cell, target)
+        b.add("doc", doc, doc, doc if exists else file, 0 if exists else line, 0 if exists else col, exists=exists)
+        if not exists:
+            src = b.g.nodes[referrer]
+            b.found.append(diag("graph.missing-doc", f"{src['kind']} {src['id']} names doc {doc}, which does not exist",
+                                file, line, col, hint="fix the path (relative to the repository root) or add the doc"))
+    return k
+
+
+def _inside_file_exists(cell: Cell, rel: str) -> bool:
+    if not rel or rel.startswith("/") or ".." in rel.split("/"):
+        return False
+    return (cell.root / rel).is_file()
+
+
+def _add_adrs(b: _Builder) -> None:
+    index = b.cell.adrs
+    b.found.extend(index.diagnostics)
+    for adr in index.adrs.values():
+        b.add("adr", adr.id, adr.title, adr.path, 1, 1, status=adr.status)
+
+
+def _add_features(b: _Builder) -> None:
+    """Feature files and scenarios (from the AC-tags parser), scenario -> AC edges."""
+    features = getattr(b.cell, "features", None)
+    if features is None:
+        return
+    for ff in features.files:
+        f = b.add("feature", ff.path, ff.name or ff.path, ff.path, ff.line, 1)
+        b.g.nodes[f].update(label=ff.name or ff.path, line=ff.line)
+        for sc in ff.scenarios:
+            s = b.add("scenario", f"{sc.file}:{sc.line}", sc.name, sc.file, sc.line, 1)
+            b.edge(f, s, "contains")
+            for ac_id in sc.ac_ids:
+                b.ref(s, ac_id, "ac", "covers", sc.file, sc.line, 1)
+
+
+def _add_tasks(b: _Builder) -> None:
+    loaded = b.cell.tasks
+    model = loaded.model
+    if model is None:
+        return
+    raw = loaded.raw
+    path = loaded.path
+    seen: dict[str, int] = {}
+    for i, task in enumerate(model.tasks):
+        line, col = raw.position(("tasks", i, "id"))
+        if task.id in seen:
+            b.found.append(diag("graph.duplicate-id", f"task ID {task.id} is already used on line {seen[task.id]}",
+                                path, line, col, hint="every task needs its own ID"))
+            continue
+        seen[task.id] = line
+        t = b.add("task", task.id, task.title, path, line, col, status=task.status)
+        if task.requirement:
+            rl, rc = raw.position(("tasks", i, "requirement"))
+            b.ref(t, task.requirement, "requirement", "implements", path, rl, rc)
+        for j, ac in enumerate(task.acs):
+            al, ac_col = raw.position(("tasks", i, "acs", j))
+            b.ref(t, ac, "ac", "implements", path, al, ac_col)
+        for j, dep in enumerate(task.depends_on):
+            dl, dc = raw.position(("tasks", i, "depends_on", j))
+            b.ref(t, dep, "task", "depends_on", path, dl, dc)
+        for j, doc in enumerate(task.docs):
+            dl, dc = raw.position(("tasks", i, "docs", j))
+            b.edge(_doc_node(b, doc, path, dl, dc, t), t, "documents")
+
+
+def _add_flows(b: _Builder) -> None:
+    loaded = b.cell.flows
+    model = loaded.model
+    if model is None:
+        return
+    raw = loaded.raw
+    path = loaded.path
+    for name, cmd in model.commands.items():
+        line, col = raw.position(("commands", name), key=True)
+        b.add("command", name, cmd.run, path, line, col, required=cmd.required)
+    for name, flow in model.flows.items():
+        line, col = raw.position(("flows", name), key=True)
+        fl = b.add("flow", name, flow.description or name, path, line, col)
+        for i, step in enumerate(flow.steps):
+            sl, sc = raw.position(("flows", name, "steps", i))
+            b.ref(fl, step, "command", "executes", path, sl, sc)
+
+
+def _add_policies(b: _Builder) -> None:
+    directory = b.cell.root / b.cell.config.paths.policy
+    if not directory.is_dir():
+        return
+    rel_dir = b.cell.config.paths.policy.rstrip("/")
+    for entry in sorted(directory.glob("*.rego")):
+        if entry.name.endswith("_test.rego"):
+            continue
+        rel = f"{rel_dir}/{entry.name}"
+        b.add("policy", entry.stem, entry.stem, rel, 1, 1)
+
+
+def _add_bundles(b: _Builder) -> None:
+    loaded = b.cell.contextpack
+    model = loaded.model
+    if model is None:
+        return
+    raw = loaded.raw
+    path = loaded.path
+    for name, task in model.tasks.items():
+        line, col = raw.position(("tasks", name), key=True)
+        bn = b.add("bundle", name, task.description, path, line, col, max_bytes=task.max_bytes)
+        for i, ac in enumerate(task.acs):
+            al, ac_col = raw.position(("tasks", name, "acs", i))
+            b.ref(bn, ac, "ac", "serves", path, al, ac_col)
+        for i, req in enumerate(task.requirements):
+            rl, rc = raw.position(("tasks", name, "requirements", i))
+            b.ref(bn, req, "requirement", "serves", path, rl, rc)
+        task_key = key("task", name)
+        if task_key in b.g:
+            b.edge(task_key, bn, "has_bundle")
+
+
+# ----------------------------------------------------------------------------- invariants
+
+
+def check(cell: Cell) -> list[Diagnostic]:
+    """Every graph invariant of DESIGN.md, as findings naming both ends."""
+    graph = cell.graph
+    g = graph.g
+    found = list(graph.diagnostics)
+    out_types: dict[str, set[str]] = {}
+    in_types: dict[str, set[str]] = {}
+    for u, v, data in g.edges(data=True):
+        out_types.setdefault(u, set()).add(data["type"])
+        in_types.setdefault(v, set()).add(data["type"])
+
+    def at(k: str) -> tuple[str, int, int]:
+        n = g.nodes[k]
+        return n["file"], n["line"], n["col"]
+
+    for k, n in g.nodes(data=True):
+        kind = n["kind"]
+        outs = out_types.get(k, set())
+        if kind == "story" and n.get("status") != "deprecated" and "contains" not in outs:
+            found.append(diag("graph.story-without-req", f"story {n['id']} has no requirements", *at(k),
+                              hint="add a requirement, or remove the story"))
+        elif kind == "requirement" and n.get("must_have_ac") and n.get("status") != "deprecated" \
+                and "contains" not in outs:
+            found.append(diag("graph.req-without-ac", f"requirement {n['id']} has no acceptance criteria", *at(k),
+                              hint="add an AC, or set must_have_ac: false"))
+        elif kind == "ac" and n.get("kernel") and n.get("status") not in ("deprecated", "draft"):
+            automated = any(g.nodes[t]["kind"] == "test" and g.nodes[t].get("automated") for t in g.successors(k))
+            scenario = any(g.nodes[s]["kind"] == "scenario" for s in g.predecessors(k))
+            if not automated and not scenario:
+                found.append(diag("graph.kernel-ac-untested",
+                                  f"kernel AC {n['id']} has neither an automated test nor a scenario", *at(k),
+                                  hint="tag a scenario with @" + n["id"] + " or map a unit/bdd/integration test"))
+        elif kind == "command" and n.get("required") and "executes" not in in_types.get(k, set()):
+            found.append(diag("graph.required-command-unreached",
+                              f"required command '{n['id']}' is not a step of any flow", *at(k),
+                              hint="add it to a flow's steps, or set required: false"))
+        elif kind == "adr" and not in_types.get(k):
+            found.append(diag("adr.unreferenced", f"{n['id']} ({n['label']}) is never referenced", *at(k),
+                              severity="warning", hint="reference it with adr: from the ledger, or retire it"))
+        elif kind == "task" and n.get("status") == "done":
+            for dep in g.successors(k):
+                if g.edges[k, dep]["type"] == "depends_on" and g.nodes[dep].get("status") not in ("done", "cancelled"):
+                    found.append(diag("graph.done-with-open-deps",
+                                      f"task {n['id']} is done but its dependency {g.nodes[dep]['id']} is "
+                                      f"{g.nodes[dep].get('status')}", *at(k), severity="warning",
+                                      hint="finish the dependency, or correct the status"))
+    found.extend(_cycles(graph))
+    found.extend(_cross_kind_duplicates(graph))
+    return found
+
+
+def _cycles(graph: GovGraph) -> list[Diagnostic]:
+    """One finding per dependency cycle, members in order, reported at its first member."""
+    import networkx as nx
+
+    g = graph.g
+    deps = nx.DiGraph()
+    deps.add_edges_from((u, v) for u, v, t in g.edges(data="type") if t == "depends_on")
+    found = []
+    for scc in nx.strongly_connected_components(deps):
+        members = sorted(scc)
+        if len(members) == 1 and not deps.has_edge(members[0], members[0]):
+            continue
+        start = members[0]
+        order = [start]
+        for u, v in nx.find_cycle(deps.subgraph(scc), source=start):
+            order.append(v)
+        names = " -> ".join(g.nodes[k]["id"] for k in order)
+        n = g.nodes[start]
+        found.append(diag("graph.cycle", f"dependency cycle: {names}", n["file"], n["line"], n["col"],
+                          hint="break the cycle: one of these must not depend on the other"))
+    return found
+
+
+def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
+    """IDs shared by nodes of different kinds (ledger-internal clashes are the ledger check's)."""
+    ledger_kinds = {"story", "requirement", "ac"}
+    named = {"story", "requirement", "ac", "task", "adr"}
+    found = []
+    for ident, keys in graph.by_id.items():
+        kinds = [graph.g.nodes[k]["kind"] for k in keys if graph.g.nodes[k]["kind"] in named]
+        if len(kinds) < 2 or set(kinds) <= ledger_kinds:
+            continue
+        later = [k for k in keys if graph.g.nodes[k]["kind"] in named][1:]
+        first = graph.g.nodes[keys[0]]
+        for k in later:
+            n = graph.g.nodes[k]
+            if n["kind"] in ledger_kinds and first["kind"] in ledger_kinds:
+                continue
+            found.append(diag("graph.duplicate-id", f"ID {ident} names both the {_KIND_NAMES.get(first['kind'], first['kind'])}"
+                              f" at {first['file']}:{first['line']} and a {_KIND_NAMES.get(n['kind'], n['kind'])}", n["file"], n["line"], n["col"],
+                              hint="IDs must be unique across stories, requirements, ACs, tasks and ADRs"))
+    return found
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def focus(graph: GovGraph, ident: str, depth: int = 1) -> list[str]:
+    """Keys of the nodes within ``depth`` edges of ``ident`` (either direction)."""
+    start = graph.resolve(ident)
+    if start is None:
+        raise KeyError(ident)
+    seen = {start}
+    frontier = [start]
+    g = graph.g
+    for _ in range(depth):
+        nxt = []
+        for k in frontier:
+            for other in (*g.successors(k), *g.predecessors(k)):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    return sorted(seen)
+
+
+def _selected(graph: GovGraph, keys: Iterable[str] | None) -> tuple[list[str], list[tuple[str, str, str]]]:
+    g = graph.g
+    chosen = sorted(keys) if keys is not None else sorted(g.nodes)
+    inside = set(chosen)
+    edges = sorted((u, v, t) for u, v, t in g.edges(data="type") if u in inside and v in inside)
+    return chosen, edges
+
+
+def to_json(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
+    """Node-link JSON, shape ``govcell.graph/1`` (documented in README.md)."""
+    nodes, edges = _selected(graph, keys)
+    g = graph.g
+    doc = {
+        "schema": GRAPH_SCHEMA,
+        "nodes": [{"key": k, **{a: v for a, v in sorted(g.nodes[k].items()) if v is not None}} for k in nodes],
+        "edges": [{"source": u, "target": v, "type": t} for u, v, t in edges],
+    }
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def short(text: str, limit: int = 48) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mermaid_label(n: dict[str, Any]) -> str:
+    label = n["id"] if n["kind"] in ("scenario", "test", "doc", "feature", "ledger", "policy") else f"{n['id']}: {n['label']}"
+    if n["kind"] == "scenario":
+        label = f"scenario: {n['label']}"
+    text = short(label)
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;"),
+                         ("[", "#91;"), ("]", "#93;"), ("{", "#123;"), ("}", "#125;"), ("`", "#96;")):
+        text = text.replace(char, entity)
+    return text
+
+
+_SHAPES = {"story": ('(["', '"])'), "requirement": ('["', '"]'), "ac": ('("', '")'), "scenario": ('>"', '"]'),
+           "adr": ('[["', '"]]'), "task": ('[/"', '"/]'), "flow": ('{{"', '"}}'), "command": ('["', '"]')}
+
+
+_MERMAID_STYLES = {
+    "story": "fill:#e8eaf6,stroke:#3949ab",
+    "requirement": "fill:#e3f2fd,stroke:#1e88e5",
+    "ac": "fill:#e8f5e9,stroke:#43a047",
+    "scenario": "fill:#fff8e1,stroke:#f9a825",
+    "adr": "fill:#f3e5f5,stroke:#8e24aa",
+    "task": "fill:#fbe9e7,stroke:#f4511e",
+}
+
+
+def _story_of(graph: GovGraph, k: str) -> str | None:
+    """The story a ledger node belongs to (for per-story subgraphs)."""
+    g = graph.g
+    kind = g.nodes[k]["kind"]
+    current = k
+    for _ in range(4):
+        if kind == "story":
+            return current
+        parents = [p for p in g.predecessors(current) if g.edges[p, current]["type"] in ("contains", "tested_by")
+                   and g.nodes[p]["kind"] in ("story", "requirement", "ac")]
+        if not parents:
+            return None
+        current = parents[0]
+        kind = g.nodes[current]["kind"]
+    return current if kind == "story" else None
+
+
+def to_mermaid(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
+    """A Mermaid flowchart, one subgraph per story, labels escaped and shortened."""
+    nodes, edges = _selected(graph, keys)
+    g = graph.g
+    ids = {k: f"n{i}" for i, k in enumerate(nodes)}
+    groups: dict[str | None, list[str]] = {}
+    for k in nodes:
+        groups.setdefault(_story_of(graph, k), []).append(k)
+    lines = ["flowchart LR"]
+
+    def node_line(k: str, indent: str) -> str:
+        n = g.nodes[k]
+        left, right = _SHAPES.get(n["kind"], ('["', '"]'))
+        return f"{indent}{ids[k]}{left}{_mermaid_label(n)}{right}"
+
+    for story in sorted((s for s in groups if s is not None)):
+        n = g.nodes[story]
+        lines.append(f'  subgraph {ids.get(story, "s")}_group["{_mermaid_label(n)}"]')
+        lines.extend(node_line(k, "    ") for k in groups[story])
+        lines.append("  end")
+    lines.extend(node_line(k, "  ") for k in groups.get(None, []))
+    for u, v, t in edges:
+        lines.append(f"  {ids[u]} -->|{t}| {ids[v]}")
+    for kind, style in _MERMAID_STYLES.items():
+        members = [ids[k] for k in nodes if g.nodes[k]["kind"] == kind]
+        if members:
+            lines.append(f"  classDef {kind} {style}")
+            lines.append(f"  class {','.join(members)} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def to_dot(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
+    """Graphviz DOT, one cluster per story."""
+    nodes, edges = _selected(graph, keys)
+    g = graph.g
+    groups: dict[str | None, list[str]] = {}
+    for k in nodes:
+        groups.setdefault(_story_of(graph, k), []).append(k)
+    lines = ["digraph govcell {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];']
+
+    def node_line(k: str, indent: str) -> str:
+        n = g.nodes[k]
+        if n["kind"] in ("test", "doc", "feature"):
+            parts = [n["id"]]
+        elif n["kind"] == "scenario":
+            parts = [short(n["label"], 40)]
+        else:
+            parts = [n["id"], short(n["label"], 40)]
+        label = "\\n".join(_dot_escape(p) for p in parts)
+        return f'{indent}"{_dot_escape(k)}" [label="{label}", class="{n["kind"]}"];'
+
+    for i, story in enumerate(sorted(s for s in groups if s is not None)):
+        lines.append(f"  subgraph cluster_{i} {{")
+        lines.append(f'    label="{_dot_escape(short(g.nodes[story]["id"] + " " + g.nodes[story]["label"], 60))}";')
+        lines.extend(node_line(k, "    ") for k in groups[story])
+        lines.append("  }")
+    lines.extend(node_line(k, "  ") for k in groups.get(None, []))
+    for u, v, t in edges:
+        lines.append(f'  "{_dot_escape(u)}" -> "{_dot_escape(v)}" [label="{t}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def export(args: Any) -> int:
+    """``govcell graph``: print or write the graph (or a focused part of it)."""
+    import sys
+
+    from hooks.cell import Cell
+
+    cell = Cell(args.root, args.config)
+    graph = cell.graph
+    keys = None
+    if args.focus:
+        if args.depth < 0:
+            print("govcell graph: --depth must be 0 or more", file=sys.stderr)
+            return 2
+        try:
+            keys = focus(graph, args.focus, args.depth)
+        except KeyError:
+            print(f"govcell graph: no node with ID {args.focus!r}", file=sys.stderr)
+            return 2
+    text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
+    if args.output:
+        from hooks.fsutil import write_atomic
+
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
