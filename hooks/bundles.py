@@ -514,18 +514,12 @@ def build_for_ac(cell: Cell, ac_id: str, max_bytes: int | None = None) -> Bundle
 
 
 def _adr_files(cell: Cell, adrs: list[str]) -> list[str]:
-    """Files ``docs/adr/NNNN-*.md`` for ``ADR-NNNN`` references (first match per ADR)."""
-    adr_dir = cell.root / cell.config.paths.adr
-    if not adrs or not adr_dir.is_dir():
-        return []
-    names = sorted(os.listdir(adr_dir))
-    out = []
-    for ref in dict.fromkeys(adrs):
-        number = ref.split("-", 1)[-1]
-        found = next((n for n in names if n.startswith(number + "-") and n.endswith(".md")), None)
-        if found:
-            out.append(f"{cell.config.paths.adr.rstrip('/')}/{found}")
-    return out
+    """The decision record files of ``ADR-NNNN`` references (``cell.adrs``), unknown ones skipped.
+
+    A reference to a missing ADR is the governance graph's finding, not the bundle's.
+    """
+    index = cell.adrs.adrs
+    return [index[ref].path for ref in dict.fromkeys(adrs) if ref in index]
 
 
 # --------------------------------------------------------------------------- the check
