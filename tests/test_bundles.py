@@ -229,3 +229,30 @@ def test_outputs_are_byte_identical_across_checkouts(tmp_path: Path, fmt: str) -
         assert result.code == 0, result.output
         outs.append(result.stdout.replace(git(builder.root, "rev-parse", "HEAD").strip(), "COMMIT"))
     assert outs[0] == outs[1]
+
+
+def test_any_contextpack_yields_findings_never_a_crash(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Arbitrary task shapes (wrong types, odd globs, hostile names) give findings, never an exception."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    root = tmp_path_factory.mktemp("prop")
+    builder = CellBuilder(root)
+    committed(builder, "tasks: {}\n", {"src/a.py": "a = 1\n", "src/b.bin": b"\x00"})
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12),
+                        st.sampled_from(["**", "../x", "/etc/*", "src/[", "src/**/*.py", "~/x", "src/a.py"]))
+    fields = st.sampled_from(["description", "max_bytes", "include", "include_globs", "exclude", "prompt",
+                              "output", "max_files", "acs", "requirements", "allow_secrets", "bogus"])
+    task = st.dictionaries(fields, st.one_of(scalars, st.lists(scalars, max_size=3)), max_size=8)
+    pack = st.dictionaries(st.text(min_size=1, max_size=8), task, max_size=3)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(pack)
+    def run(tasks: dict[str, object]) -> None:
+        (root / ".llm" / "contextpack.yaml").write_text(yaml.safe_dump({"tasks": tasks}), encoding="utf-8")
+        c = Cell(root)
+        found = check(c)
+        assert all(d.code != "internal.error" for d in found)
+        budgets(c)
+
+    run()
