@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hooks.flows import FlowsFile
     from hooks.graph import GovGraph
     from hooks.ledger import Ledger
+    from hooks.policy import PolicyReport
     from hooks.tasks import TasksFile
     from hooks.validation import Loaded
 
@@ -73,6 +74,13 @@ class Cell:
         from hooks.contextpack import ContextPack
 
         return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def policy_report(self) -> PolicyReport:
+        """Policies run on their fixtures and targets (``hooks.policy``); imports regorus."""
+        from hooks.policy import build_report
+
+        return build_report(self)
 
     @functools.cached_property
     def adrs(self) -> AdrIndex:

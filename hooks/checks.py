@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 CHECKS: dict[str, str] = {
     "spec-ledger": "hooks.ledger:check",
     "context-bundles": "hooks.bundles:check",
+    "policy-test": "hooks.policy:check",
     "governance-graph": "hooks.graph:check",
 }
 

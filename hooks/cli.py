@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
+    from hooks.policy_cli import add_parser as add_policy_parser
+
+    add_policy_parser(sub)
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
     p.add_argument("--format", choices=["json", "mermaid", "dot"], default="json")
     p.add_argument("--focus", default=None, help="only the neighbourhood of this ID (e.g. AC-X-001)")
@@ -81,6 +84,12 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _policy(args: argparse.Namespace) -> int:
+    from hooks.policy_cli import command
+
+    return command(args)
+
+
 def _bundle(args: argparse.Namespace) -> int:
     from hooks.bundle_cmd import command
 
@@ -93,7 +102,7 @@ def _graph(args: argparse.Namespace) -> int:
     return export(args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "bundle": _bundle}
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy, "bundle": _bundle}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -58,6 +58,27 @@ class Bundles(StrictModel):
     bytes_per_token: float = Field(4.0, gt=0, description="bytes per token for the manifest's token estimate")
 
 
+RegoVersion = Literal["v0", "v1"]
+
+
+class PolicyConfig(StrictModel):
+    """How ``policy/*.rego`` is run (see hooks/policy.py); fixtures live in ``paths.policy_testdata``."""
+
+    namespaces: StrList = Field(["main"], description="packages whose deny/violation/warn rules are policies "
+                                "(conftest's --namespace); '*' means every package")
+    rego_version: Literal["auto", "v0", "v1"] = Field(
+        "auto", description="Rego syntax of every policy file; auto tries v1, then v0, per file")
+    rego_versions: dict[str, RegoVersion] = Field(
+        default_factory=dict, description="per-file syntax override: policy file path (or glob) -> v0 | v1")
+    targets: dict[str, StrList] = Field(
+        default_factory=dict, description="policy name -> globs of repository files, or the built-in inputs "
+        "ledger, contextpack, features, tasks")
+    data: dict[str, Any] = Field(default_factory=dict, description="policy data, visible to every policy as "
+                                 "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
+    expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
+                              "messages fixtures must produce")
+
+
 class Config(StrictModel):
     """The whole configuration; every section has working defaults."""
 
@@ -70,6 +91,7 @@ class Config(StrictModel):
         description="per-code severity override, e.g. {'ac.untagged-scenario': 'error', 'adr.*': 'off'}",
     )
     strict: bool = Field(False, description="treat warnings as errors (like --strict)")
+    policy: PolicyConfig = Field(default_factory=PolicyConfig)
 
 
 @dataclasses.dataclass
