@@ -252,58 +252,18 @@ def _state(cell: Cell) -> _State:
 # --------------------------------------------------------------------------- ledger links
 
 
-def _scenarios_in(text: str, tag: str, rel: str) -> list[Scenario]:
-    """Scenarios of a feature file carrying ``tag`` directly or by Feature/Rule inheritance.
-
-    A line scan, not a Gherkin parse: enough to name and locate scenarios in a
-    bundle header without importing the Gherkin parser into a commit hook.
-    """
-    found: list[Scenario] = []
-    pending: set[str] = set()
-    feature_tags: set[str] = set()
-    rule_tags: set[str] = set()
-    for n, line in enumerate(text.splitlines(), 1):
-        s = line.strip()
-        if s.startswith("@"):
-            pending.update(t for t in s.split() if t.startswith("@"))
-            continue
-        keyword, _, rest = s.partition(":")
-        if not _:
-            continue
-        keyword = keyword.strip()
-        if keyword == "Feature":
-            feature_tags, pending = pending, set()
-        elif keyword == "Rule":
-            rule_tags, pending = pending, set()
-        elif keyword in ("Scenario", "Scenario Outline", "Scenario Template", "Example"):
-            if tag in pending or tag in feature_tags or tag in rule_tags:
-                found.append(Scenario(rest.strip(), rel, n))
-            pending = set()
-        elif keyword in ("Examples", "Scenarios", "Background"):
-            pending = set()
-    return found
-
-
 def _link_ac(state: _State, ac: AcceptanceCriterion) -> LinkedAC:
-    scenarios: list[Scenario] = []
-    for t in ac.tests:
-        if t.type == "bdd" and t.file:
-            from hooks.repofiles import escape_reason
+    """An AC with its scenarios and status, as the AC-tags layer computed them.
 
-            if escape_reason(t.file):
-                continue
-            text = state.text(t.file)
-            if text is not None:
-                tag = t.tag or f"@{ac.id}"
-                scenarios.extend(_scenarios_in(text, tag if tag.startswith("@") else f"@{tag}", t.file))
-    automated_other = any(t.automated and t.type != "bdd" for t in ac.tests)
-    if scenarios or automated_other:
-        status = "covered"
-    elif ac.tests and not any(t.automated for t in ac.tests):
-        status = "meta"
-    else:
-        status = "uncovered"
-    return LinkedAC(ac, scenarios, status)
+    Scenarios come from the cell's one Gherkin parse (``Cell.features``) and the
+    status from ``Cell.coverage``, so a bundle says exactly what ``govcell
+    status`` and the site say: static coverage, then run status.
+    """
+    cell = state.cell
+    scenarios = [Scenario(sc.name, sc.file, sc.line) for sc in cell.features.by_ac.get(ac.id, [])]
+    status = cell.coverage.acs.get(ac.id)
+    label = f"{status.coverage}, {status.run.replace('_', ' ')}" if status is not None else "uncovered"
+    return LinkedAC(ac, scenarios, label)
 
 
 def link(cell: Cell, requirements: list[str], acs: list[str]) -> tuple[list[LinkedRequirement], list[str]]:
@@ -487,7 +447,8 @@ def build_for_ac(cell: Cell, ac_id: str, max_bytes: int | None = None) -> Bundle
     state = _state(cell)
     links, _ = link(cell, [], [ac_id])
     # Scenarios first (what must hold), then the tests and code they map to, then decisions and docs.
-    paths = [t.file for t in ac.tests if t.type == "bdd" and t.file]
+    paths = sorted({sc.file for sc in cell.features.by_ac.get(ac_id, [])})
+    paths.extend(t.file for t in ac.tests if t.type == "bdd" and t.file)
     paths.extend(t.file for t in ac.tests if t.type != "bdd" and t.file)
     paths.extend(_adr_files(cell, [*story.adrs, *req.adrs, *ac.adrs]))
     paths.extend(req.docs)

@@ -59,8 +59,8 @@ def test_task_in_tasks_file_links_bundle(cell: CellBuilder) -> None:
     c = committed(cell, "tasks:\n  fix_x: {description: Fix x, max_bytes: 9000, include: [tests/*.py]}\n")
     bundle = build(c, "fix_x")
     assert [lr.requirement.id for lr in bundle.links] == ["REQ-A-ONE"]
-    assert [(la.ac.id, la.status) for la in bundle.links[0].acs] == [("AC-A-001", "covered"),
-                                                                      ("AC-A-002", "uncovered")]
+    assert [(la.ac.id, la.status) for la in bundle.links[0].acs] == [("AC-A-001", "covered, not run"),
+                                                                      ("AC-A-002", "uncovered, not run")]
 
 
 def test_budgets_report_every_bundle(cell: CellBuilder) -> None:
