@@ -174,3 +174,27 @@ Feature: The governance site
     Then the exit code is 0
     And the site file "status.json" is what "govcell status --json" prints
     And the site file "schema/ledger.json" is what "govcell schema ledger" prints
+
+  @AC-SITE-011
+  Scenario: Bundle budgets and decision records get their own pages
+    Given the file ".llm/contextpack.yaml":
+      """
+      version: "1.0"
+      tasks:
+        payments:
+          description: Working on <payments>
+          max_bytes: 100
+          include: [features/*.feature]
+      """
+    And the file "docs/adr/0001-use-cards.md":
+      """
+      # ADR-0001: Use cards
+
+      Status: accepted
+      """
+    When the governance pages are rendered
+    Then the generated page "bundles.md" contains "Working on &lt;payments&gt;"
+    And the generated page "bundles.md" contains "<code>features/pay.feature</code>"
+    And the generated page "bundles.md" contains "gc-badge gc-over"
+    And the generated page "index.md" contains "<a href=\"bundles/#payments\">payments</a>"
+    And the generated page "adr/index.md" contains "<td>ADR-0001</td><td>Use cards</td><td>accepted</td>"

@@ -34,6 +34,7 @@ PROVIDERS: dict[str, str] = {
     "bundles": "hooks.bundles:budgets",
     "policy": "hooks.policy:evaluate",
     "graph": "hooks.graph:Cell.graph",
+    "adrs": "hooks.adr:Cell.adrs",
 }
 
 

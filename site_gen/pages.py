@@ -70,8 +70,9 @@ def _summary(ctx: Context) -> dict[str, Any]:
 def dashboard(ctx: Context) -> list[Output]:
     invariants = _invariants(ctx) if ctx.data.has("graph") else None
     policy = _policy_summary(ctx.data.derived["policy"]) if _has_policies(ctx) else None
+    budgets = ctx.data.derived.get("bundles") or None
     return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
-                  invariants=invariants, policy=policy)]
+                  invariants=invariants, policy=policy, budgets=budgets)]
 
 
 def stories(ctx: Context) -> list[Output]:
@@ -197,6 +198,27 @@ def policies(ctx: Context) -> list[Output]:
     return [_page(ctx, "policies.md", "policies.md", report=report, summary=_policy_summary(report))]
 
 
+def bundles(ctx: Context) -> list[Output]:
+    return [_page(ctx, "bundles.md", "bundles.md", bundles=ctx.data.derived["bundles"])]
+
+
+def adrs(ctx: Context) -> list[Output]:
+    """Every ADR file (``Cell.adrs``) with what references it; referenced-but-missing ones too."""
+    index = ctx.data.derived["adrs"]
+    refs: dict[str, list[dict[str, str]]] = {}
+    for story in ctx.stories:
+        items: list[tuple[str, str, list[str]]] = [(story.id, story.slug, story.adrs)]
+        for req in story.reqs:
+            items.append((req.id, req.anchor, req.adrs))
+            items.extend((ac.id, ac.anchor, ac.adrs) for ac in req.acs)
+        for ident, anchor, cited in items:
+            for adr in cited:
+                refs.setdefault(adr, []).append({"id": ident, "story": story.id, "anchor": anchor})
+    known = sorted(index.adrs.values(), key=lambda a: a.number)
+    missing = sorted(a for a in refs if a not in index.adrs)
+    return [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
+
+
 def status_json(ctx: Context) -> list[Output]:
     doc = ctx.data.derived["status"]
     return [Output("status.json", json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")]
@@ -212,6 +234,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("findings", "Findings", "findings.md", findings),
     PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",)),
+    PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
+             when=lambda ctx: bool(ctx.data.derived.get("bundles"))),
+    PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
     PageSpec("status", "status.json", "status.json", status_json, needs=("status",)),
 )
