@@ -38,11 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None, help="config file")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
+    from hooks.bundle_cmd import add_parser as add_bundle_parser
     from hooks.policy_cli import add_parser as add_policy_parser
     from hooks.status_cli import add_parsers as add_status_parsers
 
     add_policy_parser(sub)
     add_status_parsers(sub)
+    add_bundle_parser(sub)
+
+    from site_gen.build import add_parser as add_site_parser
+
+    add_site_parser(sub)
     return parser
 
 
@@ -92,10 +98,22 @@ def _policy(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from hooks.bundle_cmd import command
+
+    return command(args)
+
+
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
     return export(args)
+
+
+def _site(args: argparse.Namespace) -> int:
+    from site_gen.build import main as site_main
+
+    return site_main(args)
 
 
 def _status_commands(args: argparse.Namespace) -> int:
@@ -104,8 +122,9 @@ def _status_commands(args: argparse.Namespace) -> int:
     return COMMANDS[args.command](args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
-             "feature-status": _status_commands, "status": _status_commands, "next": _status_commands}
+_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy, "bundle": _bundle,
+             "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
+             "site": _site}
 
 if __name__ == "__main__":
     raise SystemExit(main())
