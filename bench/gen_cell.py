@@ -17,7 +17,8 @@ cell has what a governed repository holds, in proportion to its ledger:
 * a fixed set of devex commands and flows, three Rego policies with good and bad
   fixtures (one of them evaluated on the whole ledger as a target);
 * one context bundle per twenty stories in ``.llm/contextpack.yaml``;
-* ``docs/feature_status.md``, rendered with govcell when it is importable.
+* ``docs/feature_status.md``, rendered with govcell when it is importable;
+* and it is a git repository with one commit (bundles carry tracked files only).
 
 With ``--bare`` only the ledger and feature files are written (the minimal cell
 the site benchmarks started from).  Output is deterministic: the same arguments
@@ -253,6 +254,7 @@ def generate(out: Path, stories: int = 200, reqs: int = 3, acs: int = 2, *, bare
                   fixtures=len(FIXTURES))
     if feature_status:
         _feature_status(out)
+    _git_commit(out)
     return counts
 
 
@@ -269,6 +271,22 @@ def _feature_status(out: Path) -> None:
     except ImportError:  # govcell not installed: the feature-status hook creates it on first run
         return
     _write(out / "docs" / "feature_status.md", render(Cell(out)))
+
+
+def _git_commit(out: Path) -> None:
+    """Make the cell a git repository with one commit (bundles carry tracked files only)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+           "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z"}
+    try:
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                     ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "synthetic cell"]):
+            subprocess.run(["git", *args], cwd=out, env=env, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"note: could not make {out} a git repository ({exc}); bundles will find no tracked files")
 
 
 def stories_for(items: int, reqs: int = 3, acs: int = 2) -> int:

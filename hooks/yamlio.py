@@ -169,6 +169,16 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
         out.diagnostics.append(diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""),
                                     rel, line, col, hint=hint))
         return out
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (control characters, for one): point at it, not at line 1.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace") if _is_c(loader) \
+            else text[: exc.position]
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        out.diagnostics.append(diag("yaml.syntax", f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+                                    if isinstance(exc.character, int) else str(exc).splitlines()[0], rel, line, col,
+                                    hint="remove the character, or write it as an escape in a double-quoted string"))
+        return out
     except yaml.YAMLError as exc:
         out.diagnostics.append(diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1))
         return out
@@ -223,6 +233,11 @@ def _fast_loader() -> type:
     assert not base.yaml_path_resolvers
     return type("GovcellLoader", (base,), {"resolve": resolve, "descend_resolver": ignore_path,
                                             "ascend_resolver": ignore_path})
+
+
+def _is_c(loader: type) -> bool:
+    """libyaml reports byte offsets, the pure-Python reader character offsets."""
+    return any(c.__module__ == "yaml.cyaml" for c in loader.__mro__)
 
 
 class _Abort(Exception):
