@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from gen_cell import generate, stories_for  # noqa: E402
+from gen_cell import ITEMS_PER_STORY, stories_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
@@ -132,8 +132,12 @@ def run(sizes: list[int], repeat: int, competitors: bool) -> str:
     cells: list[tuple[str, Path, int]] = []
     for items in sizes:
         cell = HERE / "cells" / f"bench-{items}"
-        counts = generate(cell, stories_for(items))
-        cells.append((f"{counts['items']} items", cell, counts["items"]))
+        # In a child process: Linux keeps a process's peak RSS across fork and exec, so every
+        # command this runner starts would inherit the runner's own peak if it grew here.
+        subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
+                       stdout=subprocess.DEVNULL)
+        total = stories_for(items) * ITEMS_PER_STORY
+        cells.append((f"{total} items", cell, total))
     results: dict[tuple[str, str], Sample] = {}
     names: list[str] = []
     for label, cell, _ in cells:
