@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_policy_parser(sub)
     add_status_parsers(sub)
+    from hooks.scaffold import add_parser as add_init_parser
+
+    add_init_parser(sub)
     return parser
 
 
@@ -101,7 +104,13 @@ def _status_commands(args: argparse.Namespace) -> int:
     return COMMANDS[args.command](args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
+def _init(args: argparse.Namespace) -> int:
+    from hooks.scaffold import command
+
+    return command(args)
+
+
+_COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands}
 
 if __name__ == "__main__":
