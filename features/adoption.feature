@@ -8,6 +8,7 @@ Feature: Adopting govcell
     When I run "govcell init"
     Then the exit code is 0
     And the output contains "created: specs/spec_ledger.yaml"
+    And the output contains "staged: "
     And the cell has the scaffold files
     When I run "govcell check --format json"
     Then the exit code is 0

@@ -38,11 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None, help="config file")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
+    from hooks.bundle_cmd import add_parser as add_bundle_parser
     from hooks.policy_cli import add_parser as add_policy_parser
     from hooks.status_cli import add_parsers as add_status_parsers
 
     add_policy_parser(sub)
     add_status_parsers(sub)
+    add_bundle_parser(sub)
     from hooks.scaffold import add_parser as add_init_parser
 
     add_init_parser(sub)
@@ -92,6 +94,12 @@ def _policy(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from hooks.bundle_cmd import command
+
+    return command(args)
+
+
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
@@ -111,6 +119,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
+             "bundle": _bundle,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands}
 
 if __name__ == "__main__":

@@ -50,6 +50,14 @@ class Limits(StrictModel):
     max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="largest YAML/feature file read")
 
 
+class Bundles(StrictModel):
+    """Defaults of ``govcell bundle`` (the bundles themselves live in the contextpack)."""
+
+    output_dir: str = Field(".llm/bundle", description="where `govcell bundle NAME` writes NAME.md by default")
+    ac_max_bytes: int = Field(100_000, gt=0, description="budget of `govcell bundle --ac AC-ID`, in bytes")
+    bytes_per_token: float = Field(4.0, gt=0, description="bytes per token for the manifest's token estimate")
+
+
 RegoVersion = Literal["v0", "v1"]
 
 
@@ -97,6 +105,7 @@ class Config(StrictModel):
     paths: Paths = Field(default_factory=Paths)
     ids: Ids = Field(default_factory=Ids)
     limits: Limits = Field(default_factory=Limits)
+    bundles: Bundles = Field(default_factory=Bundles)
     severity: dict[str, Level] = Field(
         default_factory=dict,
         description="per-code severity override, e.g. {'ac.untagged-scenario': 'error', 'adr.*': 'off'}",

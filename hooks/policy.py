@@ -339,58 +339,19 @@ def parse_documents(text: str, rel: str, code: str) -> tuple[list[Document], lis
 def feature_records(cell: Cell) -> list[dict[str, Any]]:
     """Feature files as ``{path, name, tags, scenarios: [{name, file, line, tags, ac_ids}]}``.
 
-    A light line scan (tags, Feature/Rule/Scenario keywords, docstrings
-    skipped); Feature- and Rule-level tags are inherited by scenarios.
+    Built from the cell's one Gherkin parse (``Cell.features``), so policies see
+    exactly the scenarios and inherited tags the ``ac-tags`` check sees.
     """
-    from hooks.yamlio import read_text
-
-    ac_pattern = re.compile(cell.config.ids.ac)
     records: list[dict[str, Any]] = []
-    for rel in _feature_paths(cell):
-        read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
-        if read.text is None:
-            continue
-        record: dict[str, Any] = {"path": rel, "name": "", "tags": [], "scenarios": []}
-        pending: list[str] = []
-        feature_tags: list[str] = []
-        rule_tags: list[str] = []
-        fence: str | None = None
-        for lineno, raw in enumerate(read.text.splitlines(), 1):
-            line = raw.strip()
-            if fence:
-                fence = None if line.startswith(fence) else fence
-                continue
-            if line.startswith(('"""', "```")):
-                fence = line[:3]
-                continue
-            if line.startswith("@"):
-                pending.extend(t for t in line.split("#", 1)[0].split() if t.startswith("@"))
-                continue
-            keyword, _, rest = line.partition(":")
-            keyword = keyword.strip()
-            if keyword == "Feature":
-                record["name"], record["tags"], feature_tags, pending = rest.strip(), pending, pending, []
-            elif keyword == "Rule":
-                rule_tags, pending = pending, []
-            elif keyword in ("Scenario", "Scenario Outline", "Scenario Template", "Example"):
-                tags = sorted(set(feature_tags + rule_tags + pending))
-                acs = sorted(t[1:] for t in tags if ac_pattern.fullmatch(t[1:]))
-                record["scenarios"].append({"name": rest.strip(), "file": rel, "line": lineno,
-                                            "tags": tags, "ac_ids": acs})
-                pending = []
-            elif keyword == "Examples":
-                pending = []
-        records.append(record)
+    for ff in cell.features.files:
+        records.append({
+            "path": ff.path,
+            "name": ff.name,
+            "tags": sorted(ff.tags),
+            "scenarios": [{"name": sc.name, "file": sc.file, "line": sc.line, "tags": sorted(sc.tags),
+                           "ac_ids": sorted(sc.ac_ids)} for sc in ff.scenarios],
+        })
     return records
-
-
-def _feature_paths(cell: Cell) -> list[str]:
-    out: set[str] = set()
-    for directory in cell.config.paths.features:
-        base = cell.root / directory
-        if base.is_dir():
-            out.update(p.relative_to(cell.root).as_posix() for p in base.rglob("*.feature") if p.is_file())
-    return sorted(out)
 
 
 # --------------------------------------------------------------------------- the run

@@ -42,6 +42,10 @@ class InitReport:
     unchanged: list[str] = dataclasses.field(default_factory=list)
     #: why a file was skipped, when it is not simply "it exists"
     reasons: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: files added to the git index (the scaffold's own, never the user's)
+    staged: list[str] = dataclasses.field(default_factory=list)
+    #: why staging failed, when it did
+    stage_error: str = ""
 
 
 def template_root() -> Traversable:
@@ -81,8 +85,13 @@ def scaffold_files() -> dict[str, bytes]:
     return {target_path(rel): render_template(rel, res.read_bytes()) for rel, res in iter_templates()}
 
 
-def init_cell(root: Path, *, force: bool = False) -> InitReport:
-    """Write the scaffold under ``root`` (created if missing); never overwrite without ``force``."""
+def init_cell(root: Path, *, force: bool = False, stage: bool = False) -> InitReport:
+    """Write the scaffold under ``root`` (created if missing); never overwrite without ``force``.
+
+    With ``stage`` (and ``root`` in a git work tree) the scaffold's files are
+    added to the index: bundles and ``pre-commit run --all-files`` only see
+    tracked files, so this is what makes the very next run pass.
+    """
     from hooks.schema import schema_text
 
     root.mkdir(parents=True, exist_ok=True)
@@ -107,7 +116,27 @@ def init_cell(root: Path, *, force: bool = False) -> InitReport:
 
     cell = Cell(root)
     _place(root, cell.config.paths.feature_status, render(cell).encode("utf-8"), force, report)
+    if stage and _in_git(root):
+        _stage(root, report)
     return report
+
+
+def _stage(root: Path, report: InitReport) -> None:
+    import subprocess
+
+    paths = sorted({*report.created, *report.overwritten, *report.unchanged})
+    if not paths:
+        return
+    try:
+        proc = subprocess.run(["git", "add", "--", *paths], cwd=root, capture_output=True, text=True, timeout=120,
+                              check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        report.stage_error = str(exc)
+        return
+    if proc.returncode != 0:
+        report.stage_error = proc.stderr.strip() or f"git add exited {proc.returncode}"
+        return
+    report.staged = paths
 
 
 def _place(root: Path, rel: str, data: bytes, force: bool, report: InitReport) -> None:
@@ -138,10 +167,17 @@ def format_report(report: InitReport, in_git: bool) -> str:
         lines.append(f"skipped: {rel} ({report.reasons.get(rel, 'exists; --force overwrites it')})")
     lines.append(f"govcell init: {len(report.created)} created, {len(report.overwritten)} overwritten, "
                  f"{len(report.unchanged)} already as scaffolded, {len(report.skipped)} skipped")
+    if report.staged:
+        lines.append(f"staged: {len(report.staged)} scaffold files (git add; bundles and pre-commit see tracked "
+                     "files only)")
+    if report.stage_error:
+        lines.append(f"not staged: {report.stage_error}")
     steps = []
     if not in_git:
         steps.append("git init")
-    steps += ["git add -A", "pre-commit install", "pre-commit run --all-files"]
+    if not report.staged:
+        steps.append("git add -A")
+    steps += ["pre-commit install", "pre-commit run --all-files"]
     lines.append("next: " + " && ".join(steps))
     lines.append(f"then: set the govcell URL in .pre-commit-config.yaml (now {GOVCELL_URL}), "
                  "rename the CELL IDs in specs/spec_ledger.yaml and features/, and run `govcell check`")
@@ -165,6 +201,8 @@ def add_parser(sub: Any) -> None:
                        "in a new or existing repository")
     p.add_argument("directory", nargs="?", default=".", help="the repository root (default: current directory)")
     p.add_argument("--force", action="store_true", help="overwrite files that exist (default: skip them)")
+    p.add_argument("--no-stage", dest="stage", action="store_false",
+                   help="do not `git add` the scaffold's files (default: add them when in a git repository)")
 
 
 def command(args: Any) -> int:
@@ -176,7 +214,7 @@ def command(args: Any) -> int:
         print(f"govcell init: {root} exists and is not a directory", file=sys.stderr)
         return 2
     try:
-        report = init_cell(root, force=bool(args.force))
+        report = init_cell(root, force=bool(args.force), stage=bool(args.stage))
     except OSError as exc:
         print(f"govcell init: cannot write the cell: {exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ default required_tasks := []
 
 required_tasks := data.govcell.contextpack.required_tasks
 
-task_fields := {"description", "max_bytes", "include", "exclude", "prompt", "max_files", "acs", "requirements", "allow_secrets"}
+task_fields := {"description", "max_bytes", "include", "include_globs", "exclude", "prompt", "output", "max_files", "acs", "requirements", "allow_secrets"}
 
 top_fields := {"version", "tasks"}
 
@@ -27,7 +27,7 @@ deny contains msg if {
 
 deny contains msg if {
 	some name, task in input.tasks
-	count(includes(task)) == 0
+	count(includes(object.get(task, "include", null)) | includes(object.get(task, "include_globs", null))) == 0
 	msg := {"msg": sprintf("task %v: include names no file pattern", [name]), "loc": ["tasks", name]}
 }
 
@@ -49,8 +49,11 @@ positive(n) if {
 	n > 0
 }
 
-includes(task) := {p | some p in task.include; is_string(p); trim_space(p) != ""} if is_array(task.include)
+includes(v) := {p | some p in v; is_string(p); trim_space(p) != ""} if is_array(v)
 
-includes(task) := {p | p := task.include; trim_space(p) != ""} if is_string(task.include)
+includes(v) := {p | p := v; trim_space(p) != ""} if is_string(v)
 
-includes(task) := set() if not task.include
+includes(v) := set() if {
+	not is_array(v)
+	not is_string(v)
+}

@@ -73,6 +73,7 @@ class Result:
 ENTRY_POINTS = {
     "govcell": "hooks.cli:main",
     "govcell-spec-ledger": "hooks.spec_ledger:main",
+    "govcell-context-bundles": "hooks.context_bundles:main",
     "govcell-policy-test": "hooks.policy_test:main",
     "govcell-governance-graph": "hooks.governance_graph:main",
     "govcell-governance-selftest": "hooks.governance_selftest:main",

@@ -21,12 +21,13 @@ scenarios("adoption.feature")
 EXPECTED_FAILURE: dict[str, list[str]] = {
     "spec-ledger": ["specs/spec_ledger.yaml:10:9", "ledger.id-pattern"],
     "ac-tags": ["features/more.feature:3:3", "ac.orphaned-tag"],
+    "context-bundles": [".llm/contextpack.yaml", "bundle.over-budget"],
     "governance-graph": ["specs/spec_ledger.yaml", "adr.missing", "ADR-0002"],
     "policy-test": ["policy/testdata/flags_valid.yaml", "policy.fixture-unexpected-failure"],
     "feature-status": ["files were modified by this hook", "docs/feature_status.md: regenerated"],
     "test-results": ["test-results/bad.json", "results.malformed"],
     "governance-selftest": ["ledger.id-pattern", "ac.orphaned-tag", "adr.missing",
-                            "policy.fixture-unexpected-failure", "results.malformed"],
+                            "policy.fixture-unexpected-failure", "results.malformed", "bundle.over-budget"],
 }
 
 _HOOK_LINE = re.compile(r"^(?P<name>\S.*?)\.+(?:\([^)]*\))?(?P<status>Passed|Failed|Skipped)$")
@@ -82,8 +83,7 @@ def _scaffolded_repo(cell: CellBuilder, ctx: dict[str, object], govcell_snapshot
     init_git(cell.root)
     result = run_command("govcell init", cell.root)
     assert result.code == 0, result.output
-    git(cell.root, "add", "-A")
-    git(cell.root, "commit", "-q", "-m", "govcell init")
+    git(cell.root, "commit", "-q", "-m", "govcell init")  # init staged its files
     ctx["govcell"] = govcell_snapshot
     ctx["pre_commit_home"] = pre_commit_home
     return cell
@@ -150,6 +150,9 @@ def _break_cell(cell: CellBuilder) -> None:
     cell.write("features/more.feature", "Feature: More\n\n  @AC-CELL-999\n  Scenario: Orphan\n    Given x\n")
     # policy-test: a "valid" fixture that fails its policy.
     cell.write("policy/testdata/flags_valid.yaml", 'flags:\n  - {name: x, expires: "2030-01-01", rollout: 5}\n')
+    # context-bundles: a budget the bundle cannot fit.
+    pack = cell.root / ".llm/contextpack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("max_bytes: 100000", "max_bytes: 100"), encoding="utf-8")
     # test-results: a result file that is not a result file.
     cell.write("test-results/bad.json", "{not json\n")
     config = cell.root / ".govcell.yaml"

@@ -90,3 +90,16 @@ def test_scaffold_yaml_points_editors_at_the_written_schemas(tmp_path: Path, rel
     first = (tmp_path / rel).read_text(encoding="utf-8").splitlines()[0]
     schema = first.split("$schema=", 1)[1]
     assert (tmp_path / rel).parent.joinpath(schema).resolve().is_file()
+
+
+def test_init_stages_only_its_own_files_unless_told_not_to(tmp_path: Path) -> None:
+    from tests.conftest import git
+
+    init_git(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = run_command("govcell init --no-stage", tmp_path)
+    assert result.code == 0 and "staged:" not in result.output and "git add -A" in result.output
+    assert git(tmp_path, "diff", "--cached", "--name-only") == ""
+    result = run_command("govcell init", tmp_path)
+    staged = git(tmp_path, "diff", "--cached", "--name-only").split()
+    assert "specs/spec_ledger.yaml" in staged and ".llm/contextpack.yaml" in staged and "notes.txt" not in staged

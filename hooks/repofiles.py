@@ -1,0 +1,216 @@
+"""The files of a repository as a bundle sees them, and the globs that pick them.
+
+Inside git, a bundle may only carry what ``git ls-files`` lists: tracked files,
+so ``.gitignore`` holds and a stray local file (a ``.env``, a build output)
+never reaches an agent by accident.  Outside git (an exported tarball) the tree
+is walked instead, skipping ``.git`` and honouring a root ``.gitignore``.
+
+Include/exclude patterns are repository-relative globs, anchored at the root:
+``*`` and ``?`` stay inside one path segment, ``**`` spans directories
+(``specs/**/*.feature``), ``[abc]`` is a character class, a trailing ``/`` or a
+plain directory name means everything below it.  Unlike a shell, ``*`` also
+matches dotfiles: what a pattern says is what it gets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+_GLOB_CHARS = frozenset("*?[")
+_WINDOWS_ABS = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+@dataclasses.dataclass
+class RepoFiles:
+    """Every candidate file (sorted, ``/``-separated, relative to the cell root)."""
+
+    paths: list[str]
+    in_git: bool
+    commit: str | None
+
+    def __post_init__(self) -> None:
+        self._set = frozenset(self.paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._set
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def list_files(root: Path, skip_dirs: Iterable[str] = ()) -> RepoFiles:
+    """Tracked files when ``root`` is inside a git work tree, else a walk of the tree."""
+    # Without --full-name, ls-files lists what is below ``root``, relative to it.
+    listed = _git(root, "ls-files", "-z", "--cached")
+    if listed is not None:
+        paths = sorted({os.fsdecode(raw) for raw in listed.split(b"\0") if raw})
+        head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+        commit = head.decode().strip() if head else None
+        return RepoFiles(paths, True, commit)
+    return RepoFiles(_walk(root, skip_dirs), False, None)
+
+
+def _walk(root: Path, skip_dirs: Iterable[str]) -> list[str]:
+    """All files below ``root`` without following directory symlinks.
+
+    A symlink to a directory is listed as an entry itself (as git would track
+    it), so the safety checks see it instead of it vanishing.
+    """
+    skip = {d.strip("/") for d in skip_dirs if d.strip("/")}
+    ignore = _root_gitignore(root)
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        keep = []
+        for d in sorted(dirnames):
+            rel = rel_dir + d
+            if d == ".git" or rel in skip or (ignore is not None and ignore.match_file(rel + "/")):
+                continue
+            if os.path.islink(os.path.join(dirpath, d)):
+                out.append(rel)
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in filenames:
+            rel = rel_dir + f
+            if ignore is None or not ignore.match_file(rel):
+                out.append(rel)
+    return sorted(out)
+
+
+def _root_gitignore(root: Path):  # type: ignore[no-untyped-def]
+    path = root / ".gitignore"
+    if not path.is_file():
+        return None
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except (ValueError, TypeError):
+        return None
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def normalise(pattern: str) -> str:
+    """Strip ``./`` prefixes and collapse duplicate slashes (``./a//b`` -> ``a/b``)."""
+    p = re.sub(r"/{2,}", "/", pattern.strip())
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
+def escape_reason(pattern: str) -> str | None:
+    """Why ``pattern`` would leave the repository, or None when it stays inside."""
+    p = pattern.strip()
+    if p.startswith(("/", "\\")) or _WINDOWS_ABS.match(p):
+        return "is an absolute path"
+    if p.startswith("~"):
+        return "points into a home directory"
+    if ".." in re.split(r"[\\/]", p):
+        return "climbs out with '..'"
+    return None
+
+
+def is_glob(pattern: str) -> bool:
+    return any(c in _GLOB_CHARS for c in pattern)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a repository glob (see the module docstring) to an anchored regex."""
+    pat = normalise(pattern)
+    if pat.endswith("/"):
+        pat += "**"
+    out: list[str] = []
+    i, n = 0, len(pat)
+    while i < n:
+        c = pat[i]
+        if c == "*":
+            if pat.startswith("**", i):
+                j = i + 2
+                at_start = i == 0 or pat[i - 1] == "/"
+                if at_start and j < n and pat[j] == "/":
+                    out.append("(?:[^/]+/)*")
+                    i = j + 1
+                    continue
+                if at_start and j == n:
+                    out.append(".*")
+                    i = j
+                    continue
+                i = j
+            else:
+                i += 1
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = pat.find("]", i + 2)
+            if j == -1:
+                out.append(re.escape(c))
+                i += 1
+                continue
+            body = pat[i + 1:j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            body = body.replace("\\", "\\\\").replace("[", "\\[")
+            out.append(f"(?!/)[{body}]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def match(pattern: str, files: RepoFiles) -> list[str]:
+    """Files matching ``pattern``, sorted; a plain directory name means its whole subtree."""
+    pat = normalise(pattern)
+    if not pat:
+        return []
+    if not is_glob(pat) and not pat.endswith("/"):
+        if pat in files:
+            return [pat]
+        prefix = pat + "/"
+        return [p for p in files.paths if p.startswith(prefix)]
+    try:
+        rx = glob_regex(pat)
+    except re.error:
+        return []
+    return [p for p in files.paths if rx.match(p)]
+
+
+def matcher(patterns: Iterable[str]):  # type: ignore[no-untyped-def]
+    """A predicate true for paths matched by any of ``patterns`` (exclude lists)."""
+    literal: set[str] = set()
+    prefixes: list[str] = []
+    regexes: list[re.Pattern[str]] = []
+    for raw in patterns:
+        pat = normalise(raw)
+        if not pat:
+            continue
+        if not is_glob(pat) and not pat.endswith("/"):
+            literal.add(pat)
+            prefixes.append(pat + "/")
+            continue
+        try:
+            regexes.append(glob_regex(pat))
+        except re.error:
+            continue
+    prefix_tuple = tuple(prefixes)
+
+    def matches(path: str) -> bool:
+        return path in literal or path.startswith(prefix_tuple) or any(rx.match(path) for rx in regexes)
+
+    return matches

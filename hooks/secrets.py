@@ -1,0 +1,138 @@
+"""Recognising secrets before they are pasted into an LLM's context.
+
+A context bundle is text that leaves the repository (into a chat window, an
+API request, a log).  A private key or a cloud access key in it is a leak, so
+the bundler refuses to render one.  Two independent signals:
+
+* *secret files*, by name (``.env``, ``*.pem``, ``id_rsa``...), whatever they
+  hold: their whole purpose is to carry secrets;
+* *secret-looking content*, by pattern (private key blocks, cloud and forge
+  access keys, tokens), found anywhere in a text file, with its line and column.
+
+The patterns are deliberately specific (a prefix and a shape) rather than
+entropy-based: a false positive blocks a commit, so each one must be rare and
+explainable.  A file that legitimately holds such text (a test fixture) is
+allowed by naming its exact path in the contextpack's ``allow_secrets``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import re
+
+#: Basenames (fnmatch, case-insensitive) of files that exist to hold secrets.
+SECRET_FILE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (".env", "dotenv file"),
+    (".env.*", "dotenv file"),
+    ("*.env", "dotenv file"),
+    ("*.pem", "PEM key or certificate file"),
+    ("*.key", "key file"),
+    ("id_rsa*", "SSH private key"),
+    ("id_dsa*", "SSH private key"),
+    ("id_ecdsa*", "SSH private key"),
+    ("id_ed25519*", "SSH private key"),
+    ("*.p12", "PKCS#12 key store"),
+    ("*.pfx", "PKCS#12 key store"),
+    ("*.jks", "Java key store"),
+    ("*.keystore", "key store"),
+    ("*.kdbx", "KeePass database"),
+    ("*.ppk", "PuTTY private key"),
+    ("credentials", "credentials file"),
+    ("credentials.json", "credentials file"),
+    ("credentials.yaml", "credentials file"),
+    ("credentials.yml", "credentials file"),
+    (".git-credentials", "credentials file"),
+    (".netrc", "credentials file"),
+    (".pgpass", "credentials file"),
+    (".htpasswd", "credentials file"),
+    ("secrets.yaml", "secrets file"),
+    ("secrets.yml", "secrets file"),
+    ("secrets.json", "secrets file"),
+)
+
+#: Names that match the patterns above but are conventionally committed templates
+#: or public halves (their *content* is still scanned).
+NOT_SECRET_FILES: tuple[str, ...] = (
+    ".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
+    "*.pub", "*.pub.pem",
+)
+
+
+def secret_file_kind(path: str) -> str | None:
+    """What kind of secret file ``path`` (repo-relative, ``/``-separated) is, or None."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if any(fnmatch.fnmatchcase(name, pat) for pat in NOT_SECRET_FILES):
+        return None
+    for pattern, kind in SECRET_FILE_PATTERNS:
+        if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    return None
+
+
+# Content patterns: (name, literal needles, regex).  Each is anchored on a fixed,
+# rare prefix; the needles are plain substrings at least one of which every match
+# contains, so a text is only searched with the patterns whose needles occur in
+# it (``in`` is a C memory search, far faster than a regular expression).
+_CONTENT: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("private key block", ("PRIVATE KEY",), r"-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----"),
+    ("PuTTY private key", ("PuTTY-User-Key-File-",), r"PuTTY-User-Key-File-[0-9]+:"),
+    ("AWS access key ID", ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"),
+     r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+    ("AWS secret access key", ("aws_secret", "awssecret", "aws_secret_access", "awssecretaccess"),
+     r"(?i:aws_?secret_?access_?key)[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}\b"),
+    ("GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b"),
+    ("GitLab token", ("glpat-",), r"\bglpat-[A-Za-z0-9_\-]{20,}\b"),
+    ("Slack token", ("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"), r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
+    ("Google API key", ("AIza",), r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    ("Stripe live key", ("k_live_",), r"\b[rs]k_live_[0-9A-Za-z]{20,}\b"),
+    ("OpenAI API key", ("T3BlbkFJ",), r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}\b"),
+    ("Anthropic API key", ("sk-ant-",), r"\bsk-ant-[A-Za-z0-9_\-]{32,}\b"),
+    ("npm token", ("npm_",), r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("PyPI token", ("pypi-AgEI",), r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}\b"),
+)
+_COMPILED = [(name, needles, re.compile(rx)) for name, needles, rx in _CONTENT]
+#: needles matched case-insensitively (the pattern itself is case-insensitive)
+_FOLDED = frozenset({"AWS secret access key"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SecretHit:
+    """One secret-looking match: 1-based line and column, and what it looks like."""
+
+    line: int
+    col: int
+    kind: str
+
+
+def scan_text(text: str, *, limit: int = 20) -> list[SecretHit]:
+    """Secret-looking matches in ``text``, in order, at most ``limit`` of them.
+
+    Linear in the size of the text: a substring test per pattern, a regex pass
+    only for the patterns whose needles occur, and incremental line counting.
+    """
+    starts: list[tuple[int, str]] = []
+    folded: str | None = None
+    for name, needles, rx in _COMPILED:
+        haystack = text
+        if name in _FOLDED:
+            folded = text.lower() if folded is None else folded
+            haystack = folded
+        if not any(n in haystack for n in needles):
+            continue
+        for match in rx.finditer(text):
+            starts.append((match.start(), name))
+            if len(starts) >= limit * len(_COMPILED):
+                break
+    starts.sort()
+    hits: list[SecretHit] = []
+    line, last, line_start = 1, 0, 0
+    for start, kind in starts[:limit]:
+        nl = text.count("\n", last, start)
+        if nl:
+            line += nl
+            line_start = text.rfind("\n", last, start) + 1
+        last = start
+        hits.append(SecretHit(line, start - line_start + 1, kind))
+    return hits

@@ -1,0 +1,74 @@
+"""hooks.secrets: secret file names and secret-looking content."""
+
+from __future__ import annotations
+
+import pytest
+
+from hooks.secrets import scan_text, secret_file_kind
+from tests.conftest import REPO_ROOT
+
+# Every sample is assembled from pieces so this file never looks like it holds a secret.
+SAMPLES = {
+    "private key block": "-----BEGIN " + "OPENSSH PRIVATE KEY-----",
+    "AWS access key ID": "AKIA" + "Z" * 16,
+    "AWS secret access key": "aws_secret_access_key = " + "a1B2" * 10,
+    "GitHub token": "ghp" + "_" + "x" * 36,
+    "GitLab token": "glpat" + "-" + "y" * 20,
+    "Slack token": "xoxb" + "-" + "1234567890-abc",
+    "Google API key": "AIza" + "S" * 35,
+    "Stripe live key": "sk_" + "live_" + "0" * 24,
+    "Anthropic API key": "sk-" + "ant-" + "k" * 40,
+    "npm token": "npm_" + "n" * 36,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_scan_finds_each_kind_at_its_line(kind: str) -> None:
+    text = "first line\n\n    value: " + SAMPLES[kind] + "\n"
+    hits = scan_text(text)
+    assert [(h.line, h.col, h.kind) for h in hits] == [(3, 12, kind)]
+
+
+def test_scan_counts_lines_across_many_hits() -> None:
+    key = "AKIA" + "Q" * 16
+    text = "".join(f"line {n}\n" if n % 3 else f"k = {key}\n" for n in range(1, 10))
+    assert [(h.line, h.col) for h in scan_text(text)] == [(3, 5), (6, 5), (9, 5)]
+    assert len(scan_text(text, limit=2)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "AKIA is a prefix, but AKIAshort is not a key",
+    "-----BEGIN PUBLIC KEY-----",
+    "-----BEGIN CERTIFICATE-----",
+    "sk_test_" + "0" * 24,
+    "ordinary code: x = compute(y) # ghp is a word",
+])
+def test_scan_ignores_lookalikes(text: str) -> None:
+    assert scan_text(text) == []
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    (".env", "dotenv file"), ("config/.env.production", "dotenv file"), ("deploy/prod.env", "dotenv file"),
+    ("certs/server.pem", "PEM key or certificate file"), ("x/tls.key", "key file"),
+    ("home/.ssh/id_rsa", "SSH private key"), ("id_ed25519", "SSH private key"), ("store.p12", "PKCS#12 key store"),
+    (".aws/credentials", "credentials file"), (".netrc", "credentials file"), ("ID_RSA", "SSH private key"),
+])
+def test_secret_file_names(path: str, kind: str) -> None:
+    assert secret_file_kind(path) == kind
+
+
+@pytest.mark.parametrize("path", [".env.example", "id_rsa.pub", "docs/env.md", "keys.py", "src/environment.py"])
+def test_not_secret_file_names(path: str) -> None:
+    assert secret_file_kind(path) is None
+
+
+def test_govcell_sources_hold_no_secret() -> None:
+    """The scanner's own patterns (and these tests) must not trip the scanner."""
+    for path in sorted([*REPO_ROOT.glob("hooks/*.py"), *REPO_ROOT.glob("tests/*.py")]):
+        assert scan_text(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_scan_is_linear_on_a_large_text() -> None:
+    text = ("x = 'AKIA' + value  # not a key\n" * 100_000) + "k = " + "AKIA" + "W" * 16 + "\n"
+    hits = scan_text(text)
+    assert [(h.line, h.kind) for h in hits] == [(100_001, "AWS access key ID")]
