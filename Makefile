@@ -35,6 +35,9 @@ demo: install
 	$(BIN)/pre-commit run --all-files
 	@echo
 	@echo "All govcell hooks passed on this repository's own cell."
+	@echo
+	$(BIN)/govcell site build --out site --strict
+	@echo "The governance site of this repository is in site/: open site/index.html, or run .venv/bin/govcell site serve"
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -13,6 +13,10 @@ Feature: Adopting govcell
     When I run "govcell check --format json"
     Then the exit code is 0
     And the JSON report has no findings
+    When I run "govcell-governance-site"
+    Then the exit code is 0
+    And the output contains "govcell site: built"
+    And the site has the governance pages
 
   @AC-ADOPT-010
   Scenario: govcell init creates the directory it is given
@@ -59,6 +63,15 @@ Feature: Adopting govcell
     When I run "govcell init taken"
     Then the exit code is 2
     And the output contains "exists and is not a directory"
+    And the output has no traceback
+
+  @AC-ADOPT-003
+  Scenario: The governance-site hook says what to install when the site extra is missing
+    Given an empty git repository
+    And the site extra is not installed
+    When I run "govcell-governance-site"
+    Then the exit code is 2
+    And the output contains "pip install 'govcell[site]'"
     And the output has no traceback
 
   @slow @AC-ADOPT-002

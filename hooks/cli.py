@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_policy_parser(sub)
     add_status_parsers(sub)
     add_bundle_parser(sub)
+
+    from site_gen.build import add_parser as add_site_parser
+
+    add_site_parser(sub)
     from hooks.scaffold import add_parser as add_init_parser
 
     add_init_parser(sub)
@@ -106,6 +110,12 @@ def _graph(args: argparse.Namespace) -> int:
     return export(args)
 
 
+def _site(args: argparse.Namespace) -> int:
+    from site_gen.build import main as site_main
+
+    return site_main(args)
+
+
 def _status_commands(args: argparse.Namespace) -> int:
     from hooks.status_cli import COMMANDS
 
@@ -120,7 +130,8 @@ def _init(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
              "bundle": _bundle,
-             "feature-status": _status_commands, "status": _status_commands, "next": _status_commands}
+             "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
+             "site": _site}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -280,14 +280,16 @@ def _add_flows(b: _Builder) -> None:
 
 
 def _add_policies(b: _Builder) -> None:
-    directory = b.cell.root / b.cell.config.paths.policy
+    """Policy files (``*.rego`` under the policy directory, fixtures and ``*_test.rego`` aside)."""
+    cell = b.cell
+    directory = cell.root / cell.config.paths.policy
     if not directory.is_dir():
         return
-    rel_dir = b.cell.config.paths.policy.rstrip("/")
-    for entry in sorted(directory.glob("*.rego")):
-        if entry.name.endswith("_test.rego"):
+    skip = [cell.root / d for d in cell.config.paths.policy_testdata]
+    for entry in sorted(directory.rglob("*.rego")):
+        if entry.name.endswith("_test.rego") or not entry.is_file() or any(entry.is_relative_to(s) for s in skip):
             continue
-        rel = f"{rel_dir}/{entry.name}"
+        rel = entry.relative_to(cell.root).as_posix()
         b.add("policy", entry.stem, entry.stem, rel, 1, 1)
 
 

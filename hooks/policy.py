@@ -49,7 +49,7 @@ WARN_RULES = ("warn",)
 BUILTIN_INPUTS = ("ledger", "contextpack", "features", "tasks")
 FIXTURE_SUFFIXES = (".json", ".yaml", ".yml")
 INSTALL_HINT = ("install the embedded Rego engine: pip install gordon-to-regorus (wheels exist for Linux "
-                "x86_64 with glibc >= 2.34, macOS and Windows); elsewhere set 'policy-test.*': off in the "
+                "x86_64 with glibc >= 2.34, macOS and Windows); elsewhere set 'policy.*': off in the "
                 "config severity map, or run this check on a supported machine")
 _DEFAULT_BUDGET = 100_000
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from pytest_bdd import given, parsers, scenarios, then, when
 
@@ -26,6 +27,7 @@ EXPECTED_FAILURE: dict[str, list[str]] = {
     "policy-test": ["policy/testdata/flags_valid.yaml", "policy.fixture-unexpected-failure"],
     "feature-status": ["files were modified by this hook", "docs/feature_status.md: regenerated"],
     "test-results": ["test-results/bad.json", "results.malformed"],
+    "governance-site": ["missing-page.md", "strict mode"],
     "governance-selftest": ["ledger.id-pattern", "ac.orphaned-tag", "adr.missing",
                             "policy.fixture-unexpected-failure", "results.malformed", "bundle.over-budget"],
 }
@@ -59,6 +61,22 @@ def _has_scaffold(cell: CellBuilder) -> None:
                 "docs/adr/0001-record-architecture-decisions.md", "features/governance.feature", "policy/k8s.rego",
                 "policy/testdata/k8s_valid.yaml"):
         assert rel in present, rel
+
+
+@then("the site has the governance pages")
+def _site_pages(cell: CellBuilder) -> None:
+    site = cell.root / "site"
+    assert (site / "index.html").is_file()
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert any("US-CELL-001" in p for p in pages), sorted(pages)
+    assert "AC-CELL-001" in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+
+
+@given("the site extra is not installed")
+def _no_site_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A None entry in sys.modules makes `import mkdocs` raise ImportError, as on a plain install.
+    monkeypatch.setitem(sys.modules, "mkdocs", None)
+    monkeypatch.setitem(sys.modules, "material", None)
 
 
 @then("the JSON report has no findings")
@@ -153,6 +171,9 @@ def _break_cell(cell: CellBuilder) -> None:
     # context-bundles: a budget the bundle cannot fit.
     pack = cell.root / ".llm/contextpack.yaml"
     pack.write_text(pack.read_text(encoding="utf-8").replace("max_bytes: 100000", "max_bytes: 100"), encoding="utf-8")
+    # governance-site: a link to a page that does not exist fails the strict build.
+    index = cell.root / "docs/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nSee [the plan](missing-page.md).\n", encoding="utf-8")
     # test-results: a result file that is not a result file.
     cell.write("test-results/bad.json", "{not json\n")
     config = cell.root / ".govcell.yaml"

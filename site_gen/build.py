@@ -1,0 +1,146 @@
+"""``govcell site build|serve``: the site of a cell, with or without a ``mkdocs.yml``.
+
+A repository with a ``mkdocs.yml`` gets exactly what ``mkdocs build`` would
+give it (its config, its docs, and the govcell plugin if it lists it).  A
+repository without one gets a default configuration: mkdocs-material with
+web fonts off, local search, and the governance pages at the site root,
+built from an empty docs directory so unrelated Markdown in the repository
+cannot break the build.  The default config lives in a temporary directory,
+never in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def default_config(root: Path, docs_dir: Path, site_dir: Path, govcell_config: str | None) -> dict[str, Any]:
+    """The configuration used when the repository has no mkdocs.yml."""
+    from hooks.cell import Cell
+
+    cell = Cell(root, govcell_config)
+    ledger = cell.ledger.model
+    title = (ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) or "govcell"
+    plugin: dict[str, Any] = {"root": str(root), "prefix": ""}
+    if govcell_config:
+        plugin["config"] = govcell_config
+    return {
+        "site_name": f"{title} governance",
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": True,
+        "theme": {"name": "material", "font": False,
+                  "features": ["navigation.sections", "search.highlight", "content.code.copy"]},
+        "plugins": ["search", {"govcell": plugin}],
+        "markdown_extensions": ["tables", "attr_list", {"toc": {"permalink": True}}],
+    }
+
+
+@contextlib.contextmanager
+def mkdocs_config_file(root: Path, site_dir: Path, govcell_config: str | None,
+                       explicit: str | None = None) -> Iterator[tuple[str, bool]]:
+    """The mkdocs config to use: the repository's own, or a temporary default one."""
+    if explicit:
+        yield str((root / explicit).resolve()), False
+        return
+    for name in MKDOCS_FILES:
+        if (root / name).is_file():
+            yield str(root / name), False
+            return
+    import yaml
+
+    with tempfile.TemporaryDirectory(prefix="govcell-site-") as tmp:
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        path = Path(tmp) / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(default_config(root, docs, site_dir, govcell_config), sort_keys=False),
+                        encoding="utf-8")
+        yield str(path), True
+
+
+def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_config: str | None = None,
+          mkdocs_file: str | None = None, strict: bool = False) -> Path:
+    """Build the site of the cell at ``root`` into ``out`` (default: ``site/``); returns the site dir."""
+    import os
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life banner
+
+    root = Path(root).absolute()
+    site_dir = Path(out).absolute() if out else root / "site"
+    with mkdocs_config_file(root, site_dir, govcell_config, mkdocs_file) as (path, _default):
+        overrides: dict[str, Any] = {"site_dir": str(site_dir)}
+        if strict:
+            overrides["strict"] = True
+        cfg = load_config(config_file=path, **overrides)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    return site_dir
+
+
+def serve(root: str | Path = ".", *, govcell_config: str | None = None, mkdocs_file: str | None = None,
+          dev_addr: str | None = None) -> None:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = Path(root).absolute()
+    with tempfile.TemporaryDirectory(prefix="govcell-serve-") as tmp, \
+            mkdocs_config_file(root, Path(tmp) / "site", govcell_config, mkdocs_file) as (path, _default):
+        kwargs: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+        mkdocs_serve(config_file=path, open_in_browser=False, **kwargs)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def add_parser(sub: Any) -> None:
+    """``govcell site build|serve`` (called from hooks.cli.build_parser)."""
+    p = sub.add_parser("site", help="build or serve the governance site (needs the 'site' extra)")
+    site = p.add_subparsers(dest="site_command", metavar="ACTION")
+    for name, text in (("build", "build the static site"), ("serve", "serve the site with live reload")):
+        q = site.add_parser(name, help=text)
+        q.add_argument("--root", default=".", help="root of the cell (default: current directory)")
+        q.add_argument("--config", default=None, help="govcell config file (default: .govcell.yaml or pyproject.toml)")
+        q.add_argument("--mkdocs", default=None, help="mkdocs config (default: mkdocs.yml if present, else built in)")
+        if name == "build":
+            q.add_argument("--out", "-o", default=None, help="output directory (default: ROOT/site)")
+            q.add_argument("--strict", action="store_true", help="fail on mkdocs warnings")
+        else:
+            q.add_argument("--dev-addr", "-a", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
+
+
+def main(args: argparse.Namespace) -> int:
+    if getattr(args, "site_command", None) is None:
+        print("usage: govcell site build|serve [--root DIR] [--out DIR]", file=sys.stderr)
+        return 2
+    try:
+        import material  # noqa: F401
+        import mkdocs  # noqa: F401
+    except ImportError:
+        print("govcell site needs the 'site' extra: pip install 'govcell[site]'", file=sys.stderr)
+        return 2
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:
+        if args.site_command == "serve":
+            serve(args.root, govcell_config=args.config, mkdocs_file=args.mkdocs, dev_addr=args.dev_addr)
+            return 0
+        site = build(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs, strict=args.strict)
+    except (Abort, ConfigurationError) as exc:
+        print(f"govcell site: {exc}", file=sys.stderr)
+        return 1
+    index = site / "index.html"
+    print(f"govcell site: built {site}; open {index.as_uri()}")
+    return 0

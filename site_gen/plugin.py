@@ -1,0 +1,158 @@
+"""The MkDocs plugin: ``plugins: [govcell]`` adds the cell's governance pages to a site.
+
+During ``mkdocs build`` it loads the cell once (``on_files``), runs every
+check, renders the registered pages with jinja2 and adds them as virtual
+files, so nothing generated is written into the repository.  Its own CSS and
+filter script are virtual files too, referenced from ``extra_css`` and
+``extra_javascript``: the site needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+log = logging.getLogger("mkdocs.plugins.govcell")
+
+CSS = "assets/govcell/govcell.css"
+JS = "assets/govcell/govcell.js"
+
+
+class GovcellPluginConfig(Config):
+    #: the cell's root, relative to the directory of mkdocs.yml (default: that directory)
+    root = c.Optional(c.Type(str))
+    #: govcell config file, relative to the root (default: .govcell.yaml or pyproject.toml)
+    config = c.Optional(c.Type(str))
+    #: directory of the generated pages inside the site ("" puts them at the root)
+    prefix = c.Type(str, default="governance")
+    #: add a navigation section for the generated pages
+    nav = c.Type(bool, default=True)
+    #: title of that navigation section
+    nav_title = c.Type(str, default="Governance")
+
+
+class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
+    """Renders the governed cell next to the hand-written docs."""
+
+    def __init__(self) -> None:
+        self.nav_pages: list[tuple[str, str]] = []
+        self.cell_root: str | None = None
+        self.bodies: dict[str, str] = {}
+
+    def _root(self, config: Any) -> str:
+        base = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        return os.path.normpath(os.path.join(base, self.config.root or "."))
+
+    def on_config(self, config: Any) -> Any:
+        self.cell_root = self._root(config)
+        for attr, rel in (("extra_css", CSS), ("extra_javascript", JS)):
+            items = config[attr]
+            if rel not in [str(x) for x in items]:
+                items.append(rel)
+        return config
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        from hooks.cell import Cell
+        from site_gen.data import collect
+        from site_gen.pages import generate
+        from site_gen.render import ASSETS, Context
+        from site_gen.views import stories
+
+        assert self.cell_root is not None
+        cell = Cell(self.cell_root, self.config.config)
+        data = collect(cell)
+        ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
+                      site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title
+                                 else config.site_name))
+        outputs, nav = generate(ctx)
+        nav_paths = {ctx.src(path) for _, path in nav}
+        self.bodies = {}
+        for out in outputs:
+            src = ctx.src(out.path)
+            content = out.content
+            if src.endswith(".md") and isinstance(content, str):
+                # The page body is finished HTML: Markdown only reads the front
+                # matter, and on_page_content puts the body in place. This skips
+                # re-parsing large HTML blocks (and any Markdown extension's view of them).
+                front, body = split_front_matter(content)
+                self.bodies[src] = body
+                content = front
+            inclusion = InclusionLevel.UNDEFINED if src in nav_paths or not src.endswith(".md") \
+                else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, src, content=content, inclusion=inclusion))
+        for rel in (CSS, JS):
+            self._add(files, File.generated(config, rel, abs_src_path=str(ASSETS / os.path.basename(rel))))
+        self.nav_pages = [(title, ctx.src(path)) for title, path in nav]
+        if self.config.nav:
+            self._extend_nav(files, config)
+        log.info("govcell: %d generated files for %d stories, %d findings", len(outputs), len(ctx.stories),
+                 len(data.findings))
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        old = files.get_file_from_path(file.src_uri)
+        if old is not None:
+            log.warning("govcell: generated %s replaces the file of the same name in docs_dir", file.src_uri)
+            files.remove(old)
+        files.append(file)
+
+    def _extend_nav(self, files: Files, config: Any) -> None:
+        """Add the generated pages as one section (or as the whole nav when they are all there is)."""
+        section: list[Any] = [{title: path} for title, path in self.nav_pages]
+        if config.nav is None:
+            from mkdocs.structure.nav import nest_paths
+
+            generated = {path for _, path in self.nav_pages}
+            own = [f.src_uri for f in files.documentation_pages()
+                   if f.inclusion.is_in_nav() and f.generated_by is None and f.src_uri not in generated]
+            if not own:
+                config.nav = section
+                return
+            config.nav = [*nest_paths(own), {self.config.nav_title: section}]
+            return
+        if not _mentions(config.nav, {path for _, path in self.nav_pages}):
+            config.nav.append({self.config.nav_title: section})
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        return self.bodies.get(page.file.src_uri, html)
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        """Rebuild when the cell's specs change, not only the docs."""
+        from hooks.cell import Cell
+
+        if self.cell_root is None:
+            return server
+        cell = Cell(self.cell_root, self.config.config)
+        paths = cell.config.paths
+        for rel in (paths.ledger, *paths.features, paths.tasks, paths.flows, paths.contextpack, paths.policy,
+                    paths.adr):
+            path = os.path.join(self.cell_root, rel)
+            if os.path.exists(path):
+                server.watch(path)
+        return server
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(the ``---`` front matter block, the rest) of a generated page."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[: end + 5], text[end + 5:]
+    return "", text
+
+
+def _mentions(nav: Any, paths: set[str]) -> bool:
+    if isinstance(nav, str):
+        return nav in paths
+    if isinstance(nav, dict):
+        return any(_mentions(v, paths) for v in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(v, paths) for v in nav)
+    return False

@@ -1,0 +1,143 @@
+"""View models: the ledger joined with what the kernel derived, shaped for templates.
+
+Templates stay dumb (loops and escaping only) because every join happens
+here, once: each AC gets its coverage, run result, status, scenarios and test
+mappings from the kernel's results, never from a re-computation.  When a
+derived result has not landed (``None``), its fields stay ``None`` and the
+templates leave them out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from site_gen.data import SiteData
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slug(value: str) -> str:
+    """A file-name- and HTML-id-safe form of an ID (IDs are usually safe already)."""
+    return _SAFE.sub("_", value).strip("._") or "_"
+
+
+def token(value: object) -> str:
+    """A CSS-class-safe lower-case word for a status value (``not_run`` -> ``not-run``)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "none"
+
+
+@dataclasses.dataclass
+class AcView:
+    id: str
+    anchor: str
+    text: str
+    tags: list[str]
+    kernel: bool
+    lifecycle: str
+    note: str | None
+    adrs: list[str]
+    story_id: str
+    req_id: str
+    tests: list[Any]
+    scenarios: list[Any]
+    coverage: str | None
+    run: str | None
+    #: the kernel's single-word state: failing, uncovered, not_run, passing or meta
+    status: str | None
+
+
+@dataclasses.dataclass
+class ReqView:
+    id: str
+    anchor: str
+    title: str
+    description: str | None
+    rationale: str | None
+    tags: list[str]
+    must_have_ac: bool
+    lifecycle: str
+    adrs: list[str]
+    docs: list[str]
+    ci_workflows: list[str]
+    acs: list[AcView]
+    status: str | None
+
+
+@dataclasses.dataclass
+class StoryView:
+    id: str
+    slug: str
+    title: str
+    description: str | None
+    lifecycle: str
+    adrs: list[str]
+    reqs: list[ReqView]
+    status: str | None
+
+    @property
+    def acs(self) -> list[AcView]:
+        return [ac for req in self.reqs for ac in req.acs]
+
+
+def _value(obj: Any, name: str) -> str | None:
+    """A status-like attribute as a plain string (enums and literals alike)."""
+    value = getattr(obj, name, None) if obj is not None else None
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def _rollup(value: Any) -> str | None:
+    """A requirement's or story's rolled-up state ("empty" when it has no AC to roll up)."""
+    if value is None:
+        return None
+    return str(getattr(value, "state", None) or getattr(value, "status", None) or value)
+
+
+def stories(data: SiteData) -> list[StoryView]:
+    """One view per ledger story, in ledger order, with unique page slugs."""
+    from hooks.ledger import is_kernel
+
+    if data.ledger is None:
+        return []
+    cov = data.derived.get("coverage")
+    features = data.derived.get("features")
+    by_ac: dict[str, list[Any]] = dict(getattr(features, "by_ac", {}) or {})
+    ac_status: dict[str, Any] = dict(getattr(cov, "acs", {}) or {})
+    req_status: dict[str, Any] = dict(getattr(cov, "requirements", {}) or {})
+    story_status: dict[str, Any] = dict(getattr(cov, "stories", {}) or {})
+    used: set[str] = set()
+    out: list[StoryView] = []
+    for story in data.ledger.stories:
+        base = slug(story.id)
+        page = base
+        n = 1
+        while page.lower() in used:
+            n += 1
+            page = f"{base}-{n}"
+        used.add(page.lower())
+        reqs = []
+        for req in story.requirements:
+            acs = []
+            for ac in req.acceptance_criteria:
+                st = ac_status.get(ac.id)
+                acs.append(AcView(
+                    id=ac.id, anchor=slug(ac.id), text=ac.text, tags=list(ac.tags), kernel=is_kernel(req, ac),
+                    lifecycle=ac.status, note=ac.note, adrs=ac.adrs, story_id=story.id, req_id=req.id,
+                    tests=list(getattr(st, "tests", None) or ac.tests),
+                    scenarios=list(getattr(st, "scenarios", None) or by_ac.get(ac.id, [])),
+                    coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "state"),
+                ))
+            reqs.append(ReqView(
+                id=req.id, anchor=slug(req.id), title=req.title, description=req.description,
+                rationale=req.rationale, tags=list(req.tags), must_have_ac=req.must_have_ac, lifecycle=req.status,
+                adrs=req.adrs, docs=list(req.docs), ci_workflows=list(req.ci_workflows), acs=acs,
+                status=_rollup(req_status.get(req.id)),
+            ))
+        out.append(StoryView(id=story.id, slug=page, title=story.title, description=story.description,
+                             lifecycle=story.status, adrs=story.adrs, reqs=reqs,
+                             status=_rollup(story_status.get(story.id))))
+    return out

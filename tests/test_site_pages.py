@@ -1,0 +1,124 @@
+"""site_gen's page registry, data providers, views, URLs, CSV and diagrams (no mkdocs run)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from hooks.cell import Cell
+from site_gen import data as site_data
+from site_gen.data import collect
+from site_gen.mermaid import story_source
+from site_gen.pages import generate, traceability_csv
+from site_gen.render import Context, page_url, relative
+from site_gen.views import stories
+from tests.conftest import CellBuilder
+
+LEDGER = """\
+stories:
+  - id: US-A-001
+    title: A story
+    requirements:
+      - id: REQ-A-ONE
+        title: A requirement
+        acceptance_criteria:
+          - id: AC-A-001
+            text: "=HYPERLINK(\\"http://evil\\")"
+          - id: AC-A-002
+            text: "+1 and -2 @ sign"
+  - id: US-A-001
+    title: The same ID again
+"""
+
+
+def _fake_status(cell: Cell) -> dict[str, object]:
+    return {"cell": cell.root.name, "acs": 2}
+
+
+def _crash(cell: Cell) -> None:
+    raise RuntimeError("boom")
+
+
+def _context(cell: CellBuilder) -> Context:
+    data = collect(Cell(cell.root))
+    return Context(data, stories(data))
+
+
+def _outputs(ctx: Context) -> dict[str, str | bytes]:
+    outputs, _ = generate(ctx)
+    return {o.path: o.content for o in outputs}
+
+
+def test_page_needs_its_provider(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    cell.ledger(LEDGER)
+    monkeypatch.setitem(site_data.PROVIDERS, "status", "hooks.no_such_module:status_document")
+    assert "status.json" not in _outputs(_context(cell))
+    monkeypatch.setitem(site_data.PROVIDERS, "status", "tests.test_site_pages:_fake_status")
+    files = _outputs(_context(cell))
+    assert json.loads(files["status.json"]) == {"acs": 2, "cell": "cell"}
+    assert "status.json" in str(files["schemas.md"])
+
+
+def test_provider_crash_is_a_finding(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    cell.ledger(LEDGER)
+    monkeypatch.setitem(site_data.PROVIDERS, "status", "tests.test_site_pages:_crash")
+    ctx = _context(cell)
+    assert [d.code for d in ctx.data.findings if d.code.startswith("site.")] == ["site.data-error"]
+    files = _outputs(ctx)
+    assert "status.json" not in files
+    assert "could not compute status: RuntimeError: boom" in str(files["findings.md"])
+
+
+def test_csv_cells_are_not_formulas(cell: CellBuilder) -> None:
+    cell.ledger(LEDGER)
+    rows = list(csv.DictReader(io.StringIO(traceability_csv(_context(cell)))))
+    assert [r["ac"] for r in rows] == ["AC-A-001", "AC-A-002"]
+    assert rows[0]["text"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1]["text"] == "'+1 and -2 @ sign"
+
+
+def test_duplicate_story_ids_get_their_own_pages(cell: CellBuilder) -> None:
+    cell.ledger(LEDGER)
+    files = _outputs(_context(cell))
+    assert "stories/US-A-001.md" in files and "stories/US-A-001-2.md" in files
+    assert "The same ID again" in str(files["stories/US-A-001-2.md"])
+
+
+def test_generated_files_are_deterministic(cell: CellBuilder) -> None:
+    cell.ledger(LEDGER)
+    assert _outputs(_context(cell)) == _outputs(_context(cell))
+
+
+@pytest.mark.parametrize(("src", "directory", "url"), [
+    ("index.md", True, ""), ("governance/index.md", True, "governance/"),
+    ("governance/acs.md", True, "governance/acs/"), ("governance/acs.md", False, "governance/acs.html"),
+    ("governance/traceability.csv", True, "governance/traceability.csv"),
+])
+def test_page_url_follows_mkdocs(src: str, directory: bool, url: str) -> None:
+    from mkdocs.structure.files import File
+
+    assert page_url(src, directory) == url
+    assert File(src, src_dir=None, dest_dir="/tmp", use_directory_urls=directory).url in (url, "./")
+
+
+def test_relative_links_between_pages() -> None:
+    assert relative("governance/acs/", "governance/stories/US-A-001/") == "../../acs/"
+    assert relative("governance/traceability.csv", "governance/traceability/") == "../traceability.csv"
+    assert relative("", "acs/") == "../"
+    assert relative("stories/US-A-001/", "") == "stories/US-A-001/"
+
+
+def test_mermaid_labels_keep_ledger_syntax_out(cell: CellBuilder) -> None:
+    cell.ledger('stories:\n  - id: \'US-"]) --> x[evil\'\n    title: t\n')
+    source = story_source(_context(cell).stories[0])
+    assert source.splitlines()[1] == '  s["US-_ --_ x_evil"]'
+
+
+def test_ledger_text_is_escaped_in_generated_markdown(cell: CellBuilder) -> None:
+    cell.ledger('stories:\n  - id: US-A-001\n    title: "<script>x</script> [a](b) {{ 1 }}"\n')
+    page = str(_outputs(_context(cell))["stories/US-A-001.md"])
+    assert "&lt;script&gt;x&lt;/script&gt; [a](b) {{ 1 }}" in page
+    assert "<script>" not in page
