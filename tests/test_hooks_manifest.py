@@ -30,7 +30,7 @@ MUST_TRIGGER: dict[str, list[str]] = {
                     "specs/spec_ledger.yaml", "features/a.feature", ".llm/contextpack.yaml", ".govcell.yaml",
                     "deploy/app.yml", "pyproject.toml"],
     "governance-graph": ["specs/spec_ledger.yaml", "specs/tasks.yaml", "specs/devex_flows.yaml",
-                         "features/a.feature", "specs/features/b/c.feature", "docs/adr/0001-x.md",
+                         "features/a.feature", "specs/features/b/c.feature", "docs/adr/0001-x.md", "docs/guide.md",
                          ".llm/contextpack.yaml", "policy/k8s.rego", ".govcell.yaml", "pyproject.toml"],
     "feature-status": ["specs/spec_ledger.yaml", "features/a.feature", "specs/features/b/c.feature",
                        "docs/feature_status.md", ".govcell.yaml", "pyproject.toml"],
@@ -100,3 +100,12 @@ def test_own_config_runs_the_same_hooks_locally() -> None:
         mine = local[hook_id]
         assert (mine["entry"], mine["name"], mine.get("files")) == (hook["entry"], hook["name"], hook.get("files"))
         assert mine["pass_filenames"] is False and mine["require_serial"] is True
+
+
+def test_site_hook_installs_exactly_the_site_extra() -> None:
+    """The governance-site hook's environment gets the `site` extra, and only the site hook does."""
+    extras = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    site_extra = extras["optional-dependencies"]["site"]
+    assert HOOKS["governance-site"]["additional_dependencies"] == site_extra
+    assert HOOKS["governance-site"]["stages"] == ["manual"]
+    assert [h["id"] for h in MANIFEST if h.get("additional_dependencies")] == ["governance-site"]
