@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     from site_gen.build import add_parser as add_site_parser
 
     add_site_parser(sub)
+    from hooks.scaffold import add_parser as add_init_parser
+
+    add_init_parser(sub)
     return parser
 
 
@@ -122,7 +125,14 @@ def _status_commands(args: argparse.Namespace) -> int:
     return COMMANDS[args.command](args)
 
 
-_COMMANDS = {"check": _check, "schema": _schema, "graph": _graph, "policy": _policy, "bundle": _bundle,
+def _init(args: argparse.Namespace) -> int:
+    from hooks.scaffold import command
+
+    return command(args)
+
+
+_COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
+             "bundle": _bundle,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
              "site": _site}
 

@@ -121,6 +121,28 @@ def add_parser(sub: Any) -> None:
             q.add_argument("--dev-addr", "-a", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
 
 
+def _show_mkdocs_warnings() -> None:
+    """Print MkDocs' warnings to stderr, as the ``mkdocs`` command does.
+
+    Called as a library, MkDocs has no handler of its own, so a ``--strict``
+    build would abort "with 1 warnings" without saying which.  The handler
+    looks ``sys.stderr`` up when it writes, so redirected output is honoured.
+    """
+    import logging
+
+    class StderrHandler(logging.Handler):
+        govcell = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            sys.stderr.write(self.format(record) + "\n")
+
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "govcell", False) for h in logger.handlers):
+        handler = StderrHandler(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        logger.addHandler(handler)
+
+
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "site_command", None) is None:
         print("usage: govcell site build|serve [--root DIR] [--out DIR]", file=sys.stderr)
@@ -133,6 +155,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    _show_mkdocs_warnings()
     try:
         if args.site_command == "serve":
             serve(args.root, govcell_config=args.config, mkdocs_file=args.mkdocs, dev_addr=args.dev_addr)

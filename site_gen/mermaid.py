@@ -104,10 +104,15 @@ def to_svg(source: str) -> str | None:
     except ImportError:
         return None
     try:
-        svg = merm.render_diagram(source)
+        svg = merm.render_diagram(_SUBGRAPH_TITLE.sub(r"\1 [\2]", source))
     except Exception:  # noqa: BLE001 - a young renderer; fall back to the source
         return None
     return _entities(svg)
+
+
+#: merm draws the quotes of ``subgraph id["title"]`` literally; ``subgraph id [title]`` means the
+#: same in Mermaid and our titles never hold a raw bracket (the kernel escapes them as #91;/#93;).
+_SUBGRAPH_TITLE = re.compile(r'^(\s*subgraph \S+)\["(.*)"\]\s*$', re.MULTILINE)
 
 
 _MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")

@@ -80,6 +80,7 @@ ENTRY_POINTS = {
     "govcell-ac-tags": "hooks.ac_tags:main",
     "govcell-feature-status": "hooks.feature_status:main",
     "govcell-test-results": "hooks.result_files:main",
+    "govcell-governance-site": "hooks.governance_site:main",
 }
 
 

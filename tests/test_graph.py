@@ -118,3 +118,24 @@ def test_hook_does_not_import_networkx_for_other_hooks(cell: CellBuilder) -> Non
             "print('networkx' in sys.modules)") % str(cell.root)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_scenarios_are_nodes_and_dangling_tags_are_reported_once(cell: CellBuilder) -> None:
+    _cell(cell)
+    cell.write("features/x.feature", """\
+@AC-X-001
+Feature: X
+  Scenario: proves it
+    Given a thing
+  @AC-X-404
+  Scenario: names an AC that does not exist
+    Given a thing
+""")
+    c = Cell(cell.root)
+    edges = {(u, v, t) for u, v, t in c.graph.g.edges(data="type")}
+    assert ("scenario:features/x.feature:3", "ac:AC-X-001", "covers") in edges
+    assert ("feature:features/x.feature", "scenario:features/x.feature:3", "contains") in edges
+    alone = [d for d in run(c, ["governance-graph"]) if "AC-X-404" in d.message]
+    assert [(d.code, d.path, d.line) for d in alone] == [("graph.dangling-scenario-tag", "features/x.feature", 6)]
+    together = [d for d in run(Cell(cell.root)) if "AC-X-404" in d.message]
+    assert [d.code for d in together] == ["ac.orphaned-tag"]
