@@ -237,7 +237,11 @@ def _fast_loader() -> type:
 
 def _is_c(loader: type) -> bool:
     """libyaml reports byte offsets, the pure-Python reader character offsets."""
-    return any(c.__module__ == "yaml.cyaml" for c in loader.__mro__)
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # no libyaml: the pure-Python reader
+        return False
+    return issubclass(loader, CParser)
 
 
 class _Abort(Exception):

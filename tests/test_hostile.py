@@ -90,3 +90,12 @@ def test_every_case_says_what_it_expects() -> None:
     for name in CASES:
         case = _manifest(name)
         assert case.get("about") and "expect" in case and "exit" in case, name
+
+
+def test_control_character_is_reported_at_its_own_column(tmp_path: Path) -> None:
+    """libyaml reports a byte offset; the finding's column counts characters (é is two bytes)."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "spec_ledger.yaml").write_text("stories:\n  - id: US-A-1\n    title: bé \x07 here\n",
+                                                         encoding="utf-8")
+    result = run_command("govcell check", tmp_path)
+    assert "specs/spec_ledger.yaml:3:15: error: yaml.syntax: unacceptable character #x0007" in result.stdout
