@@ -59,3 +59,10 @@ test-fast: install-test
 
 clean:
 	rm -rf site build dist *.egg-info .pytest_cache test-results
+
+# Benchmarks (docs/benchmarks.md): synthetic 2k/8k-item cells, every command in a fresh
+# process. BENCH_ARGS="--competitors --write-doc" adds Doorstop/StrictDoc/sphinx-needs
+# and rewrites the generated block of docs/benchmarks.md.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

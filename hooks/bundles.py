@@ -33,7 +33,7 @@ import re
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hooks.diagnostics import Diagnostic, Severity, diag, did_you_mean
 from hooks.secrets import SecretHit, scan_text, secret_file_kind
@@ -154,6 +154,12 @@ class _State:
         self._texts: dict[str, str | None] = {}
         self.ignore_findings: list[Diagnostic] = []
         self.ignored: Callable[[str], bool] = self._load_llmignore()
+        self._ledger_index: _LedgerIndex | None = None
+
+    def ledger_index(self) -> _LedgerIndex:
+        if self._ledger_index is None:
+            self._ledger_index = _ledger_index(self.cell)
+        return self._ledger_index
 
     def _load_llmignore(self) -> Callable[[str], bool]:
         from hooks.yamlio import read_text
@@ -239,6 +245,28 @@ class _State:
         return self._texts[path]
 
 
+@dataclasses.dataclass
+class _LedgerIndex:
+    """Requirements in ledger order, and where each requirement and AC ID occurs."""
+
+    entries: list[tuple[Any, Any]]
+    by_req: dict[str, list[int]]
+    by_ac: dict[str, list[int]]
+    ids: set[str]
+
+
+def _ledger_index(cell: Cell) -> _LedgerIndex:
+    ledger = cell.ledger.model
+    entries = list(ledger.iter_requirements()) if ledger is not None else []
+    by_req: dict[str, list[int]] = {}
+    by_ac: dict[str, list[int]] = {}
+    for p, (_story, req) in enumerate(entries):
+        by_req.setdefault(req.id, []).append(p)
+        for ac in req.acceptance_criteria:
+            by_ac.setdefault(ac.id, []).append(p)
+    return _LedgerIndex(entries, by_req, by_ac, set(by_req) | set(by_ac))
+
+
 _STATES: weakref.WeakKeyDictionary[Cell, _State] = weakref.WeakKeyDictionary()
 
 
@@ -277,15 +305,18 @@ def link(cell: Cell, requirements: list[str], acs: list[str]) -> tuple[list[Link
     if ledger is None:
         return [], sorted(want_reqs | want_acs)
     state = _state(cell)
+    index = state.ledger_index()
     out: list[LinkedRequirement] = []
-    seen: set[str] = set()
-    for story, req in ledger.iter_requirements():
-        seen.add(req.id)
-        seen.update(ac.id for ac in req.acceptance_criteria)
+    # Only the requirements that hold a wanted ID, in ledger order (one index per cell,
+    # not a walk of the whole ledger per bundle: bundles grow with the ledger too).
+    positions = {p for r in want_reqs for p in index.by_req.get(r, ())}
+    positions.update(p for a in want_acs for p in index.by_ac.get(a, ()))
+    for p in sorted(positions):
+        story, req = index.entries[p]
         chosen = [ac for ac in req.acceptance_criteria if req.id in want_reqs or ac.id in want_acs]
         if req.id in want_reqs or chosen:
             out.append(LinkedRequirement(story, req, [_link_ac(state, ac) for ac in chosen]))
-    missing = sorted((want_reqs | want_acs) - seen)
+    missing = sorted((want_reqs | want_acs) - index.ids)
     return out, missing
 
 

@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return int(_COMMANDS[args.command](args))
+    from hooks.runtime import no_cycle_gc
+
+    with no_cycle_gc():
+        return int(_COMMANDS[args.command](args))
 
 
 def _check(args: argparse.Namespace) -> int:

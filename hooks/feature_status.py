@@ -154,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 if the file is out of date")
     args = parser.parse_args(argv)
-    return run(args.root, args.config, args.check)
+    from hooks.runtime import no_cycle_gc
+
+    with no_cycle_gc():
+        return run(args.root, args.config, args.check)
 
 
 if __name__ == "__main__":

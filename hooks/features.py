@@ -211,12 +211,12 @@ def build_index(files: list[FeatureFile], diagnostics: list[Diagnostic], pattern
 def parse_feature(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[FeatureFile | None, list[Diagnostic]]:
     """Parse one feature file's text; syntax errors become findings with their line."""
     from gherkin.errors import CompositeParserException, ParserException
-    from gherkin.parser import Parser
-    from gherkin.token_scanner import TokenScanner
+
+    from hooks.gherkin_fast import parse
 
     matcher = matcher or TagMatcher(DEFAULT_AC_TAG)
     try:
-        doc = Parser().parse(TokenScanner(text))
+        doc = parse(text)
     except CompositeParserException as exc:
         return None, [_parse_error(e, path) for e in exc.errors]
     except ParserException as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from hooks.diagnostics import Diagnostic, diag
@@ -35,20 +35,105 @@ KINDS = ("ledger", "story", "requirement", "ac", "test", "feature", "scenario", 
 SHADOWED_BY_AC_TAGS = frozenset({"graph.dangling-scenario-tag", "graph.kernel-ac-untested"})
 
 
-@dataclasses.dataclass
-class GovGraph:
-    """The graph plus the findings collected while resolving references."""
+class Store:
+    """The graph's nodes and edges in plain dicts, in insertion order.
 
-    g: nx.DiGraph
-    by_id: dict[str, list[str]]
-    diagnostics: list[Diagnostic]
+    The builder and the invariant checks work on this; the networkx graph
+    (``GovGraph.g``) is made from it only when something asks for it (exports,
+    the site, reporting a cycle), because importing networkx costs a
+    single-check hook more time than everything else it does.  ``nodes`` maps a
+    key to its attributes; ``succ``/``pred`` map a key to its neighbours and the
+    (shared) edge attributes, as networkx's adjacency does.
+    """
+
+    __slots__ = ("nodes", "succ", "pred", "order")
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.succ: dict[str, dict[str, dict[str, Any]]] = {}
+        self.pred: dict[str, dict[str, dict[str, Any]]] = {}
+        self.order: list[tuple[str, str]] = []
+
+    def __contains__(self, k: object) -> bool:
+        return k in self.nodes
+
+    def add_node(self, k: str, **attrs: Any) -> None:
+        if k in self.nodes:
+            self.nodes[k].update(attrs)
+            return
+        self.nodes[k] = attrs
+        self.succ[k] = {}
+        self.pred[k] = {}
+
+    def add_edge(self, u: str, v: str, **attrs: Any) -> None:
+        """Add (or update) an edge; missing ends become attribute-less nodes, as in networkx."""
+        if u not in self.nodes:
+            self.add_node(u)
+        if v not in self.nodes:
+            self.add_node(v)
+        data = self.succ[u].get(v)
+        if data is None:
+            data = self.succ[u][v] = self.pred[v][u] = {}
+            self.order.append((u, v))
+        data.update(attrs)
+
+    def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every edge with its attributes, in the order they were first added."""
+        succ = self.succ
+        for u, v in self.order:
+            yield u, v, succ[u][v]
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The same graph as a networkx ``DiGraph`` (same node and edge order)."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from((k, dict(a)) for k, a in self.nodes.items())
+        g.add_edges_from((u, v, dict(d)) for u, v, d in self.edges())
+        return g
+
+    @classmethod
+    def from_networkx(cls, g: nx.DiGraph) -> Store:
+        store = cls()
+        for k, a in g.nodes(data=True):
+            store.add_node(k, **a)
+        for u, v, d in g.edges(data=True):
+            store.add_edge(u, v, **d)
+        return store
+
+
+class GovGraph:
+    """The graph plus the findings collected while resolving references.
+
+    ``g`` is the networkx ``DiGraph`` (built on first use), ``store`` the same
+    nodes and edges in plain dicts.  Either may be given, so ``GovGraph(nx_graph,
+    by_id, [])`` still makes a view of part of the graph.
+    """
+
+    def __init__(self, g: nx.DiGraph | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic]) -> None:
+        self.by_id = by_id
+        self.diagnostics = diagnostics
+        self._store: Store | None = g if isinstance(g, Store) else None
+        self._g: nx.DiGraph | None = None if isinstance(g, Store) else g
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.from_networkx(self._g)
+        return self._store
+
+    @property
+    def g(self) -> nx.DiGraph:
+        if self._g is None:
+            self._g = self.store.to_networkx()
+        return self._g
 
     def node(self, key: str) -> dict[str, Any]:
-        return self.g.nodes[key]  # type: ignore[no-any-return]
+        return self.store.nodes[key]
 
     def resolve(self, ident: str) -> str | None:
         """Node key for a bare ID (``AC-1``) or a key (``ac:AC-1``)."""
-        if ident in self.g:
+        if ident in self.store:
             return ident
         keys = self.by_id.get(ident)
         return keys[0] if keys else None
@@ -65,10 +150,8 @@ class _Builder:
     """Adds nodes and edges, and records references that do not resolve."""
 
     def __init__(self, cell: Cell) -> None:
-        import networkx as nx
-
         self.cell = cell
-        self.g = nx.DiGraph()
+        self.g = Store()
         self.by_id: dict[str, list[str]] = {}
         self.found: list[Diagnostic] = []
         self.pending: list[tuple[str, str, str, str, str, int, int]] = []
@@ -320,19 +403,20 @@ def _add_bundles(b: _Builder) -> None:
 def check(cell: Cell) -> list[Diagnostic]:
     """Every graph invariant of DESIGN.md, as findings naming both ends."""
     graph = cell.graph
-    g = graph.g
+    g = graph.store
+    nodes = g.nodes
     found = list(graph.diagnostics)
     out_types: dict[str, set[str]] = {}
     in_types: dict[str, set[str]] = {}
-    for u, v, data in g.edges(data=True):
+    for u, v, data in g.edges():
         out_types.setdefault(u, set()).add(data["type"])
         in_types.setdefault(v, set()).add(data["type"])
 
     def at(k: str) -> tuple[str, int, int]:
-        n = g.nodes[k]
+        n = nodes[k]
         return n["file"], n["line"], n["col"]
 
-    for k, n in g.nodes(data=True):
+    for k, n in nodes.items():
         kind = n["kind"]
         outs = out_types.get(k, set())
         if kind == "story" and n.get("status") != "deprecated" and "contains" not in outs:
@@ -343,8 +427,8 @@ def check(cell: Cell) -> list[Diagnostic]:
             found.append(diag("graph.req-without-ac", f"requirement {n['id']} has no acceptance criteria", *at(k),
                               hint="add an AC, or set must_have_ac: false"))
         elif kind == "ac" and n.get("kernel") and n.get("status") not in ("deprecated", "draft"):
-            automated = any(g.nodes[t]["kind"] == "test" and g.nodes[t].get("automated") for t in g.successors(k))
-            scenario = any(g.nodes[s]["kind"] == "scenario" for s in g.predecessors(k))
+            automated = any(nodes[t]["kind"] == "test" and nodes[t].get("automated") for t in g.succ[k])
+            scenario = any(nodes[s]["kind"] == "scenario" for s in g.pred[k])
             if not automated and not scenario:
                 found.append(diag("graph.kernel-ac-untested",
                                   f"kernel AC {n['id']} has neither an automated test nor a scenario", *at(k),
@@ -357,11 +441,11 @@ def check(cell: Cell) -> list[Diagnostic]:
             found.append(diag("adr.unreferenced", f"{n['id']} ({n['label']}) is never referenced", *at(k),
                               severity="warning", hint="reference it with adr: from the ledger, or retire it"))
         elif kind == "task" and n.get("status") == "done":
-            for dep in g.successors(k):
-                if g.edges[k, dep]["type"] == "depends_on" and g.nodes[dep].get("status") not in ("done", "cancelled"):
+            for dep, edge in g.succ[k].items():
+                if edge["type"] == "depends_on" and nodes[dep].get("status") not in ("done", "cancelled"):
                     found.append(diag("graph.done-with-open-deps",
-                                      f"task {n['id']} is done but its dependency {g.nodes[dep]['id']} is "
-                                      f"{g.nodes[dep].get('status')}", *at(k), severity="warning",
+                                      f"task {n['id']} is done but its dependency {nodes[dep]['id']} is "
+                                      f"{nodes[dep].get('status')}", *at(k), severity="warning",
                                       hint="finish the dependency, or correct the status"))
     found.extend(_cycles(graph))
     found.extend(_cross_kind_duplicates(graph))
@@ -369,12 +453,20 @@ def check(cell: Cell) -> list[Diagnostic]:
 
 
 def _cycles(graph: GovGraph) -> list[Diagnostic]:
-    """One finding per dependency cycle, members in order, reported at its first member."""
+    """One finding per dependency cycle, members in order, reported at its first member.
+
+    Whether there is any cycle is decided without networkx (a topological sort
+    of the depends_on edges): only a cell that has one pays for importing it.
+    """
+    store = graph.store
+    deps_edges = [(u, v) for u, v, d in store.edges() if d.get("type") == "depends_on"]
+    if not _has_cycle(deps_edges):
+        return []
     import networkx as nx
 
-    g = graph.g
+    nodes = store.nodes
     deps = nx.DiGraph()
-    deps.add_edges_from((u, v) for u, v, t in g.edges(data="type") if t == "depends_on")
+    deps.add_edges_from(deps_edges)
     found = []
     for scc in nx.strongly_connected_components(deps):
         members = sorted(scc)
@@ -384,11 +476,31 @@ def _cycles(graph: GovGraph) -> list[Diagnostic]:
         order = [start]
         for u, v in nx.find_cycle(deps.subgraph(scc), source=start):
             order.append(v)
-        names = " -> ".join(g.nodes[k]["id"] for k in order)
-        n = g.nodes[start]
+        names = " -> ".join(nodes[k]["id"] for k in order)
+        n = nodes[start]
         found.append(diag("graph.cycle", f"dependency cycle: {names}", n["file"], n["line"], n["col"],
                           hint="break the cycle: one of these must not depend on the other"))
     return found
+
+
+def _has_cycle(edges: list[tuple[str, str]]) -> bool:
+    """Kahn's algorithm: a directed graph has a cycle iff a topological sort cannot finish."""
+    succ: dict[str, list[str]] = {}
+    indegree: dict[str, int] = {}
+    for u, v in edges:
+        succ.setdefault(u, []).append(v)
+        indegree.setdefault(u, 0)
+        indegree[v] = indegree.get(v, 0) + 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    done = 0
+    while ready:
+        n = ready.pop()
+        done += 1
+        for m in succ.get(n, ()):
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    return done < len(indegree)
 
 
 def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
@@ -397,13 +509,13 @@ def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
     named = {"story", "requirement", "ac", "task", "adr"}
     found = []
     for ident, keys in graph.by_id.items():
-        kinds = [graph.g.nodes[k]["kind"] for k in keys if graph.g.nodes[k]["kind"] in named]
+        kinds = [graph.store.nodes[k]["kind"] for k in keys if graph.store.nodes[k]["kind"] in named]
         if len(kinds) < 2 or set(kinds) <= ledger_kinds:
             continue
-        later = [k for k in keys if graph.g.nodes[k]["kind"] in named][1:]
-        first = graph.g.nodes[keys[0]]
+        later = [k for k in keys if graph.store.nodes[k]["kind"] in named][1:]
+        first = graph.store.nodes[keys[0]]
         for k in later:
-            n = graph.g.nodes[k]
+            n = graph.store.nodes[k]
             if n["kind"] in ledger_kinds and first["kind"] in ledger_kinds:
                 continue
             found.append(diag("graph.duplicate-id", f"ID {ident} names both the {_KIND_NAMES.get(first['kind'], first['kind'])}"

@@ -29,7 +29,10 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     parser.add_argument("filenames", nargs="*", help="changed files (from pre-commit); the whole cell is checked")
     add_common(parser)
     args = parser.parse_args(argv)
-    return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format)
+    from hooks.runtime import no_cycle_gc
+
+    with no_cycle_gc():
+        return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format)
 
 
 def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, strict: bool, fmt: str,

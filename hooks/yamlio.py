@@ -16,6 +16,7 @@ so every problem becomes a finding with a position, never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,10 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
     """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
     full = root / rel
     try:
-        resolved = full.resolve()
-        resolved.relative_to(root.resolve())
+        real_root = _real_root(str(root))
+        resolved = os.path.realpath(full, strict=False)
+        if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise ValueError(resolved)
     except ValueError:
         return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
                                       hint="point the path at a file inside the repository")])
@@ -106,6 +109,12 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
     except OSError as exc:
         return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
     return decode(raw, rel, code=code)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    """The cell root with symlinks resolved, once per process (every file read checks against it)."""
+    return os.path.realpath(root)
 
 
 def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
@@ -142,7 +151,7 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
     """Parse YAML text (one document) into located plain data."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _fast_loader()
     out = LoadedYaml(rel)
     try:
         node = yaml.compose(text, Loader=loader)
@@ -159,6 +168,16 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
             hint = "this file must hold exactly one YAML document"
         out.diagnostics.append(diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""),
                                     rel, line, col, hint=hint))
+        return out
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (control characters, for one): point at it, not at line 1.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace") if _is_c(loader) \
+            else text[: exc.position]
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        out.diagnostics.append(diag("yaml.syntax", f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+                                    if isinstance(exc.character, int) else str(exc).splitlines()[0], rel, line, col,
+                                    hint="remove the character, or write it as an escape in a double-quoted string"))
         return out
     except yaml.YAMLError as exc:
         out.diagnostics.append(diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1))
@@ -178,6 +197,51 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
     out.key_marks = conv.key_marks
     out.diagnostics.extend(conv.diagnostics)
     return out
+
+
+@functools.cache
+def _fast_loader() -> type:
+    """The safe loader (libyaml's when present) with a cheaper implicit-tag resolver.
+
+    libyaml composes nodes in C but asks PyYAML's Python resolver for the tag of
+    every scalar, and that resolver runs regular expressions on each plain
+    scalar; on a ledger, which is mostly IDs and prose, that was a third of the
+    load time.  Only a plain scalar whose first character can start an implicit
+    type (a digit, sign, dot, ``~``, the first letter of true/false/yes/no/on/
+    off/null, ``<<``, ``=``) or an empty one can resolve to anything but a
+    string, so every other scalar is a string at once and the rest go through
+    PyYAML's own resolver: the tags are exactly PyYAML's.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    first = frozenset(k for k in base.yaml_implicit_resolvers if k)
+    resolve_exact = base.resolve
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    seq_tag, map_tag = base.DEFAULT_SEQUENCE_TAG, base.DEFAULT_MAPPING_TAG
+
+    def resolve(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is scalar:
+            if implicit[0] and (not value or value[0] in first):
+                return resolve_exact(self, kind, value, implicit)  # type: ignore[no-any-return]
+            return _STR
+        return seq_tag if kind is sequence else map_tag
+
+    def ignore_path(self: Any, *args: Any) -> None:
+        """The safe loader has no path resolvers: nothing to track per node."""
+
+    assert not base.yaml_path_resolvers
+    return type("GovcellLoader", (base,), {"resolve": resolve, "descend_resolver": ignore_path,
+                                            "ascend_resolver": ignore_path})
+
+
+def _is_c(loader: type) -> bool:
+    """libyaml reports byte offsets, the pure-Python reader character offsets."""
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # no libyaml: the pure-Python reader
+        return False
+    return issubclass(loader, CParser)
 
 
 class _Abort(Exception):

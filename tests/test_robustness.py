@@ -1,7 +1,7 @@
 """Property-based robustness: any input gives success or findings, never a crash.
 
 The loaders and checks are fed generated and mutated ledgers, configs, tasks
-and flows files. "Never a crash" is checked strictly: a crashing check would
+and flows files, feature files, contextpacks and any file of a whole cell. "Never a crash" is checked strictly: a crashing check would
 surface as an ``internal.error`` finding, which fails these tests.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,3 +73,135 @@ def test_any_config_tasks_and_flows(config: object, tasks: object, flows: object
         "specs/tasks.yaml": yaml.safe_dump(tasks).encode(),
         "specs/devex_flows.yaml": yaml.safe_dump(flows).encode(),
     })
+
+
+# --------------------------------------------------------------------------- feature files, contextpacks, whole cells
+
+VALID_FEATURE = """\
+@story
+Feature: Robust
+  Some description.
+
+  Background:
+    Given a fresh system
+
+  Rule: One rule
+    @AC-A-001
+    Scenario Outline: Outline <n>
+      Given <n> things
+        \"\"\"
+        a docstring
+        \"\"\"
+      Then it holds
+        | a | b |
+        | 1 | 2 |
+
+      @wip
+      Examples:
+        | n |
+        | 1 |
+"""
+
+VALID_CONTEXTPACK = """\
+version: "1"
+tasks:
+  review:
+    description: Review
+    max_bytes: 10000
+    include: [specs/*.yaml, features/*.feature]
+    acs: [AC-A-001]
+    requirements: [REQ-A-ONE]
+    prompt: Review it.
+"""
+
+feature_lines = st.sampled_from(["Feature: F", "Rule: R", "Background:", "Scenario: S", "Scenario Outline: O <x>",
+                                 "Examples:", "Given a", "When b", "Then c", "And d", "* e", "| x |", "| 1 |",
+                                 '"""', "```", "@AC-A-001", "@AC-A-404 @wip", "@", "# language: fr",
+                                 "# language: xx", "Fonctionnalité: F", "# comment", "", "  ", "Scénario: S"])
+
+
+@SETTINGS
+@given(st.lists(feature_lines, max_size=25), st.lists(st.integers(0, 6), max_size=25))
+def test_any_feature_file(lines: list[str], indents: list[int]) -> None:
+    text = "\n".join(" " * (indents[i] if i < len(indents) else 0) + line for i, line in enumerate(lines))
+    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(), "features/x.feature": text.encode()})
+
+
+@SETTINGS
+@given(st.integers(0, len(VALID_FEATURE) - 1), st.integers(0, 12), st.text(max_size=8))
+def test_mutated_feature_file(pos: int, cut: int, insert: str) -> None:
+    text = VALID_FEATURE[:pos] + insert + VALID_FEATURE[pos + cut:]
+    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(),
+             "features/x.feature": text.encode("utf-8", "surrogatepass")})
+
+
+@SETTINGS
+@given(st.one_of(st.integers(0, len(VALID_FEATURE) - 1).flatmap(
+    lambda pos: st.tuples(st.just(pos), st.integers(0, 12), st.text(max_size=8)).map(
+        lambda t: VALID_FEATURE[:t[0]] + t[2] + VALID_FEATURE[t[0] + t[1]:])),
+    st.lists(feature_lines, max_size=20).map("\n".join)))
+def test_fast_gherkin_parse_equals_gherkin(text: str) -> None:
+    """hooks.gherkin_fast gives gherkin's own AST, or gherkin's own error."""
+    from gherkin.parser import Parser
+    from gherkin.token_scanner import TokenScanner
+
+    from hooks.gherkin_fast import parse
+
+    try:
+        expected: object = Parser().parse(TokenScanner(text))
+    except Exception as exc:  # noqa: BLE001 - the error itself is what must match
+        expected = (type(exc), str(exc))
+    try:
+        got: object = parse(text)
+    except Exception as exc:  # noqa: BLE001
+        got = (type(exc), str(exc))
+    assert got == expected
+
+
+@SETTINGS
+@given(documents)
+def test_any_yaml_document_as_contextpack(doc: object) -> None:
+    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(), ".llm/contextpack.yaml": yaml.safe_dump(doc).encode()})
+
+
+@SETTINGS
+@given(st.integers(0, len(VALID_CONTEXTPACK) - 1), st.integers(0, 8), st.text(max_size=6))
+def test_mutated_contextpack(pos: int, cut: int, insert: str) -> None:
+    text = VALID_CONTEXTPACK[:pos] + insert + VALID_CONTEXTPACK[pos + cut:]
+    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(), ".llm/contextpack.yaml": text.encode("utf-8", "surrogatepass")})
+
+
+def _synthetic_cell() -> Path:
+    """A small cell from bench/gen_cell.py (every kind of file), generated once per session."""
+    import sys
+
+    target = Path(tempfile.gettempdir()) / f"govcell-robust-cell-{__import__('os').getpid()}"
+    if not target.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+        from gen_cell import generate
+
+        generate(target, stories=3)
+    return target
+
+
+@pytest.mark.ac("AC-PERF-003")
+@SETTINGS
+@given(st.data())
+def test_mutated_file_of_a_whole_cell(data: st.DataObject) -> None:
+    """Mutate any one file of a full cell (ledger, features, tasks, flows, policies, contextpack, config...)."""
+    import shutil
+
+    base = _synthetic_cell()
+    files = sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file() and ".git" not in p.parts)
+    rel = data.draw(st.sampled_from(files))
+    raw = (base / rel).read_bytes()
+    pos = data.draw(st.integers(0, max(len(raw) - 1, 0)))
+    cut = data.draw(st.integers(0, 16))
+    insert = data.draw(st.one_of(st.binary(max_size=8), st.text(max_size=8).map(
+        lambda t: t.encode("utf-8", "surrogatepass"))))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "cell"
+        shutil.copytree(base, root, symlinks=True)
+        (root / rel).write_bytes(raw[:pos] + insert + raw[pos + cut:])
+        found = run(Cell(root))
+    assert not [d for d in found if d.code == "internal.error"], (rel, found)

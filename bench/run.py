@@ -1,0 +1,225 @@
+"""Benchmark runner: wall time and peak memory of govcell's commands on synthetic cells.
+
+    python bench/run.py [--sizes 2000,8000] [--repeat 5] [--competitors] [--write-doc]
+
+For each size, ``bench/gen_cell.py`` generates a governed cell under
+``bench/cells/`` (a git repository that passes every check), and every command
+runs ``--repeat`` times in a fresh process, as pre-commit runs it: ``govcell
+check`` (all checks), each single-check hook (``govcell-<id>``), ``govcell status
+--json`` and ``govcell site build``.  The hooks also run on this repository.  The
+minimum and median wall time, the median CPU time and the peak resident memory
+(``ru_maxrss`` of the child) are reported, with the 8k/2k ratio of the medians
+(linear growth is a ratio of at most 4; start-up cost makes it smaller).
+
+With ``--competitors``, Doorstop, StrictDoc and sphinx-needs are installed
+from PyPI into ``bench/.venv-competitors`` (skipped with a message where that
+fails) and run on equivalent corpora (``bench/competitors.py``), with their
+ratio to ``govcell check``.
+
+The report is printed as Markdown and written to ``bench/out/results.md``;
+``--write-doc`` also replaces the generated block of ``docs/benchmarks.md``.
+Timings are never asserted anywhere: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from gen_cell import ITEMS_PER_STORY, stories_for  # noqa: E402
+
+BIN = Path(sys.executable).parent
+BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+
+
+class Sample:
+    """One command's repeated runs: wall seconds, CPU seconds, peak RSS in KiB, exit codes."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.rss: list[int] = []
+        self.codes: list[int] = []
+
+    @property
+    def min(self) -> float:
+        return min(self.wall)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss) / 1024
+
+
+def measure(argv: list[str], cwd: Path, repeat: int) -> Sample:
+    """Run ``argv`` ``repeat`` times; each run's own rusage comes from ``os.wait4``."""
+    sample = Sample()
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        sample.wall.append(time.perf_counter() - start)
+        sample.cpu.append(usage.ru_utime + usage.ru_stime)
+        sample.rss.append(usage.ru_maxrss)
+        sample.codes.append(os.waitstatus_to_exitcode(status))
+        proc.returncode = sample.codes[-1]
+    return sample
+
+
+def checks() -> list[str]:
+    from hooks.checks import CHECKS
+
+    return list(CHECKS)
+
+
+def has_site() -> bool:
+    return subprocess.run([str(BIN / "govcell"), "site", "build", "--help"], capture_output=True).returncode == 0
+
+
+def commands(cell: Path, out: Path) -> list[tuple[str, list[str]]]:
+    cmds = [("govcell check", [str(BIN / "govcell"), "check"])]
+    cmds += [(f"govcell-{name}", [str(BIN / f"govcell-{name}")]) for name in checks()]
+    cmds.append(("govcell status --json", [str(BIN / "govcell"), "status", "--json"]))
+    if has_site():
+        cmds.append(("govcell site build", [str(BIN / "govcell"), "site", "build", "--out", str(out)]))
+    return cmds
+
+
+def machine() -> list[str]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        mem = "?"
+    from hooks import __version__
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    return [f"- CPU: {cpu or platform.processor() or '?'}, {os.cpu_count()} logical cores; memory {mem}",
+            f"- OS: {platform.system()} {platform.release()}; Python {platform.python_version()}",
+            f"- govcell {__version__} at commit {commit or '?'}",
+            f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+
+
+def fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def run(sizes: list[int], repeat: int, competitors: bool) -> str:
+    cells: list[tuple[str, Path, int]] = []
+    for items in sizes:
+        cell = HERE / "cells" / f"bench-{items}"
+        # In a child process: Linux keeps a process's peak RSS across fork and exec, so every
+        # command this runner starts would inherit the runner's own peak if it grew here.
+        subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
+                       stdout=subprocess.DEVNULL)
+        total = stories_for(items) * ITEMS_PER_STORY
+        cells.append((f"{total} items", cell, total))
+    results: dict[tuple[str, str], Sample] = {}
+    names: list[str] = []
+    for label, cell, _ in cells:
+        for name, argv in commands(cell, HERE / "out" / f"site-{cell.name}"):
+            if name not in names:
+                names.append(name)
+            print(f"  {label}: {name}", file=sys.stderr)
+            results[(label, name)] = measure(argv, cell, repeat)
+    repo = {}
+    for name in checks():
+        print(f"  this repository: govcell-{name}", file=sys.stderr)
+        repo[name] = measure([str(BIN / f"govcell-{name}")], ROOT, repeat)
+
+    lines = ["## Machine", ""] + machine() + [
+        f"- every figure: {repeat} runs, each in a fresh process; wall time min / median, CPU (user+sys) median, "
+        "peak RSS (max over the runs)",
+        "- this machine's 2 cores are shared with other engineers' processes: the minimum is the figure closest "
+        "to an idle machine, the median shows the noise",
+        "", "## govcell on synthetic cells", "",
+        "Command: `" + " ".join(["python", "bench/run.py", "--sizes", ",".join(map(str, sizes)), "--repeat",
+                                 str(repeat)]) + "` (`make bench`)", ""]
+    head = "| command |" + "".join(f" {label} min | median | CPU | RSS MB |" for label, _, _ in cells)
+    if len(cells) == 2:
+        head += " growth (median ratio) |"
+    lines += [head, "|---|" + "---:|" * (4 * len(cells) + (1 if len(cells) == 2 else 0))]
+    for name in names:
+        row = f"| `{name}` |"
+        for label, _, _ in cells:
+            s = results.get((label, name))
+            if s is None:
+                row += " – | – | – | – |"
+                continue
+            bad = "" if all(c in (0, 1) for c in s.codes) else " (crashed)"
+            row += f" {fmt(s.min)}{bad} | {fmt(s.median)} | {fmt(s.cpu_median)} | {s.peak_mb:.0f} |"
+        if len(cells) == 2:
+            a, b = results.get((cells[0][0], name)), results.get((cells[1][0], name))
+            row += f" {b.median / a.median:.1f}× |" if a and b else " – |"
+        lines.append(row)
+    failing = [f"{name} on {label}" for (label, name), s in results.items() if set(s.codes) - {0}]
+    if failing:
+        lines += ["", "Exited non-zero (findings on the synthetic cell; a benchmark bug): " + ", ".join(failing)]
+    lines += ["", "## Single-check hooks on this repository", "", "| hook | min | median | CPU | RSS MB |",
+              "|---|---:|---:|---:|---:|"]
+    for name, s in repo.items():
+        lines.append(f"| `govcell-{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | "
+                     f"{s.peak_mb:.0f} |")
+    if competitors:
+        from competitors import run_competitors
+
+        lines += ["", "## Established tools on equivalent corpora", ""]
+        check = {items: results[(label, "govcell check")] for label, _, items in cells}
+        lines += run_competitors(HERE, [c[2] for c in cells], repeat, check)
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(text: str) -> None:
+    doc = ROOT / "docs" / "benchmarks.md"
+    current = doc.read_text(encoding="utf-8")
+    if BEGIN not in current or END not in current:
+        raise SystemExit(f"{doc} has no {BEGIN} ... {END} block")
+    head, rest = current.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    doc.write_text(head + BEGIN + "\n" + text + END + tail, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,8000", help="ledger items per cell, comma-separated")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--competitors", action="store_true", help="also time Doorstop, StrictDoc, sphinx-needs")
+    parser.add_argument("--write-doc", action="store_true", help="update the generated block of docs/benchmarks.md")
+    args = parser.parse_args()
+    if shutil.which("git") is None:
+        raise SystemExit("bench needs git (bundles carry tracked files only)")
+    text = run([int(s) for s in args.sizes.split(",") if s], args.repeat, args.competitors)
+    out = HERE / "out" / "results.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    if args.write_doc:
+        write_doc(text)
+
+
+if __name__ == "__main__":
+    main()

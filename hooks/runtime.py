@@ -1,0 +1,42 @@
+"""Process-level settings for govcell's short-lived commands.
+
+A govcell command builds hundreds of thousands of small objects (YAML nodes,
+located marks, Gherkin AST dicts, pydantic models) and drops them all when it
+exits.  CPython's cyclic garbage collector walks the whole young heap every
+700 allocations and the whole heap every few of those, so on a large cell it
+spends as long collecting as working (an 8,000-item ledger composes in 0.28 s
+without it and 0.7 s with it), and finds almost nothing: these structures hold
+no reference cycles worth freeing before exit.  Reference counting still frees
+everything as usual; only the cycle detector is paused.
+
+:func:`no_cycle_gc` pauses it for the duration of a command and restores the
+previous state afterwards, so calling a ``main`` in-process (as the tests do)
+leaves the interpreter as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def no_cycle_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory).
+
+    Also tells pydantic not to look for third-party pydantic plugins (unless the
+    user already set ``PYDANTIC_DISABLE_PLUGINS``): the lookup reads the entry
+    points of every installed distribution when govcell defines its first model,
+    about 40 ms of every hook's start, for plugins that have no business
+    observing govcell's own file models.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

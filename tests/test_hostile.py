@@ -1,0 +1,101 @@
+"""The hostile-input corpus under ``tests/hostile/``: each case gives its expected findings, never a crash.
+
+See ``tests/hostile/README.md`` for the case format.  Every case runs the whole
+``govcell check`` (all checks, JSON output) in a fresh git repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import git, init_git, run_command
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "_case.yaml").is_file())
+
+
+def _manifest(name: str) -> dict[str, Any]:
+    return yaml.safe_load((HOSTILE / name / "_case.yaml").read_text(encoding="utf-8"))
+
+
+def materialise(name: str, dest: Path) -> dict[str, Any]:
+    """Copy case ``name`` to ``dest``, generate its files and symlinks, and commit everything."""
+    case = _manifest(name)
+    shutil.copytree(HOSTILE / name, dest, symlinks=True, ignore=shutil.ignore_patterns("_case.yaml"))
+    for rel, spec in (case.get("generate") or {}).items():
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if "parts" in spec:
+            text = "".join(spec["parts"])
+        else:
+            n = int(spec.get("repeat", 1))
+            text = spec.get("before", "") + spec["text"] * n + spec.get("close", "") * n + spec.get("after", "")
+        path.write_text(text, encoding="utf-8")
+    for rel, target in (case.get("symlinks") or {}).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, dest / rel)
+    init_git(dest)
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "hostile")
+    return case
+
+
+def _params() -> list[Any]:
+    out = []
+    for name in CASES:
+        marks = [pytest.mark.slow] if _manifest(name).get("site_never_contains") else []
+        out.append(pytest.param(name, marks=marks, id=name))
+    return out
+
+
+@pytest.mark.ac("AC-PERF-004")
+@pytest.mark.parametrize("name", _params())
+def test_hostile_input(name: str, tmp_path: Path) -> None:
+    root = tmp_path / "cell"
+    case = materialise(name, root)
+    result = run_command(["govcell", "check", "--format", "json"], root)
+    assert "Traceback" not in result.output and result.code != 99, result.output
+    doc = json.loads(result.stdout)
+    codes = {f["code"] for f in doc["findings"]}
+    assert "internal.error" not in codes, doc["findings"]
+    expected = set(case.get("expect") or [])
+    assert expected <= codes, f"{name}: expected {sorted(expected)}, got {sorted(codes)}"
+    if not expected:
+        assert not [f for f in doc["findings"] if f["severity"] == "error"], doc["findings"]
+    for f in doc["findings"]:
+        assert f["line"] >= 0 and f["col"] >= 0 and f["message"] and f["path"] is not None
+    assert result.code == case.get("exit", 1), result.output
+    never = case.get("site_never_contains")
+    if never:
+        site = tmp_path / "site"
+        built = run_command(["govcell", "site", "build", "--root", str(root), "--out", str(site)], root)
+        assert built.code == 0, built.output
+        pages = [p for p in site.rglob("*") if p.suffix in (".html", ".svg")]  # JSON/CSV carry the data as data
+        assert pages
+        for page in pages:
+            text = page.read_text(encoding="utf-8", errors="replace")
+            for raw in never:
+                assert raw not in text, f"{raw!r} unescaped in {page.relative_to(site)}"
+
+
+def test_every_case_says_what_it_expects() -> None:
+    assert len(CASES) >= 15
+    for name in CASES:
+        case = _manifest(name)
+        assert case.get("about") and "expect" in case and "exit" in case, name
+
+
+def test_control_character_is_reported_at_its_own_column(tmp_path: Path) -> None:
+    """libyaml reports a byte offset; the finding's column counts characters (é is two bytes)."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "spec_ledger.yaml").write_text("stories:\n  - id: US-A-1\n    title: bé \x07 here\n",
+                                                         encoding="utf-8")
+    result = run_command("govcell check", tmp_path)
+    assert "specs/spec_ledger.yaml:3:15: error: yaml.syntax: unacceptable character #x0007" in result.stdout
