@@ -186,17 +186,50 @@ def load_index(cell: Cell) -> FeatureIndex:
     from hooks.yamlio import read_text
 
     matcher, found = matcher_for(cell)
-    files: list[FeatureFile] = []
+    texts: list[tuple[str, str]] = []
     for rel in discover(cell.root, cell.config.paths.features):
         read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
         found.extend(read.diagnostics)
-        if read.text is None:
-            continue
-        feature, diags = parse_feature(read.text, rel, matcher)
+        if read.text is not None:
+            texts.append((rel, read.text))
+    files: list[FeatureFile] = []
+    for feature, diags in _parse_all(texts, matcher):
         found.extend(diags)
         if feature is not None:
             files.append(feature)
     return build_index(files, found, matcher.pattern)
+
+
+#: Below this many files one process parses faster than starting workers.
+PARALLEL_MIN_FILES = 96
+
+
+def _parse_all(texts: list[tuple[str, str]], matcher: TagMatcher) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
+    """Parse in order; large cells are split over the machine's cores.
+
+    gherkin-official is pure Python and is the largest cost of a big cell, so
+    on a multi-core machine the files are parsed by forked workers (results
+    come back in file order, so the output is identical to a serial parse).
+    """
+    import os
+
+    workers = min(os.cpu_count() or 1, 4)
+    if len(texts) < PARALLEL_MIN_FILES or workers < 2:
+        return [parse_feature(text, rel, matcher) for rel, text in texts]
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [parse_feature(text, rel, matcher) for rel, text in texts]
+    size = -(-len(texts) // (workers * 2))
+    chunks = [(texts[i:i + size], matcher) for i in range(0, len(texts), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_parse_chunk, chunks)
+    return [result for part in parts for result in part]
+
+
+def _parse_chunk(job: tuple[list[tuple[str, str]], TagMatcher]) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
+    texts, matcher = job
+    return [parse_feature(text, rel, matcher) for rel, text in texts]
 
 
 def build_index(files: list[FeatureFile], diagnostics: list[Diagnostic], pattern: str = DEFAULT_AC_TAG) -> FeatureIndex:

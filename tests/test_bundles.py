@@ -195,7 +195,7 @@ def test_hook_is_published() -> None:
     assert hook["entry"] == "govcell-context-bundles" and hook["pass_filenames"] is False
     local = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
     assert "context-bundles" in [h["id"] for repo in local["repos"] for h in repo["hooks"]]
-    assert 'govcell-context-bundles = "hooks.context_bundles:main"' in (REPO_ROOT / "pyproject.toml").read_text()
+    assert 'govcell-context-bundles = "hooks.console:context_bundles"' in (REPO_ROOT / "pyproject.toml").read_text()
 
 
 def test_hook_starts_without_heavy_imports(cell: CellBuilder) -> None:

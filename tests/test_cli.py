@@ -74,3 +74,17 @@ def test_selftest_hook_runs_every_check(cell: CellBuilder) -> None:
     result = run_command("govcell-governance-selftest --format json", cell.root)
     codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
     assert "ledger.empty-text" in codes  # from spec-ledger
+
+
+def test_console_scripts_exit_fast_with_output_and_code(cell: CellBuilder) -> None:
+    """The installed scripts end with os._exit: output must be flushed and the code kept."""
+    import subprocess
+    import sys
+
+    cell.ledger(VALID_LEDGER.replace("US-A-001", "bad"))
+    for script in ("govcell", "govcell-spec-ledger"):
+        argv = [str(Path(sys.executable).parent / script)] + (["check"] if script == "govcell" else [])
+        proc = subprocess.run(argv + ["--format", "json"], cwd=cell.root, capture_output=True, text=True,
+                              check=False)
+        assert proc.returncode == 1, proc.stderr
+        assert json.loads(proc.stdout)["findings"][0]["code"] == "ledger.id-pattern"
