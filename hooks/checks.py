@@ -38,8 +38,19 @@ def run(cell: Cell, names: Sequence[str] | None = None, *, strict: bool = False)
     A check that crashes is itself reported (``internal.error``) so the other
     checks' findings are never lost; that is a govcell bug, never the user's.
     """
-    found: list[Diagnostic] = list(cell.config_diagnostics)
     chosen = list(names or CHECKS)
+    # The status document, the site and `govcell check` may all ask in one
+    # process: the cell is immutable once loaded, so its findings are too.
+    memo: dict[tuple[tuple[str, ...], bool], list[Diagnostic]] = cell.__dict__.setdefault("_findings_memo", {})
+    key = (tuple(chosen), bool(strict))
+    if key in memo:
+        return list(memo[key])
+    memo[key] = _run(cell, chosen, strict)
+    return list(memo[key])
+
+
+def _run(cell: Cell, chosen: list[str], strict: bool) -> list[Diagnostic]:
+    found: list[Diagnostic] = list(cell.config_diagnostics)
     for name in chosen:
         try:
             found.extend(resolve(name)(cell))

@@ -76,13 +76,13 @@ def dashboard(ctx: Context) -> list[Output]:
 
 
 def stories(ctx: Context) -> list[Output]:
-    from site_gen.mermaid import graph_story_source, story_source, to_svg
+    from site_gen.mermaid import graph_story_source, story_source, to_svgs
 
     graph = ctx.data.derived.get("graph")
     out = [_page(ctx, "stories/index.md", "stories.md")]
-    for story in ctx.stories:
-        source = (graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
-        svg = to_svg(source)
+    sources = [(graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
+               for story in ctx.stories]
+    for story, source, svg in zip(ctx.stories, sources, to_svgs(sources)):
         # The drawing is a file of its own: pages stay small, the search indexer
         # never walks it, and SVG ids and styles cannot clash between diagrams.
         if svg is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hooks.cell import Cell
 from hooks.features import TagMatcher, parse_feature
 from tests.conftest import CellBuilder
@@ -97,3 +99,19 @@ def test_features_are_parsed_once_per_cell(cell: CellBuilder) -> None:
     cell.write("features/a.feature", "Feature: a\n")
     c = Cell(cell.root)
     assert c.features is c.features
+
+
+def test_parallel_parse_equals_serial(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large cells are parsed by forked workers; the index must be the same as a serial parse."""
+    import hooks.features as features
+    from hooks.cell import Cell
+
+    count = features.PARALLEL_MIN_FILES + 4
+    for i in range(count):
+        text = f"@AC-A-{i:03d}\nFeature: F{i}\n  Scenario: s{i}\n    Given x\n"
+        cell.write(f"features/f{i:03d}.feature", "this is not Gherkin\n" if i == 7 else text)
+    parallel = features.load_index(Cell(cell.root))
+    monkeypatch.setattr(features, "PARALLEL_MIN_FILES", 10**9)
+    serial = features.load_index(Cell(cell.root))
+    assert parallel == serial
+    assert len(parallel.files) == count - 1 and [d.path for d in parallel.diagnostics] == ["features/f007.feature"]

@@ -122,3 +122,15 @@ def test_ledger_text_is_escaped_in_generated_markdown(cell: CellBuilder) -> None
     page = str(_outputs(_context(cell))["stories/US-A-001.md"])
     assert "&lt;script&gt;x&lt;/script&gt; [a](b) {{ 1 }}" in page
     assert "<script>" not in page
+
+
+def test_parallel_diagrams_equal_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many diagrams are drawn by forked workers; every SVG must be what a serial draw gives."""
+    import site_gen.mermaid as mermaid
+
+    sources = [f'flowchart LR\n  subgraph g["US-{i}: story #quot;{i}#quot;"]\n    a["REQ-{i}"] --> b("AC-{i}")\n  end\n'
+               for i in range(mermaid.PARALLEL_MIN_DIAGRAMS + 2)]
+    parallel = mermaid.to_svgs(sources)
+    monkeypatch.setattr(mermaid, "PARALLEL_MIN_DIAGRAMS", 10**9)
+    assert parallel == mermaid.to_svgs(sources)
+    assert all(svg and svg.lstrip().startswith("<svg") for svg in parallel)
