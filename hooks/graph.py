@@ -12,7 +12,6 @@ one dictionary lookup, cycles are found through strongly connected components.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -171,6 +170,12 @@ class _Builder:
         """A reference resolved once every node exists (kinds: '|'-separated)."""
         self.pending.append((source, target_id, kinds, etype, file, line, col))
 
+    def refs(self, source: str, ids: list[str], loaded: Any, loc: tuple[Any, ...], kinds: str, etype: str) -> None:
+        """``ref`` for every ID of a list field, each located at its own item (``loc + (i,)``)."""
+        for i, ident in enumerate(ids):
+            line, col = loaded.raw.position(loc + (i,))
+            self.ref(source, ident, kinds, etype, loaded.path, line, col)
+
     def resolve_pending(self) -> None:
         for source, target_id, kinds, etype, file, line, col in self.pending:
             allowed = kinds.split("|")
@@ -222,9 +227,7 @@ def _add_ledger(b: _Builder) -> None:
     raw = loaded.raw
     path = loaded.path
     root = b.add("ledger", path, path, path, 1)
-    for i, ref in enumerate(ledger.metadata.adrs):
-        line, col = raw.position(("metadata", "adrs", i))
-        b.ref(root, ref, "adr", "decided_by", path, line, col)
+    b.refs(root, ledger.metadata.adrs, loaded, ("metadata", "adrs"), "adr", "decided_by")
     for si, story in enumerate(ledger.stories):
         sloc: tuple[Any, ...] = ("stories", si)
         line, col = raw.position(sloc + ("id",))
@@ -261,16 +264,13 @@ def _add_ledger(b: _Builder) -> None:
 
 
 def _item_refs(b: _Builder, node: str, item: Any, loc: tuple[Any, ...]) -> None:
-    raw = b.cell.ledger.raw
-    path = b.cell.ledger.path
-    adr = item.adr
-    adrs = [adr] if isinstance(adr, str) else list(adr or [])
-    for i, ref in enumerate(adrs):
-        line, col = raw.position(loc + ("adr",) if isinstance(adr, str) else loc + ("adr", i))
-        b.ref(node, ref, "adr", "decided_by", path, line, col)
-    for i, dep in enumerate(item.depends_on):
-        line, col = raw.position(loc + ("depends_on", i))
-        b.ref(node, dep, "story|requirement|ac", "depends_on", path, line, col)
+    loaded = b.cell.ledger
+    if isinstance(item.adr, str):  # `adr: ADR-0001` is located at the value itself
+        line, col = loaded.raw.position(loc + ("adr",))
+        b.ref(node, item.adr, "adr", "decided_by", loaded.path, line, col)
+    else:
+        b.refs(node, list(item.adr or []), loaded, loc + ("adr",), "adr", "decided_by")
+    b.refs(node, item.depends_on, loaded, loc + ("depends_on",), "story|requirement|ac", "depends_on")
 
 
 def _doc_node(b: _Builder, doc: str, file: str, line: int, col: int, referrer: str) -> str:
@@ -333,12 +333,8 @@ def _add_tasks(b: _Builder) -> None:
         if task.requirement:
             rl, rc = raw.position(("tasks", i, "requirement"))
             b.ref(t, task.requirement, "requirement", "implements", path, rl, rc)
-        for j, ac in enumerate(task.acs):
-            al, ac_col = raw.position(("tasks", i, "acs", j))
-            b.ref(t, ac, "ac", "implements", path, al, ac_col)
-        for j, dep in enumerate(task.depends_on):
-            dl, dc = raw.position(("tasks", i, "depends_on", j))
-            b.ref(t, dep, "task", "depends_on", path, dl, dc)
+        b.refs(t, task.acs, loaded, ("tasks", i, "acs"), "ac", "implements")
+        b.refs(t, task.depends_on, loaded, ("tasks", i, "depends_on"), "task", "depends_on")
         for j, doc in enumerate(task.docs):
             dl, dc = raw.position(("tasks", i, "docs", j))
             b.edge(_doc_node(b, doc, path, dl, dc, t), t, "documents")
@@ -357,9 +353,7 @@ def _add_flows(b: _Builder) -> None:
     for name, flow in model.flows.items():
         line, col = raw.position(("flows", name), key=True)
         fl = b.add("flow", name, flow.description or name, path, line, col)
-        for i, step in enumerate(flow.steps):
-            sl, sc = raw.position(("flows", name, "steps", i))
-            b.ref(fl, step, "command", "executes", path, sl, sc)
+        b.refs(fl, flow.steps, loaded, ("flows", name, "steps"), "command", "executes")
 
 
 def _add_policies(b: _Builder) -> None:
@@ -386,12 +380,8 @@ def _add_bundles(b: _Builder) -> None:
     for name, task in model.tasks.items():
         line, col = raw.position(("tasks", name), key=True)
         bn = b.add("bundle", name, task.description, path, line, col, max_bytes=task.max_bytes)
-        for i, ac in enumerate(task.acs):
-            al, ac_col = raw.position(("tasks", name, "acs", i))
-            b.ref(bn, ac, "ac", "serves", path, al, ac_col)
-        for i, req in enumerate(task.requirements):
-            rl, rc = raw.position(("tasks", name, "requirements", i))
-            b.ref(bn, req, "requirement", "serves", path, rl, rc)
+        b.refs(bn, task.acs, loaded, ("tasks", name, "acs"), "ac", "serves")
+        b.refs(bn, task.requirements, loaded, ("tasks", name, "requirements"), "requirement", "serves")
         task_key = key("task", name)
         if task_key in b.g:
             b.edge(task_key, bn, "has_bundle")
