@@ -205,26 +205,18 @@ PARALLEL_MIN_FILES = 96
 
 
 def _parse_all(texts: list[tuple[str, str]], matcher: TagMatcher) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
-    """Parse in order; large cells are split over the machine's cores.
+    """Parse in file order; gherkin-official is pure Python, so large cells use every core.
 
-    gherkin-official is pure Python and is the largest cost of a big cell, so
-    on a multi-core machine the files are parsed by forked workers (results
-    come back in file order, so the output is identical to a serial parse).
+    Files go to the workers in chunks (one pickled matcher per chunk, not per file).
     """
-    import os
+    from hooks.runtime import parallel_map
 
-    workers = min(os.cpu_count() or 1, 4)
-    if len(texts) < PARALLEL_MIN_FILES or workers < 2:
-        return [parse_feature(text, rel, matcher) for rel, text in texts]
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [parse_feature(text, rel, matcher) for rel, text in texts]
-    size = -(-len(texts) // (workers * 2))
+    if len(texts) < PARALLEL_MIN_FILES:
+        return _parse_chunk((texts, matcher))
+    size = -(-len(texts) // 8)
     chunks = [(texts[i:i + size], matcher) for i in range(0, len(texts), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.map(_parse_chunk, chunks)
-    return [result for part in parts for result in part]
+    return [result for part in parallel_map(_parse_chunk, chunks, min_items=1, chunks_per_worker=1)
+            for result in part]
 
 
 def _parse_chunk(job: tuple[list[tuple[str, str]], TagMatcher]) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:

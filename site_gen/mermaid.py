@@ -115,40 +115,15 @@ PARALLEL_MIN_DIAGRAMS = 24
 
 
 def to_svgs(sources: list[str]) -> list[str | None]:
-    """``to_svg`` of every source, in order; large sites draw on every core.
+    """``to_svg`` of every source, in order; merm is pure Python, so many diagrams use every core."""
+    from hooks.runtime import parallel_map
 
-    merm is pure Python and drawing is a quarter of a large site's build, so
-    with many diagrams they are drawn by forked workers; the results come back
-    in order, so the pages are byte-identical to a serial build.
-    """
-    import os
-
-    workers = min(os.cpu_count() or 1, 4)
-    if len(sources) < PARALLEL_MIN_DIAGRAMS or workers < 2:
-        return [to_svg(s) for s in sources]
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [to_svg(s) for s in sources]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(to_svg, sources, chunksize=max(1, len(sources) // (workers * 4)))
+    return parallel_map(to_svg, sources, min_items=PARALLEL_MIN_DIAGRAMS)
 
 
 #: merm draws the quotes of ``subgraph id["title"]`` literally; ``subgraph id [title]`` means the
 #: same in Mermaid and our titles never hold a raw bracket (the kernel escapes them as #91;/#93;).
 _SUBGRAPH_TITLE = re.compile(r'^(\s*subgraph \S+)\["(.*)"\]\s*$', re.MULTILINE)
-
-
-_MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
-
-
-def _entities(svg: str) -> str:
-    """Mermaid's label escapes (``#lt;``, ``#91;``) as the XML entities they stand for.
-
-    merm prints them literally; as XML entities the SVG shows the intended
-    character and it still is text, never markup.
-    """
-    return _MERMAID_ENTITY.sub(lambda m: f"&#{m.group(1)};" if m.group(1).isdigit() else f"&{m.group(1)};", svg)
 
 
 _MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
