@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from hooks import __version__
+from hooks.schema import names as schema_names
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
-    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows", "docindex"])
+    p.add_argument("name", choices=schema_names())
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
