@@ -198,3 +198,27 @@ Feature: The governance site
     And the generated page "bundles.md" contains "gc-badge gc-over"
     And the generated page "index.md" contains "<a href=\"bundles/#payments\">payments</a>"
     And the generated page "adr/index.md" contains "<td>ADR-0001</td><td>Use cards</td><td>accepted</td>"
+
+  @AC-SITE-012
+  Scenario: The dashboard opens with the verdict, the commit and what to do first, and counts what govcell status counts
+    Given the file "features/refund.feature":
+      """
+      Feature: Refund
+        @AC-SHOP-001 @AC-SHOP-010
+        Scenario: Refund a charged card
+          Given a charged card
+          When it is refunded
+          Then the whole amount returns
+
+        Scenario: Not tagged at all
+          Given nothing
+
+        @AC-SHOP-999
+        Scenario: Tagged with an AC the ledger lacks
+          Given nothing
+      """
+    When the governance pages are rendered
+    Then the generated page "index.md" contains "data-verdict=\"fail\""
+    And the generated page "index.md" contains "data-next=\"orphaned-scenario\""
+    And the generated page "index.md" contains "<span class=\"gc-badge gc-not-run\">not run</span>"
+    And every number on the dashboard is the one the status document holds

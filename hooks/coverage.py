@@ -231,10 +231,14 @@ def compute(cell: Cell) -> Coverage:
 
     split = {"kernel": _blank_counts(), "non_kernel": _blank_counts(), "all": _blank_counts()}
     deprecated = 0
+    states = dict.fromkeys(STATES, 0)
+    story_states: dict[str, dict[str, int]] = {sid: dict.fromkeys(STATES, 0) for sid in stories}
     for a in acs:
         if a.status == "deprecated":
             deprecated += 1
             continue
+        states[a.state] += 1
+        story_states[a.story_id][a.state] += 1
         for key in ("kernel" if a.kernel else "non_kernel", "all"):
             c = split[key]
             c["total"] += 1
@@ -243,6 +247,9 @@ def compute(cell: Cell) -> Coverage:
     summary: dict[str, Any] = {
         **split,
         "deprecated": deprecated,
+        #: live ACs by their single-word state, overall and per story (the site's charts)
+        "states": states,
+        "story_states": story_states,
         "feature_files": len(index.files),
         "scenarios": len(index.scenarios),
         "orphaned_scenarios": len(orphans),

@@ -52,6 +52,8 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
             "all": cov.summary["all"],
             "deprecated": cov.summary["deprecated"],
         },
+        # Live ACs by state (failing, uncovered, not_run, passing, meta): what the dashboard shows.
+        "ac_states": dict(cov.summary["states"]),
         "scenarios": {
             "total": cov.summary["scenarios"],
             "orphaned": cov.summary["orphaned_scenarios"],

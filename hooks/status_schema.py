@@ -73,6 +73,8 @@ class StatusDocument(_Open):
     verdict: VerdictDoc
     counts: dict[str, int]
     acs: dict[str, AcCounts | int]
+    ac_states: dict[str, int] = Field(default_factory=dict,
+                                      description="live ACs by state: failing, uncovered, not_run, passing, meta")
     scenarios: dict[str, int]
     findings: dict[str, int]
     unreadable: list[dict[str, object]]

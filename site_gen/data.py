@@ -31,6 +31,7 @@ PROVIDERS: dict[str, str] = {
     "features": "hooks.features:Cell.features",
     "coverage": "hooks.coverage:Cell.coverage",
     "status": "hooks.status:status_document",
+    "next": "hooks.next_work:next_items",
     "bundles": "hooks.bundles:budgets",
     "policy": "hooks.policy:evaluate",
     "graph": "hooks.graph:Cell.graph",

@@ -49,24 +49,22 @@ def _page(ctx: Context, path: str, template: str, **values: Any) -> Output:
 
 
 def _summary(ctx: Context) -> dict[str, Any]:
-    """Counts for the dashboard, from the ledger and the kernel's results."""
-    from hooks.diagnostics import counts
+    """What the dashboard counts: the kernel's status document, as ``govcell status --json`` prints it.
 
-    acs = [ac for s in ctx.stories for ac in s.acs]
-    features = ctx.data.derived.get("features")
-    scenarios = sum(len(v) for v in (getattr(features, "by_ac", {}) or {}).values())
-    return {
-        "stories": len(ctx.stories),
-        "requirements": sum(len(s.reqs) for s in ctx.stories),
-        "acs": len(acs),
-        "kernel_acs": sum(1 for ac in acs if ac.kernel),
-        "feature_files": len(getattr(features, "files", []) or []) if features is not None else None,
-        "tagged_scenarios": scenarios if features is not None else None,
-        "status": dict(sorted(Counter(ac.status for ac in acs if ac.status).items())),
-        "findings": counts(ctx.data.findings),
-        "unreadable": [(f.path, f.causes()[0]) for f in ctx.data.cell.unreadable_inputs()],
-        "invalid_items": sum(len(item) for _, item in _invalid(ctx)),
-    }
+    Nothing is counted here: a number on the dashboard that is not in the
+    status document would be a second opinion about the cell.
+    """
+    doc = ctx.data.derived.get("status")
+    if not isinstance(doc, dict) or doc.get("schema") != "govcell.status/1":
+        # no status document (or one of a shape this dashboard does not know): only the findings are known
+        from hooks.diagnostics import counts
+
+        return {"doc": None, "findings": counts(ctx.data.findings)}
+    return {"doc": doc, "findings": doc["findings"]}
+
+
+#: how many of ``govcell next``'s items the dashboard shows
+NEXT_SHOWN = 5
 
 
 def _invalid(ctx: Context) -> list[tuple[str, list[Any]]]:
@@ -82,8 +80,11 @@ def dashboard(ctx: Context) -> list[Output]:
     invariants = _invariants(ctx) if ctx.data.has("graph") else None
     policy = _policy_summary(ctx.data.derived["policy"]) if _has_policies(ctx) else None
     budgets = ctx.data.derived.get("bundles") or None
+    items = ctx.data.derived.get("next")
     return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
-                  invariants=invariants, policy=policy, budgets=budgets)]
+                  invariants=invariants, policy=policy, budgets=budgets,
+                  next_items=None if items is None else items[:NEXT_SHOWN],
+                  next_total=0 if items is None else len(items))]
 
 
 def stories(ctx: Context) -> list[Output]:
@@ -149,8 +150,9 @@ def matrix(ctx: Context) -> list[Output]:
 
 def findings(ctx: Context) -> list[Output]:
     severities = sorted({d.severity.value for d in ctx.data.findings})
+    unreadable = [(f.path, f.causes()[0]) for f in ctx.data.cell.unreadable_inputs()]
     return [_page(ctx, "findings.md", "findings.md", findings=ctx.data.findings, severities=severities,
-                  invalid=_invalid(ctx), unreadable=_summary(ctx)["unreadable"])]
+                  invalid=_invalid(ctx), unreadable=unreadable)]
 
 
 def schemas(ctx: Context) -> list[Output]:

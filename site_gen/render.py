@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from site_gen.views import StoryView
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _slug(value: str) -> str:
+    from site_gen.views import slug
+
+    return slug(value)
 ASSETS = Path(__file__).parent / "assets"
 
 
@@ -31,7 +37,7 @@ ASSETS = Path(__file__).parent / "assets"
 def environment() -> jinja2.Environment:
     import jinja2
 
-    from site_gen.views import slug, token
+    from site_gen.views import slug, token, words
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -43,6 +49,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["slug"] = slug
     env.filters["token"] = token
+    env.filters["words"] = words
     env.filters["yaml_str"] = yaml_str
     return env
 
@@ -106,9 +113,40 @@ class Context:
             page = self.story_pages.get(story_id)
             return link(f"stories/{page}.md", anchor) if page else link("stories/index.md")
 
+        def item_link(ident: str) -> str | None:
+            """The page (and anchor) of any item by its ID: story, requirement, AC, ADR, bundle, policy."""
+            target = self.anchors.get(ident)
+            return link(*target) if target else None
+
         return env.get_template(template).render(
             ctx=self, data=self.data, stories=self.stories, link=link, story_link=story_link,
-            has=self.data.has, **values)
+            item_link=item_link, has=self.data.has, **values)
+
+    @functools.cached_property
+    def anchors(self) -> dict[str, tuple[str, str]]:
+        """Every item's (page, anchor), by ID; the first item of an ID wins (duplicates are findings)."""
+        out: dict[str, tuple[str, str]] = {}
+        for s in self.stories:
+            page = f"stories/{s.slug}.md"
+            out.setdefault(s.id, (page, ""))
+            for req in s.reqs:
+                out.setdefault(req.id, (page, req.anchor))
+                for ac in req.acs:
+                    out.setdefault(ac.id, (page, ac.anchor))
+        from site_gen.views import slug
+
+        adrs = self.data.derived.get("adrs")
+        for ident in getattr(adrs, "adrs", {}) or {}:
+            out.setdefault(ident, self.adr_page(ident))
+        for b in self.data.derived.get("bundles") or []:
+            out.setdefault(b.name, ("bundles.md", slug(b.name)))
+        policy = self.data.derived.get("policy")
+        for p in getattr(policy, "policies", []) or []:
+            out.setdefault(p.name, ("policies.md", slug(p.name)))
+        return out
+
+    def adr_page(self, ident: str) -> tuple[str, str]:
+        return ("adr/index.md", _slug(ident))
 
     @functools.cached_property
     def story_pages(self) -> dict[str, str]:

@@ -24,6 +24,31 @@ def slug(value: str) -> str:
     return _SAFE.sub("_", value).strip("._") or "_"
 
 
+#: how a state, reason or level reads on a badge (anything else: underscores become spaces)
+WORDS: dict[str, str] = {
+    "not_run": "not run",
+    "empty": "no ACs",
+    "meta": "meta only",
+    "pass": "pass",
+    "attention": "needs attention",
+    "fail": "fail",
+    "unknown": "status unknown",
+    "unreadable-file": "unreadable file",
+    "failing-kernel-ac": "failing kernel AC",
+    "uncovered-kernel-ac": "uncovered kernel AC",
+    "failing-ac": "failing AC",
+    "ready-task": "ready task",
+    "orphaned-scenario": "orphaned scenario",
+    "non_kernel": "other",
+}
+
+
+def words(value: object) -> str:
+    """The words people read for a machine value (``not_run`` -> ``not run``)."""
+    text = str(getattr(value, "value", value))
+    return WORDS.get(text, text.replace("_", " "))
+
+
 def token(value: object) -> str:
     """A CSS-class-safe lower-case word for a status value (``not_run`` -> ``not-run``)."""
     return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "none"

@@ -74,7 +74,7 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
     # What the story page must show for each AC is what the kernel says (not a copy of its rules).
     from hooks.cell import Cell
     from site_gen.data import collect
-    from site_gen.views import stories
+    from site_gen.views import stories, words
 
     expected = {ac.id: (ac.status or "unknown") for s in stories(collect(Cell(cell.root))) for ac in s.acs}
 
@@ -93,8 +93,7 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
             shown = browser.evaluate(_js(
                 "const o = {}; document.querySelectorAll('.gc-ac').forEach("
                 "e => o[e.dataset.ac] = e.querySelector('h3 .gc-badge').textContent); return o;"))
-            assert {k: v.replace("status unknown", "unknown") for k, v in shown.items()} == \
-                {k: v for k, v in expected.items() if k != "AC-SHOP-010"}
+            assert shown == {k: words(v) for k, v in expected.items() if k != "AC-SHOP-010"}
             assert browser.evaluate("document.querySelector('.gc-ac[data-ac=\"AC-SHOP-003\"] .gc-ac-text')"
                                     ".textContent") == "Receipts show <b>the amount</b>"
             # The diagram is an SVG drawn at build time, shown as an image of the site.

@@ -139,3 +139,64 @@ def _story_statuses(cell: CellBuilder, ctx: dict[str, object], page: str) -> Non
     assert shown and shown == expected
     for ac_id, state in expected.items():
         assert re.search(rf'<h3 id="{ac_id}">{ac_id} <span class="gc-badge gc-{state}">', html), ac_id
+
+
+def dashboard_numbers(page: str) -> dict[str, str]:
+    """``data-source`` path -> the text of the element that carries it, for every number of the dashboard."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Numbers(HTMLParser):
+        stack: list[tuple[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.stack.append((tag, dict(attrs).get("data-source")))
+            if dict(attrs).get("data-source"):
+                found[str(dict(attrs)["data-source"])] = ""
+
+        def handle_endtag(self, tag: str) -> None:
+            while self.stack:
+                if self.stack.pop()[0] == tag:
+                    break
+
+        def handle_data(self, text: str) -> None:
+            for _tag, source in self.stack:
+                if source:
+                    found[source] += text
+
+    Numbers().feed(page)
+    return found
+
+
+def _lookup(doc: object, path: str) -> object:
+    for part in path.split("."):
+        doc = doc[int(part)] if isinstance(doc, list) else doc[part]  # type: ignore[index]
+    return doc
+
+
+@then("every number on the dashboard is the one the status document holds")
+def _dashboard_is_status(cell: CellBuilder, ctx: dict[str, object]) -> None:
+    import json
+
+    page = _generated(ctx, "index.md")
+    doc = json.loads(_generated(ctx, "status.json"))
+    printed = run_command("govcell status --json", cell.root)
+    assert json.loads(printed.stdout) == doc
+    numbers = dashboard_numbers(page)
+    wanted = {"counts.stories", "counts.requirements", "counts.acs", "counts.scenarios", "counts.feature_files",
+              "acs.kernel.total", "findings.error", "findings.warning", "scenarios.orphaned", "scenarios.untagged",
+              *(f"ac_states.{s}" for s in doc["ac_states"]),
+              *(f"acs.{k}.{c}" for k in ("kernel", "non_kernel", "all")
+                for c in ("total", "covered", "uncovered", "meta", "passing", "failing", "not_run"))}
+    assert wanted <= set(numbers), sorted(wanted - set(numbers))
+    wrong = {path: (text, _lookup(doc, path)) for path, text in numbers.items()
+             if text.strip().split(" ")[0] != str(_lookup(doc, path))}
+    assert not wrong, wrong
+    # every big number on the dashboard says where it comes from
+    assert page.count('class="gc-num"') == page.count('class="gc-num" data-source=')
+    reasons = re.findall(r'data-reason="([^"]+)"', page)
+    assert reasons == [r["code"] for r in doc["verdict"]["reasons"]]
+    assert re.search(rf'data-verdict="{doc["verdict"]["state"]}"', page)
+    commit = re.search(r'data-commit="([^"]*)"', page)
+    assert commit and commit.group(1) == ((doc["commit"] or {}).get("sha") or "")
