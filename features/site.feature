@@ -222,3 +222,15 @@ Feature: The governance site
     And the generated page "index.md" contains "data-next=\"orphaned-scenario\""
     And the generated page "index.md" contains "<span class=\"gc-badge gc-not-run\">not run</span>"
     And every number on the dashboard is the one the status document holds
+
+  @AC-SITE-013
+  Scenario: Tables group rows by story and requirement, link every ID and filter what they list
+    When the governance pages are rendered
+    Then the generated page "traceability.md" contains "<tr class=\"gc-group gc-group-story\" data-group=\"s:US-SHOP-001\">"
+    And the generated page "traceability.md" contains "<a class=\"gc-id\" href=\"../stories/US-SHOP-001/#REQ-SHOP-PAY\">REQ-SHOP-PAY</a>"
+    And the generated page "traceability.md" contains "<select name=\"coverage\">"
+    And the generated page "traceability.md" contains "<select name=\"story\">"
+    And the generated page "acs.md" contains "<select name=\"tag\">"
+    And the generated page "findings.md" contains "<select name=\"code\">"
+    And the generated page "findings.md" contains "<select name=\"file\">"
+    And the generated page "findings.md" contains "<a class=\"gc-id\" href=\"../stories/US-SHOP-002/#AC-SHOP-010\">AC-SHOP-010</a>"

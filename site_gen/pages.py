@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -104,11 +105,37 @@ def stories(ctx: Context) -> list[Output]:
     return out
 
 
+def _filter(name: str, label: str, values: Any, labels: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """One select of a filter bar: its options are the values the rows carry, in a stable order."""
+    from site_gen.views import words
+
+    shown = labels or words
+    return {"name": name, "label": label, "options": [(v, shown(v)) for v in values]}
+
+
+def _state_order(values: set[str]) -> list[str]:
+    from hooks.coverage import STATES
+
+    return [s for s in STATES if s in values] + sorted(values - set(STATES))
+
+
+KERNEL_OPTIONS = (("yes", "kernel"), ("no", "other"))
+
+
+def _ac_filters(ctx: Context, acs: list[Any], *, tags: bool) -> list[dict[str, Any]]:
+    states = {ac.status or "unknown" for ac in acs}
+    out = [_filter("state", "State", _state_order(states)),
+           _filter("story", "Story", [s.id for s in ctx.stories], str),
+           {"name": "kernel", "label": "Kernel", "options": list(KERNEL_OPTIONS)},
+           _filter("coverage", "Coverage", _state_order({ac.coverage for ac in acs if ac.coverage}))]
+    if tags:
+        out.append(_filter("tag", "Tag", sorted({t for ac in acs for t in ac.tags}), str))
+    return out
+
+
 def ac_index(ctx: Context) -> list[Output]:
     acs = [ac for s in ctx.stories for ac in s.acs]
-    statuses = sorted({ac.status or "unknown" for ac in acs})
-    tags = sorted({t for ac in acs for t in ac.tags} | ({"kernel"} if any(ac.kernel for ac in acs) else set()))
-    return [_page(ctx, "acs.md", "acs.md", acs=acs, statuses=statuses, tags=tags)]
+    return [_page(ctx, "acs.md", "acs.md", acs=acs, filters=_ac_filters(ctx, acs, tags=True))]
 
 
 CSV_COLUMNS = ("story", "requirement", "ac", "kernel", "lifecycle", "coverage", "run", "status",
@@ -144,14 +171,38 @@ def traceability_csv(ctx: Context) -> str:
 
 
 def matrix(ctx: Context) -> list[Output]:
-    return [_page(ctx, "traceability.md", "traceability.md", test_ref=_test_ref, scenario_ref=_scenario_ref),
+    acs = [ac for s in ctx.stories for ac in s.acs]
+    return [_page(ctx, "traceability.md", "traceability.md", test_ref=_test_ref, scenario_ref=_scenario_ref,
+                  filters=_ac_filters(ctx, acs, tags=False)),
             Output("traceability.csv", traceability_csv(ctx))]
 
 
+#: an item ID or a quoted name in a finding's message (``AC-X-001``, ``'payments'``)
+_MENTION = re.compile(r"'([^'\s]{1,120})'|\b([A-Za-z][A-Za-z0-9_]*-[A-Za-z0-9_.-]*[A-Za-z0-9])")
+
+
+def about(ctx: Context, here: str, message: str) -> list[tuple[str, str]]:
+    """The items a finding's message names that have a page or anchor: (ID, link), at most three."""
+    out: list[tuple[str, str]] = []
+    for m in _MENTION.finditer(message):
+        ident = m.group(1) or m.group(2)
+        target = ctx.anchors.get(ident)
+        if target and all(ident != i for i, _ in out):
+            out.append((ident, ctx.href(here, *target)))
+            if len(out) == 3:
+                break
+    return out
+
+
 def findings(ctx: Context) -> list[Output]:
-    severities = sorted({d.severity.value for d in ctx.data.findings})
+    found = ctx.data.findings
+    order = ("error", "warning", "info")
+    filters = [_filter("severity", "Severity", [s for s in order if any(d.severity.value == s for d in found)], str),
+               _filter("code", "Code", sorted({d.code for d in found}), str),
+               _filter("file", "File", sorted({d.path for d in found}), str)]
+    rows = [{"diag": d, "about": about(ctx, "findings.md", d.message)} for d in found]
     unreadable = [(f.path, f.causes()[0]) for f in ctx.data.cell.unreadable_inputs()]
-    return [_page(ctx, "findings.md", "findings.md", findings=ctx.data.findings, severities=severities,
+    return [_page(ctx, "findings.md", "findings.md", findings=rows, filters=filters,
                   invalid=_invalid(ctx), unreadable=unreadable)]
 
 

@@ -120,11 +120,11 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
             visible = _js("return Array.from(document.querySelectorAll('#gc-ac-table tbody tr'))"
                           ".filter(r => !r.hidden).map(r => r.cells[0].textContent);")
             assert browser.evaluate(visible) == ["AC-SHOP-001", "AC-SHOP-002", "AC-SHOP-003", "AC-SHOP-010"]
-            browser.evaluate(_js("const s = document.querySelector('.gc-filter-tag'); s.value = 'receipts';"
+            browser.evaluate(_js("const s = document.querySelector('.gc-filter select[name=tag]'); s.value = 'receipts';"
                                  "s.dispatchEvent(new Event('change')); return true;"))
             assert browser.evaluate(visible) == ["AC-SHOP-003", "AC-SHOP-010"]
             status = expected["AC-SHOP-010"]
-            browser.evaluate(_js(f"const s = document.querySelector('.gc-filter-status'); s.value = {json.dumps(status)};"
+            browser.evaluate(_js(f"const s = document.querySelector('.gc-filter select[name=state]'); s.value = {json.dumps(status)};"
                                  "s.dispatchEvent(new Event('change')); return true;"))
             assert browser.evaluate(visible) == [a for a in ("AC-SHOP-003", "AC-SHOP-010") if expected[a] == status]
             assert browser.evaluate("document.querySelector('.gc-filter-count').textContent").endswith("of 4 shown")
