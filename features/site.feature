@@ -234,3 +234,22 @@ Feature: The governance site
     And the generated page "findings.md" contains "<select name=\"code\">"
     And the generated page "findings.md" contains "<select name=\"file\">"
     And the generated page "findings.md" contains "<a class=\"gc-id\" href=\"../stories/US-SHOP-002/#AC-SHOP-010\">AC-SHOP-010</a>"
+
+  @AC-SITE-014
+  Scenario: Charts are drawn at build time as inline SVG with a text alternative
+    Given the file ".llm/contextpack.yaml":
+      """
+      version: "1.0"
+      tasks:
+        payments:
+          description: Working on payments
+          max_bytes: 100000
+          include: [features/*.feature]
+      """
+    When the governance pages are rendered
+    Then the generated page "index.md" contains "<figure class=\"gc-chart\" id=\"chart-states\""
+    And the generated page "index.md" contains "<desc id=\"chart-gc-states-desc\">Acceptance criteria by state for 2 stories: US-SHOP-001: "
+    And the generated page "index.md" contains "<figure class=\"gc-chart\" id=\"chart-coverage\""
+    And the generated page "bundles.md" contains "<figure class=\"gc-chart\" id=\"chart-bundles\""
+    And every chart of the generated page "index.md" is an inline SVG with a title and a description, no script and no address outside the page
+    And every chart of the generated page "bundles.md" is an inline SVG with a title and a description, no script and no address outside the page

@@ -77,6 +77,27 @@ def _invalid(ctx: Context) -> list[tuple[str, list[Any]]]:
             for f in files if f.invalid]
 
 
+def _charts(ctx: Context) -> dict[str, Any]:
+    """The build's charts (``site_gen.charts``), drawn once; empty when pygal is not installed."""
+    if "charts" in ctx.cache:
+        return dict(ctx.cache["charts"])
+    from site_gen import charts
+
+    out: dict[str, Any] = {}
+    if charts.available():
+        cov = ctx.data.derived.get("coverage")
+        summary = getattr(cov, "summary", None) or {}
+        drawn = [
+            charts.states_by_story(summary.get("story_states") or {}, [s.id for s in ctx.stories]),
+            charts.coverage_totals(summary),
+            charts.policy_fixtures(ctx.data.derived.get("policy")) if _has_policies(ctx) else None,
+            charts.bundle_budgets(ctx.data.derived.get("bundles") or []),
+        ]
+        out = {c.key: c for c in drawn if c is not None}
+    ctx.cache["charts"] = out
+    return dict(out)
+
+
 def dashboard(ctx: Context) -> list[Output]:
     invariants = _invariants(ctx) if ctx.data.has("graph") else None
     policy = _policy_summary(ctx.data.derived["policy"]) if _has_policies(ctx) else None
@@ -84,7 +105,7 @@ def dashboard(ctx: Context) -> list[Output]:
     items = ctx.data.derived.get("next")
     return [_page(ctx, "index.md", "dashboard.md", summary=_summary(ctx), coverage=ctx.data.derived.get("coverage"),
                   invariants=invariants, policy=policy, budgets=budgets,
-                  next_items=None if items is None else items[:NEXT_SHOWN],
+                  next_items=None if items is None else items[:NEXT_SHOWN], charts=_charts(ctx),
                   next_total=0 if items is None else len(items))]
 
 
@@ -260,11 +281,12 @@ def _has_policies(ctx: Context) -> bool:
 
 def policies(ctx: Context) -> list[Output]:
     report = ctx.data.derived["policy"]
-    return [_page(ctx, "policies.md", "policies.md", report=report, summary=_policy_summary(report))]
+    return [_page(ctx, "policies.md", "policies.md", report=report, summary=_policy_summary(report),
+                  charts=_charts(ctx))]
 
 
 def bundles(ctx: Context) -> list[Output]:
-    return [_page(ctx, "bundles.md", "bundles.md", bundles=ctx.data.derived["bundles"])]
+    return [_page(ctx, "bundles.md", "bundles.md", bundles=ctx.data.derived["bundles"], charts=_charts(ctx))]
 
 
 def adrs(ctx: Context) -> list[Output]:

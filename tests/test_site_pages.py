@@ -134,3 +134,20 @@ def test_parallel_diagrams_equal_serial(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(mermaid, "PARALLEL_MIN_DIAGRAMS", 10**9)
     assert parallel == mermaid.to_svgs(sources)
     assert all(svg and svg.lstrip().startswith("<svg") for svg in parallel)
+
+
+def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> None:
+    """pygal's random chart ids and dated comment are replaced: two builds give the same bytes."""
+    import subprocess
+    import sys
+
+    cell.ledger(LEDGER)
+    code = ("import sys; from hooks.cell import Cell; from site_gen.data import collect; "
+            "from site_gen.render import Context; from site_gen.views import stories; from site_gen.pages import _charts; "
+            "d = collect(Cell(sys.argv[1])); c = _charts(Context(d, stories(d))); "
+            "print(sorted(c)); print(''.join(str(x.svg) for x in c.values()))")
+    runs = [subprocess.run([sys.executable, "-c", code, str(cell.root)], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in (1, 2)]
+    assert runs[0] == runs[1]
+    assert runs[0].startswith("['coverage', 'states']") and "<svg" in runs[0]

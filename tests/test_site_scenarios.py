@@ -200,3 +200,21 @@ def _dashboard_is_status(cell: CellBuilder, ctx: dict[str, object]) -> None:
     assert re.search(rf'data-verdict="{doc["verdict"]["state"]}"', page)
     commit = re.search(r'data-commit="([^"]*)"', page)
     assert commit and commit.group(1) == ((doc["commit"] or {}).get("sha") or "")
+
+
+@then(parsers.parse('every chart of the generated page "{path}" is an inline SVG with a title and a description, '
+                    'no script and no address outside the page'))
+def _charts_inline(ctx: dict[str, object], path: str) -> None:
+    page = _generated(ctx, path)
+    figures = re.findall(r'<figure class="gc-chart".*?</figure>', page, re.S)
+    assert figures
+    for fig in figures:
+        svg = re.search(r"<svg .*?</svg>", fig, re.S)
+        assert svg, fig[:300]
+        head = svg.group(0)[:400]
+        assert 'role="img"' in head and 'aria-labelledby="chart-gc-' in head
+        assert "<title id=" in svg.group(0) and "<desc id=" in svg.group(0)
+        assert "<script" not in svg.group(0) and "Generated with pygal" not in svg.group(0)
+        assert set(re.findall(r"(?:https?:)?//[^\s\"'<>)]+", svg.group(0))) <= {"http://www.w3.org/2000/svg",
+                                                                               "http://www.w3.org/1999/xlink"}
+        assert "<table" in fig  # the numbers, as text
