@@ -56,6 +56,7 @@ class EngineError:
     col: int
     message: str
     panic: bool = False
+    chain: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)  # every location in the text
 
     @classmethod
     def parse(cls, exc: BaseException, default_file: str) -> EngineError:
@@ -66,9 +67,10 @@ class EngineError:
         message = msg.group("msg").strip() if msg else (text.strip().splitlines() or [type(exc).__name__])[-1]
         if panic:
             message = f"the Rego engine crashed (Rust panic: {message.strip()[:200]})"
+        chain = [(m.group("file").strip(), int(m.group("line")), int(m.group("col"))) for m in _ERR_LOC.finditer(text)]
         if loc:
-            return cls(loc.group("file").strip(), int(loc.group("line")), int(loc.group("col")), message, panic)
-        return cls(default_file, 0, 0, message, panic)
+            return cls(loc.group("file").strip(), int(loc.group("line")), int(loc.group("col")), message, panic, chain)
+        return cls(default_file, 0, 0, message, panic, chain)
 
 
 class EngineFailure(Exception):
@@ -131,7 +133,7 @@ _CLASSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"expects \d+ arguments?|mismatch in number of arguments"), "policy.wrong-arity"),
     (re.compile(r"previous value is not|rule conflicts with rule|previously defined with|multiple default rules|"
                 r"conflicting rules"), "policy.conflicting-rules"),
-    (re.compile(r"recursion detected"), "policy.recursion"),
+    (re.compile(r"recursion detected|^recursion: "), "policy.recursion"),
     (re.compile(r"used before definition|duplicated definition|invalid `ref` in default|cannot be shadowed|"
                 r"undefined rule|not a valid rule path"), "policy.compile-error"),
 )
@@ -495,7 +497,11 @@ class Analysis:
 
     def _calls(self, src: Source, pkg: tuple[str, ...], aliases: dict[str, tuple[str, ...]],
                rule: dict[str, Any], name: str, failures: Failures) -> None:
+        # f(x, out) binds out to f(x), but only where the call is a statement (`not f(x, out)` too)
+        statements = {id(_node(lit.get("expr"))[1]) for kind in ("Expr", "NotExpr") for lit in _walk(rule, kind)
+                      if _node(lit.get("expr"))[0] == "Call"}
         for c in _walk(rule, "Call"):
+            extra = 1 if id(c) in statements else 0
             found = _ref_path(c.get("fcn"))
             if found is None:
                 continue
@@ -519,7 +525,7 @@ class Analysis:
                     close = did_you_mean(full[-1], [p[-1] for p in self.functions if p[:-1] == full[:-1]])
                     failures.add("policy.undefined-function", src.path, line, col,
                                  f"undefined function {shown}" + (f"; {close}" if close else ""), rule=name)
-                elif n not in arities and n - 1 not in arities:  # f(x, out) binds out to f(x)
+                elif n not in arities and n - extra not in arities:
                     want = " or ".join(map(str, sorted(arities)))
                     failures.add("policy.wrong-arity", src.path, line, col,
                                  f"function {shown} takes {want} argument(s), called with {n}", rule=name)
@@ -532,7 +538,7 @@ class Analysis:
                 close = did_you_mean(parts[-1], [p[-1] for p in self.functions if p[: len(pkg)] == pkg])
                 failures.add("policy.undefined-function", src.path, line, col,
                              f"undefined function {dotted}" + (f"; {close}" if close else ""), rule=name)
-            elif verdict == "arity" and n != expected + 1:
+            elif verdict == "arity" and n != expected + extra:
                 failures.add("policy.wrong-arity", src.path, line, col,
                              f"`{dotted}` expects {expected} argument(s), called with {n}", rule=name)
 
@@ -674,7 +680,27 @@ def evaluate_unit(engine: Any, packages: Iterable[str], rules: Iterable[str], an
 _UNDEFINED_VAR = re.compile(r"use of undefined variable `([^`]+)`")
 
 
+def _cycle(err: EngineError, analysis: Analysis) -> EngineError:
+    """A recursion error, told the same whichever rule of the cycle evaluation entered it by.
+
+    The engine lists the rules it went through (``deny -> a -> b -> a``); the
+    finding is placed at the cycle's first rule in the file and names the cycle.
+    """
+    path = err.chain[1:]  # the first location repeats where the recursion was detected
+    if len(path) < 2 or path[-1] not in path[:-1]:
+        return err
+    members = path[path.index(path[-1]):-1]
+    start = members.index(min(members))
+    members = members[start:] + members[:start]
+    names = [analysis.rule_at(f, line) or f"{f}:{line}" for f, line, _ in members]
+    file, line, col = members[0]
+    return dataclasses.replace(err, file=file, line=line, col=col,
+                               message=f"recursion: rule {names[0]} depends on itself ({' -> '.join([*names, names[0]])})")
+
+
 def _add(failures: Failures, analysis: Analysis, err: EngineError, origin: str, rule: str = "") -> Failure:
+    if classify(err.message) == "policy.recursion":
+        err = _cycle(err, analysis)
     m = _UNDEFINED_VAR.search(err.message)
     if m:  # a misspelt rule name is an "unsafe variable" to the engine: name the rule that was meant
         package = next((s.package for s in analysis.sources if s.path == err.file), "")
