@@ -74,7 +74,7 @@ Feature: Policies are compiled as opa check would
     And the output contains "policy/modern.rego:11:7: error: policy.undefined-function: undefined function startswith_any (in rule deny)"
     And the output contains "policy/modern.rego:16:13: error: policy.undefined-ref: undefined reference data.lib.naming.allowd: package data.lib.naming has no rule allowd; did you mean 'allowed'?"
     And the output contains "policy/legacy.rego:3:6: error: policy.unsafe-var: var msg is unsafe: the rule head uses it, but its body never binds it (in rule deny)"
-    And the output contains "policy/legacy.rego:8:3: error: policy.undefined-function: undefined function re_match (in rule deny)"
+    And the output contains "policy/legacy.rego:8:3: error: policy.undefined-function: undefined function re_match; it was removed from Rego: use regex.match (in rule deny)"
     And the output contains "policy/defaults.rego:5:1: error: policy.conflicting-rules: multiple default rules data.main.level found (first at policy/defaults.rego:4)"
     And the output contains "policy/broken.rego:6:1: error: policy.compile-error: policy/broken.rego does not compile as Rego v1 and v0"
     And the output contains "hint: bind the variable in the rule body"

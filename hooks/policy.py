@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hooks.diagnostics import Diagnostic, Severity, diag, did_you_mean
-from hooks.policy_compile import EngineError, EngineFailure, Failures, call, engine_stderr
+from hooks.policy_compile import MAX_NESTING, EngineError, EngineFailure, Failures, call, engine_stderr, nesting
 
 if TYPE_CHECKING:
     from hooks.cell import Cell
@@ -390,17 +390,17 @@ class _Run:
         policies, libraries, tests = self._classify(files)
         self._duplicate_names(policies)
         self._analyse(files)
-        if libraries:  # the libraries on their own, so an error in one is found even with no policy
-            engine = self._evaluation_engine()
-            if all(self._load(engine, lib) for lib in libraries):
-                self._compile(engine, sorted({lib.package for lib in libraries}), [], libraries[0].path)
+        base = self._evaluation_engine()  # the data and the libraries, parsed once, cloned for each use
+        if all([self._load(base, lib) for lib in libraries]) and libraries:
+            # the libraries on their own, so an error in one is found even with no policy
+            self._compile(call(base.clone), sorted({lib.package for lib in libraries}), [], libraries[0].path)
         names = [p.stem for p in policies]
         fixtures = self._fixtures(names)
         expectations = self._expectations()
         for pf in policies:
             result = PolicyResult(pf.stem, pf.path, pf.package_name, pf.version, pf.rules)
             self.report.policies.append(result)
-            engine = self._policy_engine(pf, libraries)
+            engine = self._policy_engine(pf, base)
             if engine is None:
                 continue
             result.compiles = self._compile(engine, [pf.package], [], pf.path)
@@ -408,7 +408,7 @@ class _Run:
             if result.compiles:
                 self._run_targets(pf, result, engine)
         self._unknown_target_policies(names)
-        self._run_together(files)
+        self._run_together(files, base, libraries)
         self.report.coverage = [FileCoverage(p, sorted(c), sorted(n - c))
                                 for p, (c, n) in sorted(self.coverage.items())]
         return self._done()
@@ -473,6 +473,14 @@ class _Run:
         read = read_text(self.cell.root, rel, max_bytes=self.cell.config.limits.max_file_bytes, code="policy")
         if read.text is None:
             self.found.extend(read.diagnostics)
+            return None
+        deepest, line, col = nesting(read.text)
+        if deepest > MAX_NESTING:
+            self.found.append(diag("policy.too-deep", f"{rel} nests [ and {{ {deepest} deep; the Rego engine's parser "
+                                   f"takes time exponential in nesting, so files deeper than {MAX_NESTING} are not "
+                                   "given to it", rel, line, col,
+                                   hint="flatten the literal (build it from smaller rules), or move the data to "
+                                        "policy.data (data.govcell)"))
             return None
         wanted = self._version_for(rel)
         attempts = ["v1", "v0"] if wanted == "auto" else [wanted]
@@ -539,10 +547,8 @@ class _Run:
             return False
         return True
 
-    def _policy_engine(self, pf: RegoFile, libraries: list[RegoFile]) -> Any | None:
-        engine = self._evaluation_engine()
-        for lib in libraries:
-            self._load(engine, lib)
+    def _policy_engine(self, pf: RegoFile, base: Any) -> Any | None:
+        engine = call(base.clone)
         if not self._load(engine, pf):
             return None
         return engine
@@ -883,30 +889,29 @@ class _Run:
 
     # ---------------------------------------------------------------- opa test
 
-    def _run_together(self, files: list[RegoFile]) -> None:
+    def _run_together(self, files: list[RegoFile], base: Any, libraries: list[RegoFile]) -> None:
         """Every file in one engine, as ``opa check`` and ``opa test`` load them.
 
-        Rules defined in several files, and the helper rules of test files, are
-        evaluated once without input (definitions must agree across the files
-        of a package); then every ``test_*`` rule runs, unless the files do not
-        compile together (the compile finding says why; the tests are listed as
-        not run, not as failures of their own).
+        The engine's analysis runs over all the files at once (definitions of
+        a package spread over several files must agree; the static half has
+        compared their kinds, arities and defaults already), the helper rules
+        of test files are evaluated once without input, and then every
+        ``test_*`` rule runs, unless the files do not compile together: the
+        compile finding says why, and the tests are listed as not run, not as
+        failures of their own.
         """
-        owners: dict[tuple[str, str], set[str]] = {}
+        packages: dict[str, set[str]] = {}
         for f in files:
-            for rule in f.rules:
-                if rule.kind != "test":
-                    owners.setdefault((f.package, rule.name), set()).add(f.path)
-        shared = [f"{pkg}.{name}" for (pkg, name), paths in owners.items()
-                  if len(paths) > 1 or any(p.endswith("_test.rego") for p in paths)]
-        shared = [full for full in shared if full.rsplit(".", 1)[1] in
-                  self.analysis.names(full.rsplit(".", 1)[0])]  # functions are checked through their callers
+            packages.setdefault(f.package, set()).add(f.path)
         tests = any(r.kind == "test" for f in files for r in f.rules)
-        if not tests and not shared and not any(f.is_test for f in files):
-            return
-        engine = self._evaluation_engine()
-        loaded = [f for f in files if self._load(engine, f)]
-        compiles = self._compile(engine, [], sorted(shared), files[0].path)
+        if not tests and not any(f.is_test for f in files) and all(len(p) == 1 for p in packages.values()):
+            return  # every file was compiled on its own already
+        helpers = sorted({f"{f.package}.{r.name}" for f in files if f.is_test for r in f.rules
+                          if r.kind != "test" and r.name in self.analysis.names(f.package)})
+        engine = call(base.clone)
+        loaded = libraries + [f for f in files if f not in libraries and self._load(engine, f)]
+        loaded.sort(key=lambda f: f.path)
+        compiles = self._compile(engine, [], helpers, files[0].path)
         if not tests:
             return
         engine.set_enable_coverage(True)

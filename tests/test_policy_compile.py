@@ -86,6 +86,11 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, str, int, int]]]] = {
         {"policy/main.rego": V0 + 'kind := "pod"\nkind[x] { x := input.kind }\n\ndeny[msg] {\n  input.bad\n'
                                   '  msg := "bad"\n}\n'},
         [("policy.conflicting-rules", "policy/main.rego", 4, 1)]),
+    "a set and a complete rule in two files of one package, v1": (
+        {"policy/main.rego": V1 + 'deny contains "x" if input.bad\n',
+         "policy/lib/a.rego": 'package lib\nimport rego.v1\n\nkinds := {"pod"}\n',
+         "policy/lib/b.rego": 'package lib\nimport rego.v1\n\nkinds contains "job"\n'},
+        [("policy.conflicting-rules", "policy/lib/b.rego", 4, 1)]),
     "a function and a value of one name, v1": (
         {"policy/main.rego": V1 + 'owner := "me"\nowner(x) := x\n\ndeny contains "x" if input.bad\n'},
         [("policy.conflicting-rules", "policy/main.rego", 5, 1)]),
@@ -247,6 +252,11 @@ class _CountingEngine:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._engine, name)
 
+    def clone(self) -> _CountingEngine:
+        twin = object.__new__(type(self))
+        twin._engine = self._engine.clone()
+        return twin
+
     def eval_query_as_json(self, query: str) -> str:
         type(self).queries.append(query)
         if self.panic_on is not None and self.panic_on in query:
@@ -304,6 +314,17 @@ def test_engine_warnings_are_findings_not_stderr(cell: CellBuilder, capfd: pytes
     warning = next(d for d in found if d.code == "policy.parse-warning")
     assert (warning.path, warning.line, warning.col, warning.severity) == ("policy/main.rego", 9, 1, Severity.WARNING)
     assert "`if` will be treated as identifier" in warning.message
+
+
+def test_a_deeply_nested_literal_is_refused_before_the_parser_hangs(cell: CellBuilder) -> None:
+    """regorus parses ``[[[...]]]`` in time exponential in its depth (20 levels: over 30 s)."""
+    cell.write("policy/main.rego", V1 + 'deny contains "x" if input.bad\n\nshape := ' + "[" * 20 + "]" * 20 + "\n")
+    cell.write("policy/lib/ok.rego", "package lib\nimport rego.v1\n\nshape := " + "[" * 12 + "]" * 12 + "\n")
+    started = time.perf_counter()
+    found = evaluate(Cell(cell.root)).diagnostics
+    assert time.perf_counter() - started < 5
+    assert [(d.code, d.path, d.line, d.col) for d in found] == [("policy.too-deep", "policy/main.rego", 6, 29)]
+    assert "nests [ and { 20 deep" in found[0].message
 
 
 K8S_LIKE = V0 + """\
