@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -377,6 +378,9 @@ class _Run:
                                         "empty directory"))
             self._orphan_fixtures([])
             return self._done()
+        # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set (as it often is for Rust
+        # developers): capturing one costs ~10 ms per error and govcell drops it, so it is off unless asked for.
+        os.environ.setdefault("RUST_LIB_BACKTRACE", "0")
         try:
             import regorus
         except ImportError as exc:
@@ -386,6 +390,10 @@ class _Run:
                                    f"policy file(s) were not checked", self.policy_dir, hint=INSTALL_HINT))
             return self._done()
         self.regorus = regorus
+        with engine_stderr():  # a panic's message, or anything else the engine prints, stays out of the output
+            return self._run_engine(paths)
+
+    def _run_engine(self, paths: list[str]) -> PolicyReport:
         files = [f for f in (self._parse(rel) for rel in paths) if f is not None]
         policies, libraries, tests = self._classify(files)
         self._duplicate_names(policies)
@@ -900,12 +908,9 @@ class _Run:
         compile finding says why, and the tests are listed as not run, not as
         failures of their own.
         """
-        packages: dict[str, set[str]] = {}
-        for f in files:
-            packages.setdefault(f.package, set()).add(f.path)
         tests = any(r.kind == "test" for f in files for r in f.rules)
-        if not tests and not any(f.is_test for f in files) and all(len(p) == 1 for p in packages.values()):
-            return  # every file was compiled on its own already
+        if not tests and not any(f.is_test for f in files):
+            return  # every file was compiled already, with the files it is evaluated with
         helpers = sorted({f"{f.package}.{r.name}" for f in files if f.is_test for r in f.rules
                           if r.kind != "test" and r.name in self.analysis.names(f.package)})
         engine = call(base.clone)

@@ -188,15 +188,21 @@ class Failures:
     """Every compile and evaluation failure of a run, one entry per cause."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, str, int, str], Failure] = {}
+        self.entries: dict[tuple[str, str, int, int | str], Failure] = {}
+        self.by_line: dict[tuple[str, str, int], Failure] = {}
 
     def add(self, code: str, file: str, line: int, col: int, message: str, *, rule: str = "",
-            origin: str = "", panic: bool = False) -> Failure:
-        # one cause, one finding: the engine and the static check may point at different columns of one call
-        key = (code, file, line, "") if line else (code, file, 0, message)
-        entry = self.entries.get(key)
+            origin: str = "", panic: bool = False, engine: bool = False) -> Failure:
+        """Record a failure; one already known at this code and place takes the new origin instead.
+
+        An engine error joins a static finding of the same code on the same line
+        (the two may point at different columns of one call).
+        """
+        key = (code, file, line, col) if line else (code, file, 0, message)
+        entry = self.entries.get(key) or (self.by_line.get((code, file, line)) if engine and line else None)
         if entry is None:
             entry = self.entries[key] = Failure(code, file, line, col, message, rule, panic=panic)
+            self.by_line.setdefault((code, file, line), entry)
         if origin and origin not in entry.origins:
             entry.origins.append(origin)
         if rule and not entry.rule:
@@ -205,7 +211,8 @@ class Failures:
 
     def add_error(self, err: EngineError, *, rule: str = "", origin: str = "") -> Failure:
         code = "policy.compile-error" if err.panic else (classify(err.message) or "policy.eval-error")
-        return self.add(code, err.file, err.line, err.col, err.message, rule=rule, origin=origin, panic=err.panic)
+        return self.add(code, err.file, err.line, err.col, err.message, rule=rule, origin=origin, panic=err.panic,
+                        engine=True)
 
     def diagnostics(self) -> list[Diagnostic]:
         out = []
@@ -323,8 +330,8 @@ def _max_refs(tree: Any) -> Iterator[dict[str, Any]]:
     if kind == "Call":
         yield from _max_refs(body.get("params"))
         return
-    for value in (body if kind else tree).values():
-        if isinstance(value, (dict, list)):
+    for key, value in (body if kind else tree).items():
+        if key != "span" and isinstance(value, (dict, list)):
             yield from _max_refs(value)
 
 
@@ -353,17 +360,25 @@ def _vars(expr: Any, *, skip_calls: bool = True) -> Iterator[dict[str, Any]]:
             yield from _vars(value, skip_calls=skip_calls)
 
 
-def _walk(tree: Any, kind: str) -> Iterator[dict[str, Any]]:
-    """Every node of one kind (e.g. ``Call``), anywhere, comprehensions included."""
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _walk(item, kind)
-    elif isinstance(tree, dict):
-        for key, value in tree.items():
-            if key == kind and isinstance(value, dict):
-                yield value
-            if isinstance(value, (dict, list)):
-                yield from _walk(value, kind)
+def _walk(tree: Any, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """Every node of the given kinds (e.g. ``Call``), anywhere, comprehensions included, in one pass."""
+    found: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "span":
+                    continue  # every node has one: four numbers, never a node
+                if isinstance(value, dict):
+                    if key in found:
+                        found[key].append(value)
+                    stack.append(value)
+                elif isinstance(value, list):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(x for x in item if isinstance(x, (dict, list)))
+    return found
 
 
 def _span(node: dict[str, Any]) -> tuple[int, int]:
@@ -542,9 +557,10 @@ class Analysis:
     def _calls(self, src: Source, pkg: tuple[str, ...], aliases: dict[str, tuple[str, ...]],
                rule: dict[str, Any], name: str, failures: Failures) -> None:
         # f(x, out) binds out to f(x), but only where the call is a statement (`not f(x, out)` too)
-        statements = {id(_node(lit.get("expr"))[1]) for kind in ("Expr", "NotExpr") for lit in _walk(rule, kind)
+        nodes = _walk(rule, ("Call", "Expr", "NotExpr"))
+        statements = {id(_node(lit.get("expr"))[1]) for lit in nodes["Expr"] + nodes["NotExpr"]
                       if _node(lit.get("expr"))[0] == "Call"}
-        for c in _walk(rule, "Call"):
+        for c in sorted(nodes["Call"], key=_span):
             extra = 1 if id(c) in statements else 0
             found = _ref_path(c.get("fcn"))
             if found is None:

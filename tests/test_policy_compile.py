@@ -46,6 +46,10 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, str, int, int]]]] = {
         {"policy/main.rego": V1 + 'deny contains msg if {\n  input.kind == "Pod"\n'
                                   '  not startswith_any(input.image, ["registry/"])\n  msg := "x"\n}\n'},
         [("policy.undefined-function", "policy/main.rego", 6, 7)]),
+    "two undefined functions on one line, v1": (
+        {"policy/main.rego": V1 + 'deny contains msg if {\n  input.a\n  msg := no_such(also_none(input.a))\n}\n'},
+        [("policy.undefined-function", "policy/main.rego", 6, 10),
+         ("policy.undefined-function", "policy/main.rego", 6, 18)]),
     "builtin removed from Rego, v0": (
         {"policy/main.rego": V0 + 'deny[msg] {\n  re_match("^latest$", input.tag)\n  msg := "latest"\n}\n'},
         [("policy.undefined-function", "policy/main.rego", 4, 3)]),
@@ -237,6 +241,16 @@ def test_a_library_error_is_one_finding_for_every_policy_that_loads_it(cell: Cel
     assert _compile_findings(report.diagnostics) == [("policy.unsafe-var", "policy/lib/util.rego", 5, 16)]
     assert all(not p.compiles and p.dead_rules == [] and p.uncovered_rules == [] for p in report.policies)
     assert {f.error for p in report.policies for f in p.fixtures} == {"not evaluated: the policy does not compile"}
+
+
+def test_an_error_the_static_check_and_a_fixture_both_find_is_one_finding(cell: CellBuilder) -> None:
+    cell.write("policy/main.rego", V1 + "deny contains msg if {\n  msg := no_such_function(input)\n}\n")
+    cell.write("policy/testdata/main_bad.json", '{"bad": true}\n')
+    cell.write("policy/testdata/main_worse.json", '{"worse": true}\n')
+    report = evaluate(Cell(cell.root))
+    assert [(d.code, d.line, d.col) for d in report.diagnostics] == [("policy.uncovered-rules", 4, 1),
+                                                                      ("policy.undefined-function", 5, 10)]
+    assert {f.error for f in report.policies[0].fixtures} == {"evaluation failed (deny)"}
 
 
 class _CountingEngine:
