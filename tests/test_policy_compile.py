@@ -468,3 +468,17 @@ def test_the_shipped_pack_has_no_compile_finding() -> None:
     found = evaluate(Cell(REPO_ROOT)).diagnostics
     assert [d for d in found if d.code.startswith("policy.")] == []
     assert sys.modules.get("regorus") is not None
+
+
+def test_rust_backtraces_are_off_unless_asked_for(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under RUST_BACKTRACE=1 each engine error would capture a backtrace (~10 ms) that govcell drops."""
+    import os
+
+    cell.write("policy/main.rego", V1 + 'deny contains "x" if input.bad\n')
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    monkeypatch.delenv("RUST_LIB_BACKTRACE", raising=False)
+    build_report(Cell(cell.root))
+    assert os.environ["RUST_LIB_BACKTRACE"] == "0"
+    monkeypatch.setenv("RUST_LIB_BACKTRACE", "1")
+    build_report(Cell(cell.root))
+    assert os.environ["RUST_LIB_BACKTRACE"] == "1"
