@@ -562,6 +562,8 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
         out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "
                         f"{escape_reason(task.output)}", cp, line, col,
                         hint="write bundles inside the repository (they are usually gitignored)"))
+    else:
+        out.extend(_output_findings(cell, name, task))
     if ids is not None:
         reqs, acs = ids
         for field, known, code in (("requirements", reqs, "bundle.unknown-requirement"),
@@ -584,6 +586,22 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
                             "file of the repository", cp, line, col, hint="remove the stale entry",
                             severity=Severity.WARNING))
     return out
+
+
+def _output_findings(cell: Cell, name: str, task: BundleTask) -> list[Diagnostic]:
+    """Where ``govcell bundle NAME`` would write, judged by the path policy (hooks.fsutil)."""
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    target = task.output or f"{cell.config.bundles.output_dir}/{name}.md"
+    loc = ("tasks", name, "output") if task.output else ("tasks", name)
+    line, col = cell.contextpack.raw.position(loc, key=not task.output)
+    inputs = cell_inputs(cell)
+    for path in (target, target + ".manifest.json"):
+        _place, problem = resolve_output(cell.root, path, what="bundle output", inputs=inputs,
+                                         where=(cell.contextpack.path, line, col))
+        if problem is not None:
+            return [problem]
+    return []
 
 
 def _budget_findings(cell: Cell, bundle: Bundle) -> list[Diagnostic]:

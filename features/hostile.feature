@@ -1,0 +1,45 @@
+Feature: Hostile repositories
+  govcell runs on every commit of repositories whose contents anyone with a pull
+  request can change. Whatever the committed files say, govcell writes nothing
+  outside the repository, into .git/ or over its own inputs, prints nothing that
+  forges its output, and answers in bounded time.
+
+  @AC-HOSTILE-001
+  Scenario: A bundle output through a symlinked directory is a finding and nothing is written
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the file "notes.md":
+      """
+      # Notes
+      """
+    And the file ".llm/contextpack.yaml":
+      """
+      tasks:
+        notes:
+          description: the notes
+          max_bytes: 10000
+          include: [notes.md]
+          output: out/notes.md
+      """
+    And "out" is a symlink to a directory outside the cell
+    When I run "govcell bundle notes"
+    Then the exit code is 1
+    And the output contains ".llm/contextpack.yaml:6:13: error: write.outside-repo: bundle output 'out/notes.md' resolves outside the repository; nothing was written"
+    And nothing outside the cell was changed
+
+  @AC-HOSTILE-001
+  Scenario: A feature status report configured over the ledger is refused
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      paths: {feature_status: specs/spec_ledger.yaml}
+      """
+    When I run "govcell feature-status"
+    Then the exit code is 1
+    And the output contains "error: write.over-input: feature status report 'specs/spec_ledger.yaml' is an input file of the cell"
+    And no file in the cell was written
