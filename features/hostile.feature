@@ -43,3 +43,46 @@ Feature: Hostile repositories
     Then the exit code is 1
     And the output contains "error: write.over-input: feature status report 'specs/spec_ledger.yaml' is an input file of the cell"
     And no file in the cell was written
+
+  @AC-HOSTILE-002
+  Scenario: Merge keys over empty mappings in the config are a finding, not a hang
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      a: &a {}
+      b: &b {<<: [*a,*a,*a,*a,*a,*a,*a,*a]}
+      c: &c {<<: [*b,*b,*b,*b,*b,*b,*b,*b]}
+      d: &d {<<: [*c,*c,*c,*c,*c,*c,*c,*c]}
+      e: &e {<<: [*d,*d,*d,*d,*d,*d,*d,*d]}
+      f: &f {<<: [*e,*e,*e,*e,*e,*e,*e,*e]}
+      g: &g {<<: [*f,*f,*f,*f,*f,*f,*f,*f]}
+      h: &h {<<: [*g,*g,*g,*g,*g,*g,*g,*g]}
+      i: &i {<<: [*h,*h,*h,*h,*h,*h,*h,*h]}
+      j: &j {<<: [*i,*i,*i,*i,*i,*i,*i,*i]}
+      k: &k {<<: [*j,*j,*j,*j,*j,*j,*j,*j]}
+      """
+    When I run "govcell check spec-ledger"
+    Then the exit code is 1
+    And the output contains ".govcell.yaml:"
+    And the output contains "error: yaml.alias-limit"
+
+  @AC-HOSTILE-002
+  Scenario: An ID pattern that backtracks for ever is refused and the default is used
+    Given a cell with the ledger:
+      """
+      stories:
+        - id: US-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!
+          title: A story
+          requirements: []
+      """
+    And the config:
+      """
+      ids: {story: "US-(A+)+X"}
+      """
+    When I run "govcell check spec-ledger"
+    Then the exit code is 1
+    And the output contains ".govcell.yaml:1:14: error: config.unsafe-pattern: ids.story 'US-(A+)+X' is not safe to run on hostile input"
+    And the output contains "does not match US-[A-Z0-9][A-Z0-9-]*"

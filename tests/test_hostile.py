@@ -10,6 +10,7 @@ import json
 import os
 import shlex
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,10 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
         for rel in step.get("not_created") or []:
             assert not os.path.lexists(root / rel), f"{name}: `{step['run']}` wrote {rel}"
         assert outside_snapshot(root) == before, f"{name}: `{step['run']}` changed something outside the cell"
+    started = time.perf_counter()
     result = run_command(["govcell", "check", "--format", "json"], root)
+    elapsed = time.perf_counter() - started
+    assert elapsed < case.get("max_seconds", 60), f"{name}: govcell check took {elapsed:.1f} s"
     assert "Traceback" not in result.output and result.code != 99, result.output
     doc = json.loads(result.stdout)
     codes = {f["code"] for f in doc["findings"]}
