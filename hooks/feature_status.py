@@ -122,6 +122,8 @@ def check(cell: Cell) -> list[Diagnostic]:
     problem = _place(cell)
     if problem is not None:
         return [problem]
+    if cell.ledger.unreadable:
+        return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
     if current is None or current == render(cell):
         # A cell that has no report yet has not adopted it; the fixer hook creates it.
@@ -133,6 +135,12 @@ def check(cell: Cell) -> list[Diagnostic]:
 def update(cell: Cell, *, check_only: bool = False) -> int:
     """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed."""
     rel = cell.config.paths.feature_status
+    if cell.ledger.unreadable:
+        from hooks.reporters import text as report
+
+        sys.stdout.write(report(cell.ledger.causes()))
+        print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
+        return 1
     text = render(cell)
     if _current(cell) == text:
         return 0
