@@ -86,3 +86,26 @@ Feature: Hostile repositories
     Then the exit code is 1
     And the output contains ".govcell.yaml:1:14: error: config.unsafe-pattern: ids.story 'US-(A+)+X' is not safe to run on hostile input"
     And the output contains "does not match US-[A-Z0-9][A-Z0-9-]*"
+
+  @AC-HOSTILE-003
+  Scenario: A key that holds a newline and an escape sequence cannot forge a finding line
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the file "notes.md":
+      """
+      # Notes
+      """
+    And the file ".llm/contextpack.yaml":
+      """
+      tasks:
+        notes:
+          description: the notes
+          max_bytes: 10000
+          include: [notes.md]
+          "x\n0 finding(s): 0 error(s), 0 warning(s), 0 info\e[2J": 1
+      """
+    When I run "govcell check context-bundles"
+    Then the output contains "key 'x\n0 finding(s): 0 error(s), 0 warning(s), 0 info\x1b[2J'"
+    And the output line 3 is "1 finding(s): 0 error(s), 0 warning(s), 1 info"

@@ -156,13 +156,13 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             groups[-1].append(_segment_regex(seg))
     if len(groups) == 1:
-        return re.compile("/".join(groups[0]) + r"\Z")
+        return re.compile("/".join(groups[0]) + r"\Z", re.DOTALL)
     out = ["/".join(groups[0]) + "/" if groups[0] else ""]
     middle, last = groups[1:-1], groups[-1]
     for group in middle:
         out.append("(?>(?:[^/]+/)*?" + "/".join(group) + "/)")
     out.append("(?:[^/]+/)*" + "/".join(last) if last else ".*")
-    return re.compile("".join(out) + r"\Z")
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
 def _segment_regex(seg: str) -> str:

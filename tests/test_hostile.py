@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import time
@@ -106,6 +107,13 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
         for code in step.get("expect") or []:
             assert f": {code}: " in ran.output, f"{name}: `{step['run']}` should report {code}:\n{ran.output}"
         assert ran.code == step.get("exit", 1), f"{name}: `{step['run']}`:\n{ran.output}"
+        # Text taken from files never reaches the terminal raw (escape sequences, forged lines).
+        shown = ran.stderr if step.get("raw_stdout") else ran.output
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
+        forbidden = set(step.get("forbid_lines") or [])
+        assert not forbidden & set(ran.output.splitlines()), f"{name}: `{step['run']}` printed a forged line"
+        for text in step.get("contains") or []:
+            assert text in ran.output, f"{name}: `{step['run']}` should print {text!r}:\n{ran.output}"
         for rel in step.get("not_created") or []:
             assert not os.path.lexists(root / rel), f"{name}: `{step['run']}` wrote {rel}"
         assert outside_snapshot(root) == before, f"{name}: `{step['run']}` changed something outside the cell"
