@@ -109,3 +109,23 @@ Feature: Hostile repositories
     When I run "govcell check context-bundles"
     Then the output contains "key 'x\n0 finding(s): 0 error(s), 0 warning(s), 0 info\x1b[2J'"
     And the output line 3 is "1 finding(s): 0 error(s), 0 warning(s), 1 info"
+
+  @AC-HOSTILE-004
+  Scenario: A harmless-named link to git's config is a secret file, and the bundle is refused
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the file ".llm/contextpack.yaml":
+      """
+      tasks:
+        notes:
+          description: the notes
+          max_bytes: 10000
+          include: [notes.md]
+      """
+    And "notes.md" is a symlink to ".git/config"
+    When I run "govcell bundle notes"
+    Then the exit code is 1
+    And the output contains "notes.md: error: bundle.secret-file: notes.md is a file of git's own (.git/) and may hold secrets"
+    And the output contains "nothing was written"

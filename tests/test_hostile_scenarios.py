@@ -40,3 +40,12 @@ def _link_outside(cell: CellBuilder, ctx: dict[str, object], rel: str) -> None:
 @then("nothing outside the cell was changed")
 def _outside_unchanged(cell: CellBuilder, ctx: dict[str, object]) -> None:
     assert _snapshot(_outside(cell)) == ctx["outside"]
+
+
+@given(parsers.parse('"{rel}" is a symlink to "{target}"'))
+def _link(cell: CellBuilder, rel: str, target: str) -> None:
+    (cell.root / target).parent.mkdir(parents=True, exist_ok=True)
+    if not (cell.root / target).exists():
+        (cell.root / target).write_text("[core]\n", encoding="utf-8")
+    (cell.root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(os.path.relpath(cell.root / target, (cell.root / rel).parent), cell.root / rel)
