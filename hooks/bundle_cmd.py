@@ -166,9 +166,11 @@ def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Na
 def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace, out: str) -> list:  # type: ignore[type-arg]
     """The bundle's and its manifest's places under the path policy (``hooks.fsutil``), or the finding.
 
-    An ``--out`` path is relative to the current directory, a configured one
-    (the task's ``output``, ``bundles.output_dir`` + the name) to the cell
-    root; both must stay inside the cell, out of ``.git/`` and off its inputs.
+    An ``--out`` path is relative to the current directory and, being the
+    user's own, may lie outside the cell; a configured one (the task's
+    ``output``, ``bundles.output_dir`` + the name) is relative to the cell root
+    and must stay inside it.  Neither goes into ``.git/``, over an input of the
+    cell, through a final symlink or onto a special file.
     """
     from hooks.bundles import _TASK_NAME
     from hooks.diagnostics import diag
