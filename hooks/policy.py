@@ -22,8 +22,12 @@ What ``evaluate`` does, in conftest's and ``opa test``'s terms:
 * configured targets (globs of repository files, or the built-in inputs
   ``ledger``, ``contextpack``, ``features``, ``tasks``) are evaluated and their
   messages become findings at the target file;
+* every file is compiled as ``opa check`` would, fed or not (``hooks.policy_compile``:
+  the engine's AST, and every rule evaluated once without input); an engine
+  error is one finding however many fixtures, targets or engines hit it;
 * the engine's line coverage over all of a policy's fixtures shows each rule
-  whose head was never reached: a *dead rule*;
+  whose head was never reached: a *dead rule*, when every fixture evaluated;
+  rules a failed fixture might have reached are listed as *not covered*;
 * every ``test_*`` rule of every package must hold, as ``opa test`` runs it.
 
 The result is a ``PolicyReport`` (also used by the site) cached on the Cell.
