@@ -88,11 +88,21 @@ def _schema(args: argparse.Namespace) -> int:
 
     text = schema_text(args.name)
     if args.output:
-        from hooks.fsutil import write_atomic
-
-        write_atomic(args.output, text)
+        return _write_output(".", args.output, text, "schema")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _write_output(root: str, target: str, text: str, what: str) -> int:
+    """Write a command's ``-o`` file under the path policy (hooks.fsutil); 1 and the finding when refused."""
+    from hooks.fsutil import write_output
+    from hooks.reporters import text as findings_text
+
+    problem = write_output(root, target, text, what=what, base=".", outside_ok=True)
+    if problem is not None:
+        sys.stderr.write(findings_text([problem]))
+        return 1
     return 0
 
 

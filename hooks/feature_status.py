@@ -98,16 +98,30 @@ def render(cell: Cell) -> str:
 
 
 def _current(cell: Cell) -> str | None:
-    path = cell.root / cell.config.paths.feature_status
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    from hooks.yamlio import read_text
+
+    return read_text(cell.root, cell.config.paths.feature_status, max_bytes=cell.config.limits.max_file_bytes).text
+
+
+def _place(cell: Cell) -> Diagnostic | None:
+    """Why the report may not be written where the config says (the path policy), or None."""
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    _target, problem = resolve_output(cell.root, cell.config.paths.feature_status, what="feature status report",
+                                      inputs=cell_inputs(cell), where=_config_where(cell))
+    return problem
+
+
+def _config_where(cell: Cell) -> tuple[str, int, int]:
+    return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
 
 
 def check(cell: Cell) -> list[Diagnostic]:
     """The ``feature-status`` check: the committed report is what the cell renders to."""
     rel = cell.config.paths.feature_status
+    problem = _place(cell)
+    if problem is not None:
+        return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
@@ -133,9 +147,15 @@ def update(cell: Cell, *, check_only: bool = False) -> int:
     if check_only:
         print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
         return 1
-    from hooks.fsutil import write_atomic
+    from hooks.fsutil import cell_inputs, write_output
 
-    write_atomic(cell.root / rel, text)
+    problem = write_output(cell.root, rel, text, what="feature status report", inputs=cell_inputs(cell),
+                           where=_config_where(cell))
+    if problem is not None:
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text([problem]))
+        return 1
     print(f"{rel}: regenerated", file=sys.stderr)
     return 1
 

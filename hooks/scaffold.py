@@ -140,9 +140,15 @@ def _stage(root: Path, report: InitReport) -> None:
 
 
 def _place(root: Path, rel: str, data: bytes, force: bool, report: InitReport) -> None:
-    from hooks.fsutil import write_atomic
+    from hooks.fsutil import resolve_output, write_atomic
 
-    path = root / rel
+    # The path policy (hooks.fsutil): a symlinked directory out of the repository, .git/, a FIFO: skipped.
+    place, problem = resolve_output(root, rel, what="scaffold file")
+    if place is None:
+        report.skipped.append(rel)
+        report.reasons[rel] = f"{problem.code}: {problem.message}" if problem else "refused"
+        return
+    path = Path(place.path)
     if path.is_symlink() or path.exists():
         if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
             report.unchanged.append(rel)
