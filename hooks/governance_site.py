@@ -1,7 +1,7 @@
 """pre-commit hook ``governance-site``: build the cell's governance site (manual stage).
 
 The hook is ``govcell site build --strict`` under a console-script name of its
-own, like every other hook.  The site's stack (mkdocs, mkdocs-material, merm)
+own, like every other hook.  The site's stack (mkdocs, mkdocs-material, pygal)
 is govcell's ``site`` extra, which the hook manifest installs as
 ``additional_dependencies``; where it is missing (a ``repo: local`` hook on a
 plain install) the hook fails with one line saying what to install instead of

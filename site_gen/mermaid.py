@@ -1,11 +1,11 @@
-"""Mermaid diagrams, drawn to SVG at build time so the site needs no script and no network.
+"""The Mermaid source of a story's diagram, kept on its page for readers who paste it elsewhere.
 
-mkdocs-material would fetch Mermaid from a CDN when a page shows a diagram;
-that breaks the offline rule, so diagrams are rendered here with ``merm``
-(a pure-Python Mermaid renderer) and embedded as inline SVG.  The Mermaid
-source is kept on the page too, for readers who paste it elsewhere.  Labels
-are IDs only, reduced to a safe alphabet: ledger prose never reaches the
-diagram syntax, so it cannot break out of a label.
+The drawing itself is ``site_gen.diagram`` (a compact tree drawn by a template
+at build time): mkdocs-material would fetch Mermaid from a CDN to draw the
+source, which breaks the offline rule.  The source is the kernel's Mermaid
+export of the story's part of the graph (``graph_story_source``), or, without
+a graph, ``story_source``, whose labels are IDs only, reduced to a safe
+alphabet: ledger prose never reaches the diagram syntax.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 _LABEL = re.compile(r"[^A-Za-z0-9 ._:/@-]+")
 
-#: status -> (fill, stroke); unknown statuses keep merm's default style.
+#: status -> (fill, stroke) of the source's classDefs; unknown statuses keep Mermaid's default style.
 STYLES: dict[str, tuple[str, str]] = {
     "passing": ("#c8e6c9", "#2e7d32"),
     "covered": ("#dcedc8", "#558b2f"),
@@ -57,7 +57,7 @@ def story_source(story: StoryView) -> str:
 
 #: node kinds drawn in a story's diagram: the story's own tree and the ADRs and docs it
 #: cites.  Tests and scenarios are listed under each AC on the same page; drawing them
-#: too would double every diagram (and the build time, which merm dominates).
+#: too would double every diagram.
 STORY_KINDS = frozenset({"requirement", "ac", "adr", "doc"})
 
 
@@ -91,48 +91,3 @@ def graph_story_source(graph: Any, story_id: str) -> str | None:
 
     view = GovGraph(graph.g.subgraph(keys), graph.by_id, [])
     return str(to_mermaid(view, sorted(keys)))
-
-
-def to_svg(source: str) -> str | None:
-    """The SVG of ``source``, or ``None`` when merm is missing or cannot draw it.
-
-    ``None`` leaves the page with the source only (and a note), never with a
-    broken build: the diagram is an illustration of data shown in full elsewhere.
-    """
-    try:
-        import merm
-    except ImportError:
-        return None
-    try:
-        svg = merm.render_diagram(_SUBGRAPH_TITLE.sub(r"\1 [\2]", source))
-    except Exception:  # noqa: BLE001 - a young renderer; fall back to the source
-        return None
-    return _entities(svg)
-
-
-#: Below this many diagrams one process draws faster than starting workers.
-PARALLEL_MIN_DIAGRAMS = 24
-
-
-def to_svgs(sources: list[str]) -> list[str | None]:
-    """``to_svg`` of every source, in order; merm is pure Python, so many diagrams use every core."""
-    from hooks.runtime import parallel_map
-
-    return parallel_map(to_svg, sources, min_items=PARALLEL_MIN_DIAGRAMS)
-
-
-#: merm draws the quotes of ``subgraph id["title"]`` literally; ``subgraph id [title]`` means the
-#: same in Mermaid and our titles never hold a raw bracket (the kernel escapes them as #91;/#93;).
-_SUBGRAPH_TITLE = re.compile(r'^(\s*subgraph \S+)\["(.*)"\]\s*$', re.MULTILINE)
-
-
-_MERMAID_ENTITY = re.compile(r"#(amp|quot|lt|gt|[0-9]{1,5});")
-
-
-def _entities(svg: str) -> str:
-    """Mermaid's label escapes (``#lt;``, ``#91;``) as the XML entities they stand for.
-
-    merm prints them literally; as XML entities the SVG shows the intended
-    character and it still is text, never markup.
-    """
-    return _MERMAID_ENTITY.sub(lambda m: f"&#{m.group(1)};" if m.group(1).isdigit() else f"&{m.group(1)};", svg)

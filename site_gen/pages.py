@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 if TYPE_CHECKING:
     from site_gen.render import Context
 
@@ -110,19 +112,20 @@ def dashboard(ctx: Context) -> list[Output]:
 
 
 def stories(ctx: Context) -> list[Output]:
-    from site_gen.mermaid import graph_story_source, story_source, to_svgs
+    from site_gen.diagram import NODE_H, PAD, layout
+    from site_gen.mermaid import graph_story_source, story_source
+    from site_gen.render import environment
 
     graph = ctx.data.derived.get("graph")
+    tree = environment().get_template("diagram.svg")
     out = [_page(ctx, "stories/index.md", "stories.md")]
-    sources = [(graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
-               for story in ctx.stories]
-    for story, source, svg in zip(ctx.stories, sources, to_svgs(sources)):
-        # The drawing is a file of its own: pages stay small, the search indexer
-        # never walks it, and SVG ids and styles cannot clash between diagrams.
-        if svg is not None:
-            out.append(Output(f"stories/{story.slug}.svg", svg))
-        out.append(_page(ctx, f"stories/{story.slug}.md", "story.md", story=story,
-                         diagram_source=source, diagram_svg=svg is not None))
+    for story in ctx.stories:
+        # The Mermaid source is the kernel's export of the story's part of the graph (for readers
+        # who paste it elsewhere); the drawing is the compact tree, inline so its nodes are links.
+        source = (graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
+        svg = tree.render(d=layout(story), story=story, pad=PAD, node_h=NODE_H)
+        out.append(_page(ctx, f"stories/{story.slug}.md", "story.md", story=story, diagram_source=source,
+                         diagram=Markup(svg)))  # noqa: S704 - rendered by an autoescaping template
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -124,16 +125,40 @@ def test_ledger_text_is_escaped_in_generated_markdown(cell: CellBuilder) -> None
     assert "<script>" not in page
 
 
-def test_parallel_diagrams_equal_serial(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many diagrams are drawn by forked workers; every SVG must be what a serial draw gives."""
-    import site_gen.mermaid as mermaid
+def _story_of(n_reqs: int, acs_per_req: int) -> str:
+    lines = ["stories:", "  - id: US-BIG-001", "    title: A big story", "    requirements:"]
+    for r in range(n_reqs):
+        lines += [f"      - id: REQ-BIG-{r:03d}", f"        title: Requirement {r}", "        acceptance_criteria:"]
+        lines += [f"          - {{id: AC-BIG-{r:03d}-{a:02d}, text: 'Criterion <{a}> of {r}'}}" for a in range(acs_per_req)]
+    return "\n".join(lines) + "\n"
 
-    sources = [f'flowchart LR\n  subgraph g["US-{i}: story #quot;{i}#quot;"]\n    a["REQ-{i}"] --> b("AC-{i}")\n  end\n'
-               for i in range(mermaid.PARALLEL_MIN_DIAGRAMS + 2)]
-    parallel = mermaid.to_svgs(sources)
-    monkeypatch.setattr(mermaid, "PARALLEL_MIN_DIAGRAMS", 10**9)
-    assert parallel == mermaid.to_svgs(sources)
-    assert all(svg and svg.lstrip().startswith("<svg") for svg in parallel)
+
+def test_story_diagram_fits_and_links_every_node(cell: CellBuilder) -> None:
+    """15 ACs: a few rows, not a tower; every node a link to its anchor with its full text on hover."""
+    from site_gen.diagram import WIDTH, layout
+
+    cell.ledger(_story_of(3, 5))
+    ctx = _context(cell)
+    d = layout(ctx.stories[0])
+    assert d.width == WIDTH and d.height < 300
+    page = str(_outputs(ctx)["stories/US-BIG-001.md"])
+    svg = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="gc-tree"'):page.index("</svg>")]
+    links = re.findall(r'<a href="#([^"]+)" class="gc-node', svg)
+    assert links[0] == "US-BIG-001" and len(links) == 1 + 3 + 15
+    assert all(f'id="{a}"' in page for a in links[1:])
+    assert "<title>AC-BIG-000-01 (status unknown): Criterion &lt;1&gt; of 0</title>" in svg or \
+        re.search(r"<title>AC-BIG-000-01 \([a-z ]+\): Criterion &lt;1&gt; of 0</title>", svg)
+    assert "contains" not in svg  # no edge labels
+    assert 'class="gc-tree-legend"' in svg
+    assert "flowchart" in page  # the Mermaid source stays
+
+
+def test_huge_story_diagram_grows_wide_not_tall(cell: CellBuilder) -> None:
+    from site_gen.diagram import WIDE, layout
+
+    cell.ledger(_story_of(2, 60))
+    d = layout(_context(cell).stories[0])
+    assert d.width == WIDE and d.height < 1000
 
 
 def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> None:
