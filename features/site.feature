@@ -197,7 +197,7 @@ Feature: The governance site
     And the generated page "bundles.md" contains "<code>features/pay.feature</code>"
     And the generated page "bundles.md" contains "gc-badge gc-over"
     And the generated page "index.md" contains "<a href=\"bundles/#payments\">payments</a>"
-    And the generated page "adr/index.md" contains "<td>ADR-0001</td><td>Use cards</td><td>accepted</td>"
+    And the generated page "adr/index.md" contains "<td class=\"gc-id\"><a href=\"ADR-0001/\">ADR-0001</a></td><td>Use cards</td><td>accepted</td>"
 
   @AC-SITE-012
   Scenario: The dashboard opens with the verdict, the commit and what to do first, and counts what govcell status counts
@@ -253,3 +253,50 @@ Feature: The governance site
     And the generated page "bundles.md" contains "<figure class=\"gc-chart\" id=\"chart-bundles\""
     And every chart of the generated page "index.md" is an inline SVG with a title and a description, no script and no address outside the page
     And every chart of the generated page "bundles.md" is an inline SVG with a title and a description, no script and no address outside the page
+
+  @AC-SITE-016
+  Scenario: Decision records get pages with their text and what cites them, and items link both ways
+    Given a cell with the ledger:
+      """
+      metadata: {title: Shop, adrs: [ADR-0001]}
+      stories:
+        - id: US-SHOP-001
+          title: Customers can pay
+          adr: ADR-0001
+          requirements:
+            - id: REQ-SHOP-PAY
+              title: Card payments
+              acceptance_criteria:
+                - id: AC-SHOP-001
+                  text: A valid card is charged once
+                  adr: ADR-0001
+                  tests:
+                    - {type: bdd, tag: "@AC-SHOP-001", file: features/pay.feature}
+      """
+    And the file "docs/adr/0001-use-cards.md":
+      """
+      # ADR-0001: Use cards
+
+      Status: accepted
+
+      We take **cards**. <script>alert(1)</script> [evil](javascript:alert(2)) [spec](../spec.md)
+      """
+    And the file ".llm/contextpack.yaml":
+      """
+      version: "1.0"
+      tasks:
+        payments:
+          description: Working on payments
+          max_bytes: 100000
+          include: [features/*.feature]
+          acs: [AC-SHOP-001]
+      """
+    When the governance pages are rendered
+    Then the generated page "adr/ADR-0001.md" contains "<strong>cards</strong>"
+    And the generated page "adr/ADR-0001.md" contains "&lt;script&gt;alert(1)&lt;/script&gt;"
+    And the generated page "adr/ADR-0001.md" contains "<a>evil</a>"
+    And the generated page "adr/ADR-0001.md" contains "<span class=\"gc-id\">metadata.adrs</span>"
+    And the generated page "adr/ADR-0001.md" contains "<a class=\"gc-id\" href=\"../../stories/US-SHOP-001/#AC-SHOP-001\">AC-SHOP-001</a>"
+    And the generated page "stories/US-SHOP-001.md" contains "<a class=\"gc-id\" href=\"../../adr/ADR-0001/\">ADR-0001</a>"
+    And the generated page "stories/US-SHOP-001.md" contains "<a class=\"gc-id\" href=\"../../bundles/#payments\">payments</a>"
+    And the generated page "bundles.md" contains "<a class=\"gc-id\" href=\"../stories/US-SHOP-001/#AC-SHOP-001\">AC-SHOP-001</a>"

@@ -289,24 +289,48 @@ def policies(ctx: Context) -> list[Output]:
 
 
 def bundles(ctx: Context) -> list[Output]:
-    return [_page(ctx, "bundles.md", "bundles.md", bundles=ctx.data.derived["bundles"], charts=_charts(ctx))]
+    pack = ctx.data.cell.contextpack.model
+    serves = {name: [*task.acs, *task.requirements] for name, task in (pack.tasks.items() if pack else ())}
+    return [_page(ctx, "bundles.md", "bundles.md", bundles=ctx.data.derived["bundles"], charts=_charts(ctx),
+                  serves=serves)]
+
+
+def adr_refs(ctx: Context) -> dict[str, list[dict[str, str]]]:
+    """ADR ID -> what cites it: the ledger's ``metadata.adrs``, stories, requirements and ACs (ledger order)."""
+    if "adr_refs" in ctx.cache:
+        return dict(ctx.cache["adr_refs"])
+    refs: dict[str, list[dict[str, str]]] = {}
+    meta = getattr(getattr(ctx.data.ledger, "metadata", None), "adrs", None) or []
+    for adr in meta:
+        refs.setdefault(adr, []).append({"id": "metadata.adrs", "kind": "ledger", "href": ""})
+    for story in ctx.stories:
+        items: list[tuple[str, str, list[str]]] = [(story.id, "story", story.adrs)]
+        for req in story.reqs:
+            items.append((req.id, "requirement", req.adrs))
+            items.extend((ac.id, "AC", ac.adrs) for ac in req.acs)
+        for ident, kind, cited in items:
+            for adr in cited:
+                refs.setdefault(adr, []).append({"id": ident, "kind": kind, "href": ident})
+    ctx.cache["adr_refs"] = refs
+    return dict(refs)
 
 
 def adrs(ctx: Context) -> list[Output]:
-    """Every ADR file (``Cell.adrs``) with what references it; referenced-but-missing ones too."""
+    """The ADR index, and a page per ADR file with its text and what cites it (metadata.adrs too)."""
+    from hooks.yamlio import read_text
+    from site_gen.text import render_markdown
+
     index = ctx.data.derived["adrs"]
-    refs: dict[str, list[dict[str, str]]] = {}
-    for story in ctx.stories:
-        items: list[tuple[str, str, list[str]]] = [(story.id, story.slug, story.adrs)]
-        for req in story.reqs:
-            items.append((req.id, req.anchor, req.adrs))
-            items.extend((ac.id, ac.anchor, ac.adrs) for ac in req.acs)
-        for ident, anchor, cited in items:
-            for adr in cited:
-                refs.setdefault(adr, []).append({"id": ident, "story": story.id, "anchor": anchor})
+    refs = adr_refs(ctx)
     known = sorted(index.adrs.values(), key=lambda a: a.number)
     missing = sorted(a for a in refs if a not in index.adrs)
-    return [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
+    out = [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
+    for adr in known:
+        text = read_text(ctx.data.cell.root, adr.path, code="adr").text
+        page, _ = ctx.adr_page(adr.id)
+        out.append(_page(ctx, page, "adr.md", adr=adr, refs=refs.get(adr.id, []),
+                         body=render_markdown(text) if text is not None else None))
+    return out
 
 
 def status_json(ctx: Context) -> list[Output]:

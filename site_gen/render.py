@@ -146,6 +146,10 @@ class Context:
         return out
 
     def adr_page(self, ident: str) -> tuple[str, str]:
+        """An ADR file's own page; an ADR cited but missing has its row of the index."""
+        adrs = self.data.derived.get("adrs")
+        if ident in (getattr(adrs, "adrs", None) or {}):
+            return (f"adr/{_slug(ident)}.md", "")
         return ("adr/index.md", _slug(ident))
 
     @functools.cached_property

@@ -74,6 +74,8 @@ class AcView:
     status: str | None
     #: keys the format does not define, kept as written (shown as short JSON)
     extensions: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: context bundles that name this AC (``acs:`` of a contextpack task)
+    bundles: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -92,6 +94,7 @@ class ReqView:
     acs: list[AcView]
     status: str | None
     extensions: dict[str, str] = dataclasses.field(default_factory=dict)
+    bundles: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -137,6 +140,17 @@ def _rollup(value: Any) -> str | None:
     return str(getattr(value, "state", None) or getattr(value, "status", None) or value)
 
 
+def bundle_refs(data: SiteData) -> dict[str, list[str]]:
+    """AC or requirement ID -> the contextpack tasks (bundles) that name it, in contextpack order."""
+    pack = data.cell.contextpack.model if data.cell.contextpack.present else None
+    out: dict[str, list[str]] = {}
+    for name, task in (pack.tasks.items() if pack is not None else ()):
+        for ident in [*task.acs, *task.requirements]:
+            if name not in out.setdefault(ident, []):
+                out[ident].append(name)
+    return out
+
+
 def stories(data: SiteData) -> list[StoryView]:
     """One view per ledger story, in ledger order, with unique page slugs."""
     from hooks.ledger import is_kernel
@@ -149,6 +163,7 @@ def stories(data: SiteData) -> list[StoryView]:
     ac_status: dict[str, Any] = dict(getattr(cov, "acs", {}) or {})
     req_status: dict[str, Any] = dict(getattr(cov, "requirements", {}) or {})
     story_status: dict[str, Any] = dict(getattr(cov, "stories", {}) or {})
+    served = bundle_refs(data)
     used: set[str] = set()
     out: list[StoryView] = []
     for story in data.ledger.stories:
@@ -170,13 +185,13 @@ def stories(data: SiteData) -> list[StoryView]:
                     tests=list(getattr(st, "tests", None) or ac.tests),
                     scenarios=list(getattr(st, "scenarios", None) or by_ac.get(ac.id, [])),
                     coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "state"),
-                    extensions=extensions(ac),
+                    extensions=extensions(ac), bundles=served.get(ac.id, []),
                 ))
             reqs.append(ReqView(
                 id=req.id, anchor=slug(req.id), title=req.title, description=req.description,
                 rationale=req.rationale, tags=list(req.tags), must_have_ac=req.must_have_ac, lifecycle=req.status,
                 adrs=req.adrs, docs=list(req.docs), ci_workflows=list(req.ci_workflows), acs=acs,
-                status=_rollup(req_status.get(req.id)), extensions=extensions(req),
+                status=_rollup(req_status.get(req.id)), extensions=extensions(req), bundles=served.get(req.id, []),
             ))
         out.append(StoryView(id=story.id, slug=page, title=story.title, description=story.description,
                              lifecycle=story.status, adrs=story.adrs, reqs=reqs,
