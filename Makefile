@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_ARGS ?=
 SARIF_SCHEMA := $(VENV)/share/govcell-test/sarif-2.1.0.json
+AXE := $(VENV)/share/govcell-test/axe.min.js
+AXE_VERSION := 4.11.0
 
 .PHONY: demo test test-fast install install-test bench clean
 
@@ -19,7 +21,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
-	@$(MAKE) --no-print-directory $(SARIF_SCHEMA)
+	@$(MAKE) --no-print-directory $(SARIF_SCHEMA) $(AXE)
 
 # The SARIF 2.1.0 JSON Schema the reporter is validated against, from the npm
 # registry (a package install; tests themselves never touch the network).
@@ -29,6 +31,15 @@ $(SARIF_SCHEMA):
 	  && tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json \
 	  && cp package/lib/schemas/sarif-2.1.0-rtm.5.json $(CURDIR)/$@ && rm -rf $$tmp \
 	  || echo "note: could not fetch the SARIF schema with npm; the SARIF schema test will be skipped"
+
+# axe-core, the accessibility engine the Chromium test runs inside the site's pages,
+# from the npm registry (a package install, like the schema above).
+$(AXE):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js \
+	  && cp package/axe.min.js $(CURDIR)/$@ && rm -rf $$tmp \
+	  || echo "note: could not fetch axe-core with npm; the accessibility part of the browser test will be skipped"
 
 RESULTS := test-results/govcell-results.json
 

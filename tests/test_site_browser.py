@@ -138,3 +138,179 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
             assert outside == []
     finally:
         browser.close()
+
+
+# --------------------------------------------------------------------------- every page type, as a reader
+
+#: every page type of the site: (name for the screenshot, URL path)
+PAGE_TYPES = (
+    ("dashboard", ""), ("stories", "stories/"), ("story", "stories/US-BIG-001/"), ("acs", "acs/"),
+    ("traceability", "traceability/"), ("findings", "findings/"), ("policies", "policies/"), ("graph", "graph/"),
+    ("bundles", "bundles/"), ("decisions", "adr/"), ("adr", "adr/ADR-0001/"), ("schemas", "schemas/"),
+)
+WIDTHS = ((1400, 900), (390, 844))
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+AXE = Path(__file__).resolve().parent.parent / ".venv" / "share" / "govcell-test" / "axe.min.js"
+
+
+def _big_cell(cell: CellBuilder) -> None:
+    """A cell with every page type: a story of 15 ACs, ADRs (one cited by metadata.adrs only), a bundle,
+    a policy with fixtures, findings, long IDs and paths, and a commit."""
+    from tests.conftest import git
+
+    parts = ["metadata: {title: Big shop, adrs: [ADR-0002]}", "stories:", "  - id: US-BIG-001",
+             "    title: A story of fifteen acceptance criteria", "    adr: ADR-0001", "    requirements:"]
+    for r in range(3):
+        parts += [f"      - id: REQ-BIG-REQUIREMENT-{r}", f"        title: Requirement {r}",
+                  "        acceptance_criteria:"]
+        for a in range(5):
+            parts += [f"          - id: AC-BIG-{r}{a:02d}",
+                      f"            text: Criterion {a} of requirement {r}, a sentence long enough to wrap in a narrow"
+                      " column of the page",
+                      f"            tags: [{'money' if a % 2 else 'receipts'}]",
+                      *([] if (r, a) == (2, 4) else [
+                          "            tests:",
+                          f'              - {{type: bdd, tag: "@AC-BIG-{r}{a:02d}", '
+                          'file: features/very/deeply/nested/directory/big.feature}'])]
+    cell.ledger("\n".join(parts) + "\n" + LEDGER.split("stories:\n", 1)[1])
+    feature = ["Feature: Big"] + [
+        f"  @AC-BIG-{r}{a:02d}\n  Scenario: Criterion {r}.{a}\n    Given step {a}\n" for r in range(3) for a in range(5)
+        if (r, a) != (2, 4)] + ["  Scenario: Not tagged with an AC\n    Given nothing\n"]
+    cell.write("features/very/deeply/nested/directory/big.feature", "\n".join(feature))
+    cell.write("features/pay.feature", FEATURE)
+    cell.write("docs/adr/0001-use-cards.md", "# ADR-0001: Use cards\n\nStatus: accepted\n\nWe take **cards**.\n")
+    cell.write("docs/adr/0002-keep-a-ledger.md", "# ADR-0002: Keep a ledger\n\nStatus: accepted\n\nOne ledger.\n")
+    cell.write(".llm/contextpack.yaml", 'version: "1.0"\ntasks:\n  payments:\n    description: Working on payments\n'
+                                        "    max_bytes: 2000\n    include: [features/**/*.feature]\n"
+                                        "    acs: [AC-BIG-000]\n")
+    cell.write("policy/pay.rego", 'package main\n\nimport rego.v1\n\ndeny contains msg if {\n  input.amount < 0\n'
+                                  '  msg := "negative amount"\n}\n')
+    cell.write("policy/testdata/pay_valid.json", '{"amount": 10}')
+    cell.write("policy/testdata/pay_negative.json", '{"amount": -1}')
+    git(cell.root, "init", "-q")
+    git(cell.root, "add", "-A")
+    git(cell.root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "cell")
+
+
+def _links_resolve(site: Path) -> list[str]:
+    """Every same-site link of every page points at a file of the site (and at an element of it, for #anchors)."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            ids[page] = set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+        return ids[page]
+
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":  # MkDocs' error page links from the site root, wherever it is served
+            continue
+        html = page.read_text(encoding="utf-8")
+        for href in set(re.findall(r'<a [^>]*href="([^"]*)"', html)):
+            parts = urlsplit(href.replace("&amp;", "&"))
+            if parts.scheme or parts.netloc or href.startswith("javascript:"):
+                continue
+            rel = unquote(parts.path)
+            target = (page.parent / rel).resolve() if rel else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {href}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target):
+                broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    return broken
+
+
+#: elements that hold one ID or path each: none may wrap onto a second line
+TOKENS = ".gc-table a.gc-id, .gc-table span.gc-id, .gc-table code, .gc-table td.gc-id > a, .gc-table .gc-path"
+
+
+@pytest.mark.slow
+def test_every_page_type_reads_well_at_desktop_and_phone_width(cell: CellBuilder, tmp_path: Path) -> None:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium package)")
+    _big_cell(cell)
+    site = tmp_path / "site"
+    result = run_command(f"govcell site build --out {site} --strict", cell.root)
+    assert result.code == 0, result.output
+    assert _links_resolve(site) == []
+    doc = json.loads((site / "status.json").read_text(encoding="utf-8"))
+    assert doc["verdict"]["state"] == "fail" and doc["commit"]["sha"]
+    axe = AXE.read_text(encoding="utf-8") if AXE.is_file() else None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with serve_directory(site) as base:
+        for width, height in WIDTHS:
+            browser = Browser(executable, tmp_path / f"profile-{width}", width=width, height=height)
+            try:
+                browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                    "deviceScaleFactor": 1, "mobile": width < 600},
+                             session=True)
+                for name, path in PAGE_TYPES:
+                    browser.goto(base + path)
+                    browser.pump(0.2)
+                    browser.screenshot(SCREENSHOTS / f"{name}-{width}.png")
+                    where = f"{name} at {width}px"
+                    overflow = browser.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                    if overflow > 0:
+                        problems.append(f"{where}: the page is {overflow}px wider than the window")
+                    wrapped = browser.evaluate(_js(
+                        f"return Array.from(document.querySelectorAll({json.dumps(TOKENS)}))"
+                        ".filter(e => e.getClientRects().length > 1 || (e.getClientRects()[0] &&"
+                        " e.getClientRects()[0].height > 2.2 * parseFloat(getComputedStyle(e).lineHeight || 16)))"
+                        ".map(e => e.textContent).slice(0, 5);"))
+                    if wrapped:
+                        problems.append(f"{where}: IDs or paths wrap inside the token: {wrapped}")
+                    if axe is not None:
+                        browser.evaluate(axe + "\ntrue")
+                        found = browser.evaluate(
+                            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))")
+                        problems.extend(f"{where}: axe {v}" for v in found)
+                # the verdict without scrolling
+                browser.goto(base)
+                box = browser.evaluate(_js(
+                    "const r = document.querySelector('#gc-verdict-word').getBoundingClientRect();"
+                    "const v = document.querySelector('#verdict').getBoundingClientRect();"
+                    "return {top: r.top, bottom: r.bottom, box: v.bottom};"))
+                assert 0 < box["top"] and box["bottom"] < height, (width, box)
+                if width == 1400:
+                    assert box["box"] < height, box  # the whole verdict with its reasons, above the fold
+                    nxt = browser.evaluate("document.querySelector('.gc-next-items').getBoundingClientRect().bottom")
+                    assert nxt < height
+                # a story of 15 ACs: its diagram under 900 px tall
+                browser.goto(base + "stories/US-BIG-001/")
+                tall = browser.evaluate("document.querySelector('.gc-diagram svg').getBoundingClientRect().height")
+                assert 40 < tall < 900, tall
+                # filters change the rows and the address, and the address brings the filter back
+                for path, control, value in (("acs/", "state", "uncovered"), ("traceability/", "story", "US-SHOP-002"),
+                                             ("findings/", "severity", "warning")):
+                    browser.goto(base + path)
+                    count = _js("return document.querySelector('.gc-filterable').getAttribute('data-shown');")
+                    before = browser.evaluate(count)
+                    browser.evaluate(_js(f"const s = document.querySelector('.gc-filter select[name={control}]');"
+                                         f"s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change'));"
+                                         "return true;"))
+                    after = browser.evaluate(count)
+                    assert int(after) < int(before), (path, before, after)
+                    assert f"{control}={value}" in browser.evaluate("location.search")
+                    browser.goto(base + path + f"?{control}={value}")
+                    assert browser.evaluate(count) == after
+                    visible_groups = browser.evaluate(_js(
+                        "return Array.from(document.querySelectorAll('tr.gc-group')).filter(r => !r.hidden)"
+                        ".map(r => r.dataset.group);"))
+                    if path == "traceability/":
+                        assert visible_groups == ["s:US-SHOP-002", "r:US-SHOP-002:REQ-SHOP-REFUND"]
+                assert browser.errors() == []
+                outside = [u for u in browser.requests() if not u.startswith((base, "data:", "blob:"))]
+                assert outside == []
+            finally:
+                browser.close()
+    assert not problems, "\n".join(problems)
+    if axe is None:
+        pytest.skip(f"{AXE} is missing (make install-test fetches axe-core with npm): accessibility not checked")

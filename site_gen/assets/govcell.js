@@ -53,6 +53,9 @@
     }
   }
   function init() {
+    // the theme's search dialog has no accessible name of its own
+    var dialogs = document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])');
+    for (var d = 0; d < dialogs.length; d++) { dialogs[d].setAttribute("aria-label", "Search"); }
     var bars = document.querySelectorAll("form.gc-filter");
     var params = new URLSearchParams(window.location.search);
     for (var i = 0; i < bars.length; i++) {
