@@ -30,7 +30,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,13 +270,12 @@ def _ledger_index(cell: Cell) -> _LedgerIndex:
     return _LedgerIndex(entries, by_req, by_ac, set(by_req) | set(by_ac))
 
 
-_STATES: weakref.WeakKeyDictionary[Cell, _State] = weakref.WeakKeyDictionary()
-
-
 def _state(cell: Cell) -> _State:
-    state = _STATES.get(cell)
+    """The cell's bundle state, kept on the cell (a WeakKeyDictionary whose value holds the cell
+    would keep every cell alive for the whole process)."""
+    state: _State | None = cell.__dict__.get("_bundle_state")
     if state is None:
-        state = _STATES[cell] = _State(cell)
+        state = cell.__dict__["_bundle_state"] = _State(cell)
     return state
 
 

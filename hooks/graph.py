@@ -101,6 +101,32 @@ class Store:
         return store
 
 
+class _Edges:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __call__(self, data: str) -> Iterator[tuple[str, str, Any]]:
+        return ((u, v, d.get(data)) for u, v, d in self._store.edges())
+
+    def __getitem__(self, uv: tuple[str, str]) -> dict[str, Any]:
+        return self._store.succ[uv[0]][uv[1]]
+
+
+class _Plain:
+    """``nodes[k]``, ``successors``, ``predecessors``, ``edges(data=...)`` and ``edges[u, v]`` of a Store."""
+
+    def __init__(self, store: Store) -> None:
+        self.nodes = store.nodes
+        self.edges = _Edges(store)
+        self._store = store
+
+    def successors(self, k: str) -> Iterator[str]:
+        return iter(self._store.succ[k])
+
+    def predecessors(self, k: str) -> Iterator[str]:
+        return iter(self._store.pred[k])
+
+
 class GovGraph:
     """The graph plus the findings collected while resolving references.
 
@@ -126,6 +152,11 @@ class GovGraph:
         if self._g is None:
             self._g = self.store.to_networkx()
         return self._g
+
+    @property
+    def plain(self) -> _Plain:
+        """The read API of networkx the exports use, over the plain dicts (no ``DiGraph`` is built)."""
+        return _Plain(self.store)
 
     def node(self, key: str) -> dict[str, Any]:
         return self.store.nodes[key]
@@ -636,7 +667,7 @@ def focus(graph: GovGraph, ident: str, depth: int = 1) -> list[str]:
         raise KeyError(ident)
     seen = {start}
     frontier = [start]
-    g = graph.g
+    g = graph.plain
     for _ in range(depth):
         nxt = []
         for k in frontier:
@@ -649,7 +680,7 @@ def focus(graph: GovGraph, ident: str, depth: int = 1) -> list[str]:
 
 
 def _selected(graph: GovGraph, keys: Iterable[str] | None) -> tuple[list[str], list[tuple[str, str, str]]]:
-    g = graph.g
+    g = graph.plain
     chosen = sorted(keys) if keys is not None else sorted(g.nodes)
     inside = set(chosen)
     edges = sorted((u, v, t) for u, v, t in g.edges(data="type") if u in inside and v in inside)
@@ -659,13 +690,21 @@ def _selected(graph: GovGraph, keys: Iterable[str] | None) -> tuple[list[str], l
 def to_json(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
     """Node-link JSON, shape ``govcell.graph/1`` (documented in README.md)."""
     nodes, edges = _selected(graph, keys)
-    g = graph.g
+    g = graph.plain
     doc = {
         "schema": GRAPH_SCHEMA,
         "nodes": [{"key": k, **{a: v for a, v in sorted(g.nodes[k].items()) if v is not None}} for k in nodes],
         "edges": [{"source": u, "target": v, "type": t} for u, v, t in edges],
     }
-    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    # json.dumps with an indent keeps every piece of the text in a list before joining it
+    # (tens of MB for a large cell); writing the pieces as they come gives the same bytes.
+    import io
+
+    out = io.StringIO()
+    for chunk in json.JSONEncoder(indent=2, sort_keys=True).iterencode(doc):
+        out.write(chunk)
+    out.write("\n")
+    return out.getvalue()
 
 
 def short(text: str, limit: int = 48) -> str:
@@ -700,7 +739,7 @@ _MERMAID_STYLES = {
 
 def _story_of(graph: GovGraph, k: str) -> str | None:
     """The story a ledger node belongs to (for per-story subgraphs)."""
-    g = graph.g
+    g = graph.plain
     kind = g.nodes[k]["kind"]
     current = k
     for _ in range(4):
@@ -718,7 +757,7 @@ def _story_of(graph: GovGraph, k: str) -> str | None:
 def to_mermaid(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
     """A Mermaid flowchart, one subgraph per story, labels escaped and shortened."""
     nodes, edges = _selected(graph, keys)
-    g = graph.g
+    g = graph.plain
     ids = {k: f"n{i}" for i, k in enumerate(nodes)}
     groups: dict[str | None, list[str]] = {}
     for k in nodes:
@@ -753,7 +792,7 @@ def _dot_escape(text: str) -> str:
 def to_dot(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
     """Graphviz DOT, one cluster per story."""
     nodes, edges = _selected(graph, keys)
-    g = graph.g
+    g = graph.plain
     groups: dict[str | None, list[str]] = {}
     for k in nodes:
         groups.setdefault(_story_of(graph, k), []).append(k)

@@ -70,24 +70,35 @@ def graph_story_source(graph: Any, story_id: str) -> str | None:
     """
     from hooks.graph import to_mermaid
 
+    from hooks.graph import GovGraph, Store
+
     start = graph.resolve(story_id)
     if start is None:
         return None
-    g = graph.g
-    keys = {start}
+    store = graph.store  # plain dicts: no networkx graph of the whole cell is built for the site
+    keys = [start]
+    seen = {start}
     frontier = [start]
     while frontier:
         nxt = []
         for k in frontier:
-            for other in g.successors(k):
-                if other not in keys and g.nodes[other]["kind"] in STORY_KINDS:
-                    keys.add(other)
-                    if g.nodes[other]["kind"] in ("requirement", "ac"):
+            for other in store.succ[k]:
+                if other not in seen and store.nodes[other]["kind"] in STORY_KINDS:
+                    seen.add(other)
+                    keys.append(other)
+                    if store.nodes[other]["kind"] in ("requirement", "ac"):
                         nxt.append(other)
         frontier = nxt
-    # A view of just these nodes: the export then walks this story's edges,
-    # not the whole cell's, so drawing every story stays linear.
-    from hooks.graph import GovGraph
-
-    view = GovGraph(graph.g.subgraph(keys), graph.by_id, [])
-    return str(to_mermaid(view, sorted(keys)))
+    # A graph of just these nodes (the attributes shared, not copied): the export then
+    # walks this story's edges, not the whole cell's, so every story stays linear.
+    view = Store()
+    for k in keys:
+        view.nodes[k] = store.nodes[k]
+        view.succ[k] = {}
+        view.pred[k] = {}
+    for k in keys:
+        for other, data in store.succ[k].items():
+            if other in seen:
+                view.succ[k][other] = view.pred[other][k] = data
+                view.order.append((k, other))
+    return str(to_mermaid(GovGraph(view, graph.by_id, []), sorted(keys)))

@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -30,7 +30,8 @@ class Output:
     """A generated file: ``path`` relative to the governance prefix."""
 
     path: str
-    content: str | bytes
+    #: text, bytes, or (pages of a lazy context) the text in pieces
+    content: str | bytes | Iterator[str]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,13 +39,17 @@ class PageSpec:
     key: str
     title: str
     path: str
-    build: Callable[[Context], list[Output]]
+    build: Callable[[Context], Iterable[Output]]
     needs: tuple[str, ...] = ()
     #: further condition on the data (e.g. the cell has policies at all)
     when: Callable[[Context], bool] | None = None
+    #: built before the others (its files are large: built while little else is held, memory peaks lower)
+    early: bool = False
 
 
 def _page(ctx: Context, path: str, template: str, **values: Any) -> Output:
+    if ctx.lazy:
+        return Output(path, ctx.render_chunks(template, path, **values))
     return Output(path, ctx.render(template, path, **values))
 
 
@@ -111,22 +116,21 @@ def dashboard(ctx: Context) -> list[Output]:
                   next_total=0 if items is None else len(items))]
 
 
-def stories(ctx: Context) -> list[Output]:
+def stories(ctx: Context) -> Iterator[Output]:
     from site_gen.diagram import NODE_H, PAD, layout
     from site_gen.mermaid import graph_story_source, story_source
     from site_gen.render import environment
 
     graph = ctx.data.derived.get("graph")
     tree = environment().get_template("diagram.svg")
-    out = [_page(ctx, "stories/index.md", "stories.md")]
+    yield _page(ctx, "stories/index.md", "stories.md")
     for story in ctx.stories:
         # The Mermaid source is the kernel's export of the story's part of the graph (for readers
         # who paste it elsewhere); the drawing is the compact tree, inline so its nodes are links.
         source = (graph_story_source(graph, story.id) if graph is not None else None) or story_source(story)
         svg = tree.render(d=layout(story), story=story, pad=PAD, node_h=NODE_H)
-        out.append(_page(ctx, f"stories/{story.slug}.md", "story.md", story=story, diagram_source=source,
-                         diagram=Markup(svg)))  # noqa: S704 - rendered by an autoescaping template
-    return out
+        yield _page(ctx, f"stories/{story.slug}.md", "story.md", story=story, diagram_source=source,
+                    diagram=Markup(svg))  # noqa: S704 - rendered by an autoescaping template
 
 
 def _filter(name: str, label: str, values: Any, labels: Callable[[str], str] | None = None) -> dict[str, Any]:
@@ -255,10 +259,10 @@ def graph_page(ctx: Context) -> list[Output]:
 
     graph = ctx.data.derived["graph"]
     invariants = _invariants(ctx)
-    kinds = Counter(str(n.get("kind")) for _, n in graph.g.nodes(data=True))
+    kinds = Counter(str(n.get("kind")) for n in graph.store.nodes.values())
     return [
         _page(ctx, "graph.md", "graph.md", invariants=invariants, kinds=dict(sorted(kinds.items())),
-              edges=graph.g.number_of_edges()),
+              edges=len(graph.store.order)),
         Output("graph.json", to_json(graph)),
         Output("graph.mmd", to_mermaid(graph)),
     ]
@@ -326,7 +330,7 @@ def adrs(ctx: Context) -> list[Output]:
     missing = sorted(a for a in refs if a not in index.adrs)
     out = [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
     for adr in known:
-        text = read_text(ctx.data.cell.root, adr.path, code="adr").text
+        text = read_text(ctx.data.cell.root, adr.path).text
         page, _ = ctx.adr_page(adr.id)
         out.append(_page(ctx, page, "adr.md", adr=adr, refs=refs.get(adr.id, []),
                          body=render_markdown(text) if text is not None else None))
@@ -347,12 +351,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
     PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),
-    PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",)),
+    PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",), early=True),
     PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
              when=lambda ctx: bool(ctx.data.derived.get("bundles"))),
     PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
-    PageSpec("status", "status.json", "status.json", status_json, needs=("status",)),
+    PageSpec("status", "status.json", "status.json", status_json, needs=("status",), early=True),
 )
 
 
@@ -362,10 +366,23 @@ def available(ctx: Context) -> list[PageSpec]:
 
 def generate(ctx: Context) -> tuple[list[Output], list[tuple[str, str]]]:
     """Every generated file, and the (title, path) of each page for the navigation."""
-    outputs: list[Output] = []
-    nav: list[tuple[str, str]] = []
-    for spec in available(ctx):
-        outputs.extend(spec.build(ctx))
-        if spec.path.endswith(".md"):
-            nav.append((spec.title, spec.path))
-    return outputs, nav
+    return list(stream(ctx)), navigation(ctx)
+
+
+def navigation(ctx: Context) -> list[tuple[str, str]]:
+    """The (title, path) of each generated page of the navigation."""
+    return [(spec.title, spec.path) for spec in available(ctx) if spec.path.endswith(".md")]
+
+
+def stream(ctx: Context) -> Iterator[Output]:
+    """Every generated file, one page builder at a time (a consumer that keeps only what it needs
+    of each file keeps a large site's memory at one copy of its pages)."""
+    specs = available(ctx)
+    for spec in [s for s in specs if s.early] + [s for s in specs if not s.early]:
+        built = spec.build(ctx)
+        if isinstance(built, list):
+            built.reverse()
+            while built:
+                yield built.pop()
+        else:  # a builder of many pages yields them one at a time
+            yield from built

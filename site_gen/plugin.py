@@ -9,8 +9,11 @@ filter script are virtual files too, referenced from ``extra_css`` and
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import shutil
+import tempfile
 from typing import Any
 
 from mkdocs.config import config_options as c
@@ -43,7 +46,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
     def __init__(self) -> None:
         self.nav_pages: list[tuple[str, str]] = []
         self.cell_root: str | None = None
+        #: src of each generated page -> the file of its finished HTML body
         self.bodies: dict[str, str] = {}
+        #: generated files (page bodies, graph.json, status.json, CSV, schemas) wait here, on disk
+        #: rather than in memory, until MkDocs renders or copies them: a large cell's pages are
+        #: tens of MB, and the cell itself is freed before MkDocs renders them
+        self.spool: str | None = None
 
     def _root(self, config: Any) -> str:
         base = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
@@ -60,7 +68,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         from hooks.cell import Cell
         from site_gen.data import collect
-        from site_gen.pages import generate
+        from site_gen.pages import navigation, stream
         from site_gen.render import ASSETS, Context
         from site_gen.views import stories
 
@@ -68,32 +76,99 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         cell = Cell(self.cell_root, self.config.config)
         data = collect(cell)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
+                      lazy=True,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title
                                  else config.site_name))
-        outputs, nav = generate(ctx)
+        nav = navigation(ctx)
         nav_paths = {ctx.src(path) for _, path in nav}
         self.bodies = {}
-        for out in outputs:
+        self._clean_spool()
+        self.spool = tempfile.mkdtemp(prefix="govcell-site-files-")
+        generated = 0
+        for out in stream(ctx):
+            generated += 1
             src = ctx.src(out.path)
             content = out.content
-            if src.endswith(".md") and isinstance(content, str):
+            if src.endswith(".md"):
                 # The page body is finished HTML: Markdown only reads the front
                 # matter, and on_page_content puts the body in place. This skips
                 # re-parsing large HTML blocks (and any Markdown extension's view of them).
-                front, body = split_front_matter(content)
-                self.bodies[src] = body
-                content = front
+                pieces = [content] if isinstance(content, str) else content
+                content, self.bodies[src] = self._spool_page(generated, src, pieces)
             inclusion = InclusionLevel.UNDEFINED if src in nav_paths or not src.endswith(".md") \
                 else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, src, content=content, inclusion=inclusion))
+            if src.endswith(".md"):
+                self._add(files, File.generated(config, src, content=content, inclusion=inclusion))
+                continue
+            path = self._spooled(generated, src, content)
+            self._add(files, File.generated(config, src, abs_src_path=path, inclusion=inclusion))
         for rel in (CSS, JS):
             self._add(files, File.generated(config, rel, abs_src_path=str(ASSETS / os.path.basename(rel))))
         self.nav_pages = [(title, ctx.src(path)) for title, path in nav]
         if self.config.nav:
             self._extend_nav(files, config)
-        log.info("govcell: %d generated files for %d stories, %d findings", len(outputs), len(ctx.stories),
+        log.info("govcell: %d generated files for %d stories, %d findings", generated, len(ctx.stories),
                  len(data.findings))
+        # Everything MkDocs needs is in the files now: let the cell go before the pages are
+        # rendered.  govcell's commands pause the cyclic collector (hooks.runtime.no_cycle_gc),
+        # and the cell holds cycles, so it is collected here, once (a large cell is most of the
+        # build's memory).
+        del cell, data, ctx
+        gc.collect()
         return files
+
+    def _spooled(self, n: int, src: str, content: str | bytes) -> str:
+        assert self.spool is not None
+        path = os.path.join(self.spool, f"{n:06d}-{os.path.basename(src)}")
+        if isinstance(content, bytes):
+            with open(path, "wb") as fh:
+                fh.write(content)
+            return path
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            step = 1 << 20  # in slices: no second copy of a large file in memory
+            for i in range(0, len(content), step):
+                fh.write(content[i:i + step])
+        return path
+
+    def _spool_page(self, n: int, src: str, pieces: Any) -> tuple[str, str]:
+        """(front matter, file of the body) of a page given in pieces; the body goes to disk as it comes."""
+        assert self.spool is not None
+        path = os.path.join(self.spool, f"{n:06d}-{os.path.basename(src)}.html")
+        head = ""
+        front: str | None = None
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            for piece in pieces:
+                # plain text: a jinja piece may be Markup, and Markup + str would escape the str
+                piece = str.__str__(piece)
+                if front is not None:
+                    fh.write(piece)
+                    continue
+                head += piece
+                if len(head) < 4:
+                    continue
+                if not head.startswith("---\n"):
+                    front = ""
+                elif "\n---\n" in head[3:]:
+                    end = head.find("\n---\n", 3)
+                    front, head = head[: end + 5], head[end + 5:]
+                else:
+                    continue
+                fh.write(head)
+            if front is None:
+                front, body = split_front_matter(head)
+                fh.write(body)
+        return front, path
+
+    def _clean_spool(self) -> None:
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
+            self.spool = None
+
+    def on_post_build(self, config: Any) -> None:
+        self._clean_spool()
+
+    def on_shutdown(self) -> None:
+        self._clean_spool()
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -121,7 +196,11 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
             config.nav.append({self.config.nav_title: section})
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        return self.bodies.get(page.file.src_uri, html)
+        path = self.bodies.get(page.file.src_uri)
+        if path is None:
+            return html
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""

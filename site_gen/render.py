@@ -15,6 +15,7 @@ import functools
 import json
 import posixpath
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ class Context:
     site_name: str = "govcell"
     #: results shared by several pages of one build (e.g. the graph invariants)
     cache: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: pages as iterators of text pieces rather than strings (the MkDocs plugin writes them to disk)
+    lazy: bool = False
 
     def src(self, rel: str) -> str:
         """The docs-relative path of a generated file."""
@@ -104,6 +107,10 @@ class Context:
         return f"{url}#{anchor}" if anchor else url
 
     def render(self, template: str, here: str, **values: Any) -> str:
+        return "".join(self.render_chunks(template, here, **values))
+
+    def render_chunks(self, template: str, here: str, **values: Any) -> Iterator[str]:
+        """The page as jinja produces it, piece by piece (a large page never has to exist whole)."""
         env = environment()
 
         def link(target: str, anchor: str = "") -> str:
@@ -118,7 +125,7 @@ class Context:
             target = self.anchors.get(ident)
             return link(*target) if target else None
 
-        return env.get_template(template).render(
+        return env.get_template(template).generate(
             ctx=self, data=self.data, stories=self.stories, link=link, story_link=story_link,
             item_link=item_link, has=self.data.has, **values)
 

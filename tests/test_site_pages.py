@@ -176,3 +176,29 @@ def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> No
             for seed in (1, 2)]
     assert runs[0] == runs[1]
     assert runs[0].startswith("['coverage', 'states']") and "<svg" in runs[0]
+
+
+def test_pages_spooled_by_the_plugin_are_the_rendered_pages(cell: CellBuilder, tmp_path: object) -> None:
+    """The plugin writes page bodies to disk piece by piece (Markup pieces included): same text as a render."""
+    import tempfile
+
+    from site_gen.pages import stream
+    from site_gen.plugin import GovcellPlugin
+
+    cell.ledger('stories:\n  - id: US-A-001\n    title: "<b>x</b> & \\"q\\""\n    requirements:\n'
+                '      - id: REQ-A-ONE\n        title: r\n        acceptance_criteria:\n'
+                '          - {id: AC-A-001, text: "a <i>b</i>"}\n')
+    eager = {o.path: o.content for o in stream(_context(cell))}
+    lazy_ctx = _context(cell)
+    lazy_ctx.lazy = True
+    plugin = GovcellPlugin()
+    plugin.spool = tempfile.mkdtemp(dir=str(tmp_path))
+    pages = 0
+    for n, out in enumerate(stream(lazy_ctx)):
+        if not out.path.endswith(".md"):
+            continue
+        front, path = plugin._spool_page(n, out.path, out.content)
+        with open(path, encoding="utf-8") as fh:
+            assert front + fh.read() == eager[out.path], out.path
+        pages += 1
+    assert pages >= 5
