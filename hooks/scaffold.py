@@ -176,7 +176,7 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
             skip_reason[STARTER_LEDGER] = f"the ledger is {found.ledger}"
     # The policy pack: never beside policies or fixtures of the repository's own.
     pack = {rel for rel in files if rel.startswith("policy/")}
-    own_policy = [f for f in _policy_files(root) if not _is_starter(root, f, files)]
+    own_policy = [f for f in _policy_files(root, found.policy_dir or "policy") if not _is_starter(root, f, files)]
     if not force and own_policy:
         for rel in pack:
             skip_reason[rel] = (f"{found.policy_dir or 'policy'}/ holds your own policies and fixtures; "
@@ -223,6 +223,12 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
         config_text = render_config(det, feature_status_format=fs_format,
                                     starter_data=starter_pack_data).encode("utf-8")
     actions.append(_decide(root, CONFIG, config_text, force, tracked, None))
+    # The starter contextpack bundles the ledger, scenarios and ADRs: where the cell keeps them.
+    pack_action = next((a for a in actions if a.rel == ".llm/contextpack.yaml"), None)
+    if generated and pack_action is not None and pack_action.kind == "create":
+        fitted = fit_contextpack(files[".llm/contextpack.yaml"].decode("utf-8"), det)
+        actions[actions.index(pack_action)] = _decide(root, pack_action.rel, fitted.encode("utf-8"), force, tracked,
+                                                      None)
 
     # The report, rendered last from the cell as it will be.
     status_rel = det.feature_status or "docs/feature_status.md"
@@ -234,9 +240,28 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     return plan
 
 
-def _policy_files(root: Path) -> list[str]:
-    """Every .rego and fixture file under policy/ (the starter pack's directory)."""
-    base = root / "policy"
+def fit_contextpack(text: str, det: Any) -> str:
+    """The starter contextpack with its includes where the cell keeps its ledger, scenarios and ADRs."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        indent = line[:len(line) - len(line.lstrip())]
+        if stripped == f"- {STARTER_LEDGER}":
+            line = f"{indent}- {det.ledger or STARTER_LEDGER}"
+        elif stripped == "- features/**/*.feature":
+            lines += [f"{indent}- {d}/**/*.feature" for d in det.feature_dirs]
+            continue
+        elif stripped == "- docs/adr/*.md":
+            if det.adr_dir:
+                lines.append(f"{indent}- {det.adr_dir}/*.md")
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _policy_files(root: Path, directory: str) -> list[str]:
+    """Every .rego and fixture file under the policy directory."""
+    base = root / directory
     if not base.is_dir():
         return []
     return sorted(p.relative_to(root).as_posix() for p in base.rglob("*")
@@ -261,7 +286,7 @@ def _exists_reason(root: Path, rel: str) -> str:
     if rel == ".pre-commit-config.yaml":
         text = _text(root / rel)
         if "id: spec-ledger" not in text:
-            return "exists; add govcell's hooks to it (the repos entry below)"
+            return "exists; add govcell's hooks to it (the repos entry above)"
     if rel == ".gitignore":
         have = set(_text(root / rel).split())
         want = [ln for ln in (scaffold_files()[rel].decode().splitlines()) if ln and not ln.startswith("#")]
