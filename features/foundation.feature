@@ -8,7 +8,7 @@ Feature: Foundation: the spec ledger hook, located findings and safe loading
     And the repository has a valid ledger
     When pre-commit runs the hook through try-repo
     Then pre-commit reports the hook passed
-    When the ledger gains an unknown key and pre-commit runs the hook again
+    When the ledger gains a misspelt key and pre-commit runs the hook again
     Then pre-commit reports the hook failed with "ledger.unknown-key"
 
   @AC-FND-002
@@ -92,12 +92,12 @@ Feature: Foundation: the spec ledger hook, located findings and safe loading
       """
     When I run "govcell check spec-ledger"
     Then the exit code is 1
-    And the output contains "specs/spec_ledger.yaml:6:16: error: ledger.empty-text"
+    And the output contains "specs/spec_ledger.yaml:6:16: warning: ledger.empty-text"
     And the output contains "specs/spec_ledger.yaml:7:23: error: ledger.type"
     And the output contains "specs/spec_ledger.yaml:11:17: error: ledger.duplicate-id: ID 'AC-A-001' is already used on line 9"
     And the output contains "specs/spec_ledger.yaml:13:17: error: ledger.id-pattern"
-    And the output contains "specs/spec_ledger.yaml:13:13: error: ledger.missing-field: missing required field 'text'"
-    And the output contains "specs/spec_ledger.yaml:14:28: error: ledger.type"
+    And the output contains "specs/spec_ledger.yaml:13:13: warning: ledger.empty-text: acceptance criterion ac-lower has no text"
+    And the output contains "specs/spec_ledger.yaml:14:28: warning: ledger.unknown-test-type: test type 'fuzz'"
 
   @AC-FND-020
   Scenario: A duplicate mapping key is a finding, not a silent overwrite

@@ -38,7 +38,9 @@ def check(cell: Cell) -> list[Diagnostic]:
     loaded = cell.ledger
     ledger = loaded.model
     if ledger is None:
-        # The spec-ledger check reports why; without a ledger only Gherkin findings make sense.
+        # Never silently off: an unreadable ledger is this check's cause too (reported
+        # once by `govcell check`), never hundreds of "orphaned" consequences.
+        found.extend(loaded.causes())
         return found
     raw = loaded.raw
     acs = {ac.id: (story, req, ac) for story, req, ac in ledger.iter_acs()}

@@ -527,6 +527,8 @@ def check(cell: Cell) -> list[Diagnostic]:
     state = _state(cell)
     found.extend(state.ignore_findings)
     ids = _ledger_ids(cell)
+    if ids is None and any(t.acs or t.requirements for t in loaded.model.tasks.values()):
+        found.extend(cell.ledger.causes())  # the bundles' AC/REQ references could not be checked
     for name, task in loaded.model.tasks.items():
         found.extend(_check_task_fields(cell, name, task, ids))
         bundle = build(cell, name)

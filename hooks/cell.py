@@ -17,7 +17,9 @@ from hooks.diagnostics import Diagnostic
 if TYPE_CHECKING:
     from hooks.adr import AdrIndex
     from hooks.contextpack import ContextPack
+    from hooks.docindex import DocIndex
     from hooks.coverage import Coverage
+    from hooks.docindex import DocIndex
     from hooks.features import FeatureIndex
     from hooks.flows import FlowsFile
     from hooks.graph import GovGraph
@@ -77,6 +79,17 @@ class Cell:
         from hooks.contextpack import ContextPack
 
         return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def doc_index(self) -> Loaded[DocIndex]:
+        from hooks.docindex import DocIndex
+
+        return self._load(self.config.paths.doc_index, DocIndex, "docindex", required=False, empty_ok=True)
+
+    def unreadable_inputs(self) -> list[Loaded]:
+        """The cell's files that exist but could not be read at all (so what depends on them is unknown)."""
+        files = (self.ledger, self.tasks, self.flows, self.contextpack, self.doc_index)
+        return [f for f in files if f.unreadable]
 
     @functools.cached_property
     def policy_report(self) -> PolicyReport:

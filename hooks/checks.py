@@ -66,4 +66,6 @@ def _run(cell: Cell, chosen: list[str], strict: bool) -> list[Diagnostic]:
         # One problem, one finding: the bundles check owns the contextpack's references.
         contextpack = cell.config.paths.contextpack
         found = [d for d in found if not (d.code == "graph.dangling-ref" and d.path == contextpack)]
-    return apply_policy(found, cell.config.severity, strict=strict or cell.config.strict)
+    # One cause, one finding: an unreadable file is reported by every check that needs it.
+    unique = list(dict.fromkeys(found))
+    return apply_policy(unique, cell.config.severity, strict=strict or cell.config.strict)

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
-    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows"])
+    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows", "docindex"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")

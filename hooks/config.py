@@ -33,6 +33,9 @@ class Paths(StrictModel):
     policy_testdata: StrList = Field(["policy/testdata"], description="directories of policy fixtures")
     adr: str = Field("docs/adr", description="directory of NNNN-slug.md decision records")
     feature_status: str = Field("docs/feature_status.md", description="generated AC traceability report")
+    doc_index: str = Field("specs/doc_index.yaml", description="optional registry of documents by ID")
+    workflows: StrList = Field([".github/workflows"], description="directories of CI workflow files "
+                                                                  "(test mappings' workflow:, ci_workflows:)")
 
 
 class Ids(StrictModel):

@@ -13,14 +13,17 @@ in ``hooks.bundles``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, model_validator
 
-from hooks.models import StrictModel, StrList, Text
+from hooks.models import FormatModel, StrList, Text
 
 
-class BundleTask(StrictModel):
+class BundleTask(FormatModel):
     """One bundle an agent can ask for."""
 
+    item_label: ClassVar[str] = "bundle"
     description: Text = Field(description="what the bundle is for")
     max_bytes: int = Field(gt=0, description="budget of the rendered bundle, in bytes")
     include: StrList = Field(default_factory=list,
@@ -50,8 +53,9 @@ class BundleTask(StrictModel):
         return [*self.include, *self.include_globs]
 
 
-class ContextPack(StrictModel):
+class ContextPack(FormatModel):
     """The whole contextpack file."""
 
+    item_label: ClassVar[str] = "contextpack"
     version: Text | None = None
     tasks: dict[str, BundleTask] = Field(default_factory=dict)

@@ -96,11 +96,8 @@ def ac_positions(cell: Cell) -> dict[str, tuple[int, int]]:
     ledger = cell.ledger.model
     raw = cell.ledger.raw
     out: dict[str, tuple[int, int]] = {}
-    for si, story in enumerate(ledger.stories if ledger else []):
-        for ri, req in enumerate(story.requirements):
-            for ai, ac in enumerate(req.acceptance_criteria):
-                out.setdefault(ac.id, raw.position(("stories", si, "requirements", ri, "acceptance_criteria", ai,
-                                                    "id")))
+    for _, _, ac in ledger.iter_acs() if ledger else ():
+        out.setdefault(ac.id, raw.position(ac.loc + ("id",)))
     return out
 
 
@@ -224,8 +221,9 @@ def compute(cell: Cell) -> Coverage:
     exempt = set(cell.config.ac_tags.exempt)
     orphans = []
     untagged = []
+    ledger_unread = cell.ledger.unreadable  # then no tag can be judged orphaned
     for sc in index.scenarios:
-        missing = tuple(a for a in sc.ac_ids if a not in known)
+        missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
         if missing:
             orphans.append((sc, missing))
         elif not sc.ac_ids and not exempt.intersection(sc.tags):

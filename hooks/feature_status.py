@@ -140,6 +140,8 @@ def check(cell: Cell) -> list[Diagnostic]:
     rel = cell.config.paths.feature_status
     if cell.config.feature_status.format == "off":
         return []
+    if cell.ledger.unreadable:
+        return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
     foreign = foreign_format(cell, current)
     if foreign is not None:
@@ -167,6 +169,12 @@ def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> in
     if cell.config.feature_status.format == "off":
         print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
         return 0
+    if cell.ledger.unreadable:
+        from hooks.reporters import text as report
+
+        sys.stdout.write(report(cell.ledger.causes()))
+        print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
+        return 1
     current = _current(cell)
     foreign = foreign_format(cell, current)
     if foreign is not None and (check_only or not convert):

@@ -27,7 +27,7 @@ GRAPH_SCHEMA = "govcell.graph/1"
 
 #: Node kinds, in the order they are listed in exports.
 KINDS = ("ledger", "story", "requirement", "ac", "test", "feature", "scenario", "task", "adr", "doc",
-         "command", "flow", "policy", "bundle")
+         "workflow", "command", "flow", "policy", "bundle")
 
 #: Findings that the ``ac-tags`` check owns; when both checks run in one
 #: process (``govcell check``), the graph's copies are dropped (see checks.run).
@@ -154,6 +154,7 @@ class _Builder:
         self.by_id: dict[str, list[str]] = {}
         self.found: list[Diagnostic] = []
         self.pending: list[tuple[str, str, str, str, str, int, int]] = []
+        self.doc_ids: dict[str, Any] | None = None
 
     def add(self, kind: str, ident: str, label: str, file: str, line: int, col: int = 1, **attrs: Any) -> str:
         k = key(kind, ident)
@@ -176,6 +177,16 @@ class _Builder:
             line, col = loaded.raw.position(loc + (i,))
             self.ref(source, ident, kinds, etype, loaded.path, line, col)
 
+    def _unreadable_sources(self, kinds: list[str]) -> list[Diagnostic]:
+        """The causes, when every kind a reference may name lives in a file that could not be read."""
+        sources = {_KIND_SOURCES.get(k) for k in kinds}
+        if None in sources:
+            return []
+        loaded = [getattr(self.cell, name) for name in sorted(s for s in sources if s)]
+        if not all(item.unreadable for item in loaded):
+            return []
+        return [d for item in loaded for d in item.causes()]
+
     def resolve_pending(self) -> None:
         for source, target_id, kinds, etype, file, line, col in self.pending:
             allowed = kinds.split("|")
@@ -185,6 +196,13 @@ class _Builder:
                 continue
             src = self.g.nodes[source]
             what = f"{src['kind']} {src['id']}"
+            unread = self._unreadable_sources(allowed)
+            if unread:
+                # Never silently off, never a consequence per reference: the cause, once.
+                for cause in unread:
+                    if cause not in self.found:
+                        self.found.append(cause)
+                continue
             if allowed == ["adr"]:
                 self.found.append(diag("adr.missing", f"{what} references {target_id}, which has no ADR file",
                                        file, line, col, hint=f"add {self.cell.config.paths.adr}/"
@@ -202,9 +220,14 @@ class _Builder:
                                        file, line, col, hint="fix the ID or add what it names"))
 
 
+_KIND_SOURCES = {"story": "ledger", "requirement": "ledger", "ac": "ledger", "task": "tasks", "flow": "flows",
+                 "command": "flows", "bundle": "contextpack"}
+
+
 def build(cell: Cell) -> GovGraph:
     """Build the graph of ``cell`` (use ``cell.graph`` to build it once per process)."""
     b = _Builder(cell)
+    _add_doc_index(b)
     _add_ledger(b)
     _add_adrs(b)
     _add_features(b)
@@ -228,14 +251,14 @@ def _add_ledger(b: _Builder) -> None:
     path = loaded.path
     root = b.add("ledger", path, path, path, 1)
     b.refs(root, ledger.metadata.adrs, loaded, ("metadata", "adrs"), "adr", "decided_by")
-    for si, story in enumerate(ledger.stories):
-        sloc: tuple[Any, ...] = ("stories", si)
+    for story in ledger.stories:
+        sloc = story.loc
         line, col = raw.position(sloc + ("id",))
         s = b.add("story", story.id, story.title, path, line, col, status=story.status)
         b.edge(root, s, "contains")
         _item_refs(b, s, story, sloc)
-        for ri, req in enumerate(story.requirements):
-            rloc = sloc + ("requirements", ri)
+        for req in story.requirements:
+            rloc = req.loc
             line, col = raw.position(rloc + ("id",))
             r = b.add("requirement", req.id, req.title, path, line, col, must_have_ac=req.must_have_ac,
                       status=req.status)
@@ -243,24 +266,29 @@ def _add_ledger(b: _Builder) -> None:
             _item_refs(b, r, req, rloc)
             for di, doc in enumerate(req.docs):
                 dline, dcol = raw.position(rloc + ("docs", di))
-                d = _doc_node(b, doc, path, dline, dcol, r)
-                b.edge(d, r, "documents")
-            for ai, ac in enumerate(req.acceptance_criteria):
-                aloc = rloc + ("acceptance_criteria", ai)
+                b.edge(_doc_node(b, doc, path, dline, dcol, r), r, "documents")
+            for wi, workflow in enumerate(req.ci_workflows):
+                wline, wcol = raw.position(rloc + ("ci_workflows", wi))
+                b.edge(r, _workflow_node(b, workflow, path, wline, wcol, r), "enforced_by")
+            for ac in req.acceptance_criteria:
+                aloc = ac.loc
                 line, col = raw.position(aloc + ("id",))
                 kernel = req.must_have_ac and ac.must_have_ac
                 a = b.add("ac", ac.id, ac.text, path, line, col, kernel=kernel, status=ac.status)
                 b.edge(r, a, "contains")
                 _item_refs(b, a, ac, aloc)
                 for ti, test in enumerate(ac.tests):
-                    tline, tcol = raw.position(aloc + ("tests", ti))
-                    label = f"{test.type}: {test.tag or test.command or test.file or ''}".strip()
+                    tline, tcol = raw.position(test.loc)
+                    label = f"{test.type}: {test.tag or test.command or test.file or test.workflow or ''}".strip()
                     t = b.add("test", f"{ac.id}#{ti + 1}", label, path, tline, tcol, type=test.type,
                               automated=test.automated, tag=test.tag, target=test.file)
                     b.edge(a, t, "tested_by")
                     if test.type == "bdd" and test.file:
                         f = b.add("feature", test.file, test.file, test.file, 0, 0)
                         b.edge(t, f, "runs")
+                    if test.workflow:
+                        wline, wcol = raw.position(test.loc + ("workflow",))
+                        b.edge(t, _workflow_node(b, test.workflow, path, wline, wcol, t), "runs_in")
 
 
 def _item_refs(b: _Builder, node: str, item: Any, loc: tuple[Any, ...]) -> None:
@@ -273,16 +301,31 @@ def _item_refs(b: _Builder, node: str, item: Any, loc: tuple[Any, ...]) -> None:
     b.refs(node, item.depends_on, loaded, loc + ("depends_on",), "story|requirement|ac", "depends_on")
 
 
+def _looks_like_path(ref: str) -> bool:
+    """A doc reference with a directory or an extension is a path; otherwise it is a doc ID."""
+    return "/" in ref or "\\" in ref or "." in ref.rsplit("/", 1)[-1]
+
+
 def _doc_node(b: _Builder, doc: str, file: str, line: int, col: int, referrer: str) -> str:
+    """The node of a document named by path or by doc-index ID (a missing one is a finding, once per use)."""
+    entry = _doc_index(b).get(doc)
+    if entry is not None:
+        return key(_entry_kind(entry), doc)
     k = key("doc", doc)
+    exists = _looks_like_path(doc) and _inside_file_exists(b.cell, doc.split("#", 1)[0])
     if k not in b.g:
-        target = doc.split("#", 1)[0]
-        exists = _inside_file_exists(b.cell, target)
         b.add("doc", doc, doc, doc if exists else file, 0 if exists else line, 0 if exists else col, exists=exists)
-        if not exists:
-            src = b.g.nodes[referrer]
-            b.found.append(diag("graph.missing-doc", f"{src['kind']} {src['id']} names doc {doc}, which does not exist",
-                                file, line, col, hint="fix the path (relative to the repository root) or add the doc"))
+    if not exists:
+        src = b.g.nodes[referrer]
+        if _looks_like_path(doc):
+            b.found.append(diag("graph.missing-doc", f"{src['kind']} {src['id']} names doc {doc}, which does not "
+                                "exist", file, line, col,
+                                hint="fix the path (relative to the repository root) or add the doc"))
+        else:
+            where = b.cell.config.paths.doc_index
+            b.found.append(diag("graph.missing-doc", f"{src['kind']} {src['id']} names doc ID {doc}, which is not "
+                                f"in the doc index ({where})", file, line, col,
+                                hint=f"register the document in {where} (id, file), or name it by its path"))
     return k
 
 
@@ -290,6 +333,71 @@ def _inside_file_exists(cell: Cell, rel: str) -> bool:
     if not rel or rel.startswith("/") or ".." in rel.split("/"):
         return False
     return (cell.root / rel).is_file()
+
+
+def _workflow_node(b: _Builder, ref: str, file: str, line: int, col: int, referrer: str) -> str:
+    """A CI workflow named by file (``ci-lints.yml``, a path) or by doc-index ID (``CI-NIX``)."""
+    entry = _doc_index(b).get(ref)
+    if entry is not None:
+        return key(_entry_kind(entry), ref)
+    target = None
+    if target is None and _looks_like_path(ref):
+        candidates = [ref] + [f"{d.rstrip('/')}/{ref}" for d in b.cell.config.paths.workflows]
+        target = next((c for c in candidates if _inside_file_exists(b.cell, c)), None)
+    k = key("workflow", ref)
+    if k not in b.g:
+        exists = target is not None and _inside_file_exists(b.cell, target)
+        b.add("workflow", ref, ref, target or file,
+              0 if exists else line, 0 if exists else col, exists=exists)
+    if not b.g.nodes[k]["exists"]:
+        src = b.g.nodes[referrer]
+        dirs = ", ".join(b.cell.config.paths.workflows) or "paths.workflows"
+        b.found.append(diag("graph.missing-workflow", f"{src['kind']} {src['id']} names CI workflow {ref}, which "
+                            f"is neither a workflow file (in {dirs}) nor a doc index ID", file, line, col,
+                            hint="fix the name, add the workflow, or register it in "
+                                 f"{b.cell.config.paths.doc_index}"))
+    return k
+
+
+def _entry_kind(entry: Any) -> str:
+    """A doc-index entry of type ci_workflow is a workflow node; any other, a doc node."""
+    return "workflow" if entry.doc_type == "ci_workflow" else "doc"
+
+
+def _doc_index(b: _Builder) -> dict[str, Any]:
+    """Doc-index entries by ID, built once per graph."""
+    if b.doc_ids is None:
+        model = b.cell.doc_index.model
+        b.doc_ids = model.by_id() if model is not None else {}
+    return b.doc_ids
+
+
+def _add_doc_index(b: _Builder) -> None:
+    """Registered documents: a node per ID, its file checked, its links resolved."""
+    loaded = b.cell.doc_index
+    model = loaded.model
+    if model is None:
+        return
+    raw = loaded.raw
+    path = loaded.path
+    seen: dict[str, int] = {}
+    for entry in model.docs:
+        line, col = raw.position(entry.loc + ("id",))
+        if entry.id in seen:
+            b.found.append(diag("graph.duplicate-id", f"doc ID {entry.id} is already used on line {seen[entry.id]}",
+                                path, line, col, hint="every registered document needs its own ID"))
+            continue
+        seen[entry.id] = line
+        exists = _inside_file_exists(b.cell, entry.file)
+        kind = _entry_kind(entry)
+        node = b.add(kind, entry.id, entry.title or entry.id, path, line, col, exists=exists, file_path=entry.file)
+        if not exists:
+            fl, fc = raw.position(entry.loc + ("file",))
+            b.found.append(diag("graph.missing-doc", f"doc index entry {entry.id} names {entry.file}, which does "
+                                "not exist", path, fl, fc, hint="fix the path or remove the entry"))
+        for field, kinds in (("stories", "story"), ("requirements", "requirement"), ("acs", "ac"), ("adrs", "adr")):
+            b.refs(node, getattr(entry, field), loaded, entry.loc + (field,), kinds,
+                   "decided_by" if field == "adrs" else "documents")
 
 
 def _add_adrs(b: _Builder) -> None:
@@ -322,8 +430,9 @@ def _add_tasks(b: _Builder) -> None:
     raw = loaded.raw
     path = loaded.path
     seen: dict[str, int] = {}
-    for i, task in enumerate(model.tasks):
-        line, col = raw.position(("tasks", i, "id"))
+    for task in model.tasks:
+        tloc = task.loc
+        line, col = raw.position(tloc + ("id",))
         if task.id in seen:
             b.found.append(diag("graph.duplicate-id", f"task ID {task.id} is already used on line {seen[task.id]}",
                                 path, line, col, hint="every task needs its own ID"))
@@ -331,12 +440,13 @@ def _add_tasks(b: _Builder) -> None:
         seen[task.id] = line
         t = b.add("task", task.id, task.title, path, line, col, status=task.status)
         if task.requirement:
-            rl, rc = raw.position(("tasks", i, "requirement"))
+            rl, rc = raw.position(tloc + ("requirement",))
             b.ref(t, task.requirement, "requirement", "implements", path, rl, rc)
-        b.refs(t, task.acs, loaded, ("tasks", i, "acs"), "ac", "implements")
-        b.refs(t, task.depends_on, loaded, ("tasks", i, "depends_on"), "task", "depends_on")
-        for j, doc in enumerate(task.docs):
-            dl, dc = raw.position(("tasks", i, "docs", j))
+        b.refs(t, task.acs, loaded, tloc + ("acs",), "ac", "implements")
+        b.refs(t, task.depends_on, loaded, tloc + ("depends_on",), "task", "depends_on")
+        b.refs(t, task.recommended_flows, loaded, tloc + ("recommended_flows",), "flow", "follows")
+        for sub, doc in task.doc_refs():
+            dl, dc = raw.position(tloc + sub)
             b.edge(_doc_node(b, doc, path, dl, dc, t), t, "documents")
 
 
@@ -349,11 +459,14 @@ def _add_flows(b: _Builder) -> None:
     path = loaded.path
     for name, cmd in model.commands.items():
         line, col = raw.position(("commands", name), key=True)
-        b.add("command", name, cmd.run, path, line, col, required=cmd.required)
+        b.add("command", name, cmd.label, path, line, col, required=cmd.required)
     for name, flow in model.flows.items():
         line, col = raw.position(("flows", name), key=True)
-        fl = b.add("flow", name, flow.description or name, path, line, col)
+        fl = b.add("flow", name, flow.name or flow.description or name, path, line, col, required=flow.required)
         b.refs(fl, flow.steps, loaded, ("flows", name, "steps"), "command", "executes")
+        for i, doc in enumerate(flow.documented_in):
+            dl, dc = raw.position(("flows", name, "documented_in", i))
+            b.edge(_doc_node(b, doc, path, dl, dc, fl), fl, "documents")
 
 
 def _add_policies(b: _Builder) -> None:

@@ -1,40 +1,78 @@
 """The spec ledger: stories -> requirements -> acceptance criteria -> test mappings.
 
-The models accept ledgers written for the Rust service template govcell
-descends from exactly as they are (``adr`` as a string or a list,
-``must_have_ac`` defaulting to true) and reject unknown keys.  ``check`` adds
-what a schema cannot say: ID patterns, IDs unique across the whole cell and
-non-empty text.
+The models follow the ledgers the Rust service template govcell descends from
+writes, at every version of its format (its ``crates/spec-ledger`` structs and
+``docs/reference/spec-ledger-schema.md``): ``adr`` as a string or a list,
+``must_have_ac`` defaulting to true, test mappings with ``workflow``, ``docs``
+entries that are paths, doc IDs or one-key mappings (``{design_doc: path}``),
+``ci_workflows`` that name workflow files or doc IDs.  Keys no version defines
+are kept as extension fields (``hooks.validation``).  ``check`` adds what a
+schema cannot say: ID patterns, IDs unique across the whole cell and non-empty
+text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from hooks.diagnostics import Diagnostic, diag
-from hooks.models import StrictModel, StrList, Text, as_list
+from hooks.diagnostics import Diagnostic, Severity, diag, did_you_mean
+from hooks.models import ESSENTIAL, FormatModel, StrList, Text, as_list
 
 if TYPE_CHECKING:
     from hooks.cell import Cell
 
-TestType = Literal["unit", "bdd", "integration", "ci", "manual", "docs"]
+#: The test types govcell knows; others (older ledgers have ``snapshot``) load, with a warning.
+TEST_TYPES = ("unit", "bdd", "integration", "ci", "manual", "docs")
 AUTOMATED_TYPES: frozenset[str] = frozenset({"unit", "bdd", "integration"})
 Status = Literal["draft", "active", "deprecated"]
 
+#: Keys of a one-key ``docs`` mapping that name the document, most specific first.
+_DOC_KEYS = ("path", "file", "doc", "id", "href", "url")
 
-class TestMapping(StrictModel):
+
+def _doc_ref(value: Any) -> Any:
+    """A ``docs`` entry as a string: a path or doc ID, or the value of a ``{kind: path}`` mapping."""
+    if isinstance(value, dict):
+        for key in _DOC_KEYS:
+            if isinstance(value.get(key), str):
+                return value[key]
+        strings = [v for v in value.values() if isinstance(v, str)]
+        if len(strings) == 1:
+            return strings[0]
+    return value
+
+
+DocRef = Annotated[Text, BeforeValidator(_doc_ref)]
+
+
+def _doc_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+#: ``docs:`` of a requirement: one entry or a list of paths, doc IDs or ``{kind: path}`` mappings.
+DocList = Annotated[list[DocRef], BeforeValidator(_doc_list)]
+
+
+class TestMapping(FormatModel):
     """How an AC is proven: a scenario tag, a unit test name, a CI job, a manual step..."""
 
-    type: TestType = Field(description="unit | bdd | integration (automated) | ci | manual | docs")
+    item_label: ClassVar[str] = "test mapping"
+    type: Text = Field(description="unit | bdd | integration (automated) | ci | manual | docs; another type "
+                                   "loads with a warning and counts as not automated")
     tag: Text | None = Field(None, description="scenario tag (@AC-...) or test name")
     file: Text | None = Field(None, description="file holding the test or scenario, relative to the repo")
     module: Text | None = Field(None, description="test module or namespace (e.g. app::tests)")
     name: Text | None = Field(None, description="human-readable name of the test")
     command: Text | None = Field(None, description="command that runs it (ci/manual)")
+    workflow: Text | None = Field(None, description="CI workflow file that runs it (ci), e.g. ci-lints.yml")
     note: Text | None = None
 
     @property
@@ -42,11 +80,13 @@ class TestMapping(StrictModel):
         return self.type in AUTOMATED_TYPES
 
 
-class AcceptanceCriterion(StrictModel):
+class AcceptanceCriterion(FormatModel):
     """One testable statement; a *kernel* AC must be proven by an automated test."""
 
+    item_label: ClassVar[str] = "acceptance criterion"
     id: Text = Field(description="AC-... identifier, unique in the cell")
-    text: Text = Field(description="what must hold, in one sentence")
+    text: Text = Field("", description="what must hold, in one sentence (an AC without one is a warning)",
+                       json_schema_extra=ESSENTIAL)
     tags: StrList = Field(default_factory=list)
     must_have_ac: bool = Field(True, description="false marks an AC that need not be proven by a test")
     status: Status = "active"
@@ -61,19 +101,24 @@ class AcceptanceCriterion(StrictModel):
         return as_list(self.adr)
 
 
-class Requirement(StrictModel):
+class Requirement(FormatModel):
     """A requirement of a story; with ``must_have_ac`` it needs at least one AC."""
 
+    item_label: ClassVar[str] = "requirement"
     id: Text = Field(description="REQ-... identifier, unique in the cell")
-    title: Text
+    title: Text = Field("", description="the requirement in a few words (one without is a warning)",
+                        json_schema_extra=ESSENTIAL)
     description: Text | None = None
     tags: StrList = Field(default_factory=list)
     must_have_ac: bool = True
     status: Status = "active"
     owner: Text | None = None
     adr: Text | list[Text] | None = None
-    docs: StrList = Field(default_factory=list, description="documentation files that describe it")
-    ci_workflows: StrList = Field(default_factory=list)
+    docs: DocList = Field(default_factory=list, description="documents that describe it: paths (relative to "
+                                                            "the repository), doc IDs of the doc index, or "
+                                                            "one-key mappings such as {design_doc: path}")
+    ci_workflows: StrList = Field(default_factory=list, description="CI workflows that enforce it: workflow file "
+                                                                    "names or doc IDs of the doc index")
     rationale: Text | None = None
     depends_on: StrList = Field(default_factory=list)
     acceptance_criteria: list[AcceptanceCriterion] = Field(default_factory=list)
@@ -83,11 +128,13 @@ class Requirement(StrictModel):
         return as_list(self.adr)
 
 
-class Story(StrictModel):
+class Story(FormatModel):
     """A user story grouping requirements."""
 
+    item_label: ClassVar[str] = "story"
     id: Text = Field(description="US-... identifier, unique in the cell")
-    title: Text
+    title: Text = Field("", description="the story in a few words (one without is a warning)",
+                        json_schema_extra=ESSENTIAL)
     description: Text | None = None
     adr: Text | list[Text] | None = None
     status: Status = "active"
@@ -101,7 +148,10 @@ class Story(StrictModel):
         return as_list(self.adr)
 
 
-class Metadata(StrictModel):
+class Metadata(FormatModel):
+    """The ledger's ``metadata``: versions, a description and template-wide ADRs."""
+
+    item_label: ClassVar[str] = "metadata"
     schema_version: Text = "1.0"
     template_version: Text | None = None
     last_updated: Text | None = None
@@ -111,9 +161,10 @@ class Metadata(StrictModel):
     adrs: StrList = Field(default_factory=list)
 
 
-class Ledger(StrictModel):
+class Ledger(FormatModel):
     """``specs/spec_ledger.yaml``."""
 
+    item_label: ClassVar[str] = "ledger"
     metadata: Metadata = Field(default_factory=Metadata)
     stories: list[Story] = Field(default_factory=list)
 
@@ -141,7 +192,7 @@ def check(cell: Cell) -> list[Diagnostic]:
     are spec files, and their cross-references are the governance graph's job.
     """
     loaded = cell.ledger
-    found = list(loaded.diagnostics) + cell.tasks.diagnostics + cell.flows.diagnostics
+    found = list(loaded.diagnostics) + cell.tasks.diagnostics + cell.flows.diagnostics + cell.doc_index.diagnostics
     if not loaded.present:
         found.append(diag("ledger.missing", f"no spec ledger at {loaded.path}", loaded.path,
                           hint="create it (see `govcell schema ledger`) or set paths.ledger in .govcell.yaml"))
@@ -149,6 +200,21 @@ def check(cell: Cell) -> list[Diagnostic]:
     if isinstance(loaded.raw.data, dict):
         found.extend(_check_ids(cell, loaded.raw.data))
     return found
+
+
+def _check_test_types(raw: Any, item: dict[str, Any], here: tuple[Any, ...]) -> list[Diagnostic]:
+    """A test type govcell does not know loads (older ledgers use ``snapshot``) but is not counted as proof."""
+    out: list[Diagnostic] = []
+    tests = item.get("tests")
+    for ti, test in enumerate(tests if isinstance(tests, list) else []):
+        kind = test.get("type") if isinstance(test, dict) else None
+        if isinstance(kind, str) and kind not in TEST_TYPES:
+            line, col = raw.position(here + ("tests", ti, "type"))
+            out.append(diag("ledger.unknown-test-type", f"test type '{kind}' is not one govcell knows; the "
+                            "mapping loads but does not count as automated proof", raw.path, line, col,
+                            severity=Severity.WARNING, hint=did_you_mean(kind, TEST_TYPES)
+                            or f"use one of {', '.join(TEST_TYPES)}"))
+    return out
 
 
 _LEVELS = (("stories", "story", "story"), ("requirements", "requirement", "requirement"),
@@ -178,6 +244,8 @@ def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
                 continue
             here = path + (i,)
             ident = item.get("id")
+            if isinstance(ident, (int, float)) and not isinstance(ident, bool):
+                ident = str(ident)  # an unquoted number is still an ID, and must match the pattern
             if isinstance(ident, str):
                 line, col = raw.position(here + ("id",))
                 pattern = patterns.get(kind)
@@ -192,10 +260,13 @@ def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
                     seen[ident] = (line, col)
             text_key = "text" if kind == "ac" else "title"
             text = item.get(text_key)
-            if isinstance(text, str) and not text.strip():
-                line, col = raw.position(here + (text_key,))
-                found.append(diag("ledger.empty-text", f"{label} {ident or '#' + str(i)} has an empty {text_key}",
-                                  raw.path, line, col, hint=f"say what the {label} is"))
+            if text is None or isinstance(text, str) and not text.strip():
+                line, col = raw.position(here + (text_key,) if text_key in item else here)
+                what = "an empty" if text_key in item else "no"
+                found.append(diag("ledger.empty-text", f"{label} {ident or '#' + str(i)} has {what} {text_key}",
+                                  raw.path, line, col, severity=Severity.WARNING, hint=f"say what the {label} is"))
+            if kind == "ac":
+                found.extend(_check_test_types(raw, item, here))
             if depth + 1 < len(_LEVELS):
                 walk(item.get(_LEVELS[depth + 1][0]), here + (_LEVELS[depth + 1][0],), depth + 1)
 

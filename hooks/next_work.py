@@ -1,6 +1,6 @@
 """``govcell next``: what to work on, ranked, each with a reason code.
 
-Order (most urgent first): failing kernel ACs, uncovered kernel ACs, failing
+Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs, uncovered kernel ACs, failing
 non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
 then scenarios whose tags name no AC.  Within a reason, items sort by ID (tasks:
 by priority, then ID), so the list is stable.
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from hooks.tasks import Task
 
 NEXT_SCHEMA = "govcell.next/1"
-REASONS = ("failing-kernel-ac", "uncovered-kernel-ac", "failing-ac", "ready-task", "orphaned-scenario")
+REASONS = ("unreadable-file", "failing-kernel-ac", "uncovered-kernel-ac", "failing-ac", "ready-task",
+           "orphaned-scenario")
 _WORDS = {"critical": 0, "blocker": 0, "urgent": 0, "highest": 0, "high": 1, "major": 1, "medium": 2, "normal": 2,
           "moderate": 2, "low": 3, "minor": 3, "lowest": 4, "trivial": 4}
 
@@ -57,6 +58,11 @@ def next_items(cell: Cell) -> list[dict[str, Any]]:
             return str(a.scenarios[0].location)
         return f"{cell.config.paths.ledger}:{positions.get(a.id, (1, 1))[0]}"
 
+    for f in cell.unreadable_inputs():
+        first = f.causes()[0]
+        items.append({"reason": "unreadable-file", "id": f.path, "title": f"{first.code}: {first.message}",
+                      "location": first.location,
+                      "hint": "fix this file first: what depends on it cannot be judged until it reads"})
     live = [a for a in cov.acs.values() if a.status != "deprecated"]
     for a in live:
         if a.kernel and a.run == "failing":

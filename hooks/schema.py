@@ -15,6 +15,7 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "tasks": ("hooks.tasks", "TasksFile", "specs/tasks.yaml"),
     "flows": ("hooks.flows", "FlowsFile", "specs/devex_flows.yaml"),
     "contextpack": ("hooks.contextpack", "ContextPack", ".llm/contextpack.yaml"),
+    "docindex": ("hooks.docindex", "DocIndex", "specs/doc_index.yaml"),
     "config": ("hooks.config", "Config", ".govcell.yaml"),
 }
 

@@ -56,6 +56,11 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
             "untagged": cov.summary["untagged_scenarios"],
         },
         "findings": counts(findings),
+        # Files that exist but could not be read: every count that depends on them is unknown.
+        "unreadable": [{"path": f.path, "causes": [f"{d.location}: {d.code}: {d.message}" for d in f.causes()]}
+                       for f in cell.unreadable_inputs()],
+        # Items dropped for their own errors (the rest of their file loaded).
+        "invalid_items": {f.path: len(f.invalid) for f in _loaded_files(cell) if f.invalid},
         "tasks": task_counts,
         "results": [{"path": f.path, "present": f.present, "format": f.format, "tests": f.tests}
                     for f in cell.test_results.files],
@@ -83,6 +88,10 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
     return doc
 
 
+def _loaded_files(cell: Cell) -> list[Any]:
+    return [cell.ledger, cell.tasks, cell.flows, cell.contextpack, cell.doc_index]
+
+
 def status_json(cell: Cell, *, timestamps: bool = False) -> str:
     return json.dumps(status_document(cell, timestamps=timestamps), indent=2, sort_keys=True) + "\n"
 
@@ -91,6 +100,12 @@ def status_text(cell: Cell) -> str:
     """A few human lines: the same numbers as the JSON."""
     doc = status_document(cell)
     lines = [f"govcell status ({doc['config'] or 'default config'})"]
+    for u in doc["unreadable"]:
+        lines.append(f"  UNREADABLE {u['path']}: {u['causes'][0]}")
+        lines.append("    (everything below leaves it out: fix it first)")
+    if doc["invalid_items"]:
+        lines.append("  invalid items left out: " + ", ".join(f"{n} in {p}" for p, n in
+                                                            sorted(doc["invalid_items"].items())))
     c = doc["counts"]
     lines.append(f"  {c['stories']} stories, {c['requirements']} requirements, {c['acs']} ACs, "
                  f"{c['scenarios']} scenarios in {c['feature_files']} feature files, {c['tasks']} tasks")

@@ -264,3 +264,31 @@ def _valid_json(ctx: dict[str, object]) -> None:
 
 def python_bin() -> str:
     return sys.executable
+
+
+# --------------------------------------------------------------------------- the reference cell
+
+#: The public Rust service template at one commit (MIT / Apache-2.0), beside the checkout in shared/.
+REFERENCE_TARBALL = REPO_ROOT.parent / "shared" / "reference-cells" / "rust-template-3debe49.tar.gz"
+
+
+def unpack_reference(dest: Path) -> Path:
+    """Unpack the reference cell under ``dest`` and commit it, as a user's checkout would be."""
+    import tarfile
+
+    if not REFERENCE_TARBALL.is_file():
+        pytest.skip(f"the reference cell is not here ({REFERENCE_TARBALL}); it comes with ../shared/")
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(REFERENCE_TARBALL) as tar:
+        tar.extractall(dest, filter="data")
+    (root,) = [p for p in dest.iterdir() if p.is_dir()]
+    init_git(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "reference cell")
+    return root
+
+
+@pytest.fixture(scope="session")
+def reference_cell(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference cell, unpacked once per session: read it, never change it (copy it first)."""
+    return unpack_reference(tmp_path_factory.mktemp("reference"))

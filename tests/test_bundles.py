@@ -146,10 +146,11 @@ def test_llmignore_unreadable_is_a_finding(cell: CellBuilder) -> None:
     assert codes(c) == [("bundle.llmignore.encoding", ".llm/.llmignore:1:4")]
 
 
-def test_invalid_ledger_skips_id_checks(cell: CellBuilder) -> None:
+def test_invalid_ledger_is_the_cause_not_the_references(cell: CellBuilder) -> None:
+    """An unreadable ledger: the bundles check names it as the cause, never a dangling AC per reference."""
     c = committed(cell, "tasks:\n  t: {description: T, max_bytes: 9000, include: [tests/*], acs: [AC-NOPE]}\n")
     (cell.root / "specs/spec_ledger.yaml").write_text("stories: [\n")
-    assert codes(Cell(cell.root)) == []
+    assert codes(Cell(cell.root)) == [("yaml.syntax", "specs/spec_ledger.yaml:2:1")]
     assert c is not None
 
 

@@ -111,9 +111,9 @@ def _run_try_repo(cell: CellBuilder, ctx: dict[str, object]) -> None:
     ctx["proc"] = _try_repo(ctx, cell.root)
 
 
-@when("the ledger gains an unknown key and pre-commit runs the hook again")
+@when("the ledger gains a misspelt key and pre-commit runs the hook again")
 def _break_and_rerun(cell: CellBuilder, ctx: dict[str, object]) -> None:
-    cell.ledger(VALID_LEDGER + "            colour: blue\n")
+    cell.ledger(VALID_LEDGER + "            txet: blue\n")  # a near miss of "text": an error
     git(cell.root, "add", "-A")
     ctx["proc"] = _try_repo(ctx, cell.root)
 

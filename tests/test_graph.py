@@ -96,7 +96,7 @@ def test_json_is_deterministic_and_versioned(cell: CellBuilder) -> None:
 
 
 def test_invalid_ledger_gives_no_ledger_nodes_and_no_crash(cell: CellBuilder) -> None:
-    cell.ledger("stories: [{id: US-1}]\n")
+    cell.ledger("stories: [{id: [US-1], title: T}]\n")  # the only story is invalid: it is left out
     c = Cell(cell.root)
     assert run(c, ["governance-graph"]) == []
     assert [n for n, d in c.graph.g.nodes(data=True) if d["kind"] == "story"] == []

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import git, run_command
-from tests.reference_cell import reference_cell, reference_cell_pristine  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def checkout(reference_cell: Path, tmp_path: Path) -> Path:
+    """A private copy of the committed reference cell, for a test that changes it."""
+    dest = tmp_path / reference_cell.name
+    shutil.copytree(reference_cell, dest, symlinks=True)
+    return dest
 
 
 def _tracked(root: Path) -> dict[str, bytes]:
@@ -18,8 +26,8 @@ def _tracked(root: Path) -> dict[str, bytes]:
             and (root / rel).is_file() and not (root / rel).is_symlink()}
 
 
-def test_init_fits_the_template_and_feeds_its_policies_as_its_ci_does(reference_cell: Path) -> None:  # noqa: F811
-    root = reference_cell
+def test_init_fits_the_template_and_feeds_its_policies_as_its_ci_does(checkout: Path) -> None:
+    root = checkout
     before = _tracked(root)
     result = run_command("govcell init", root)
     assert result.code == 0, result.output
