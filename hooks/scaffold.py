@@ -222,7 +222,11 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
         starter_pack_data = starter_pack and planned.get(".llm/contextpack.yaml") is not None
         config_text = render_config(det, feature_status_format=fs_format,
                                     starter_data=starter_pack_data).encode("utf-8")
-    actions.append(_decide(root, CONFIG, config_text, force, tracked, None))
+    if _pyproject_config(root) and not (root / CONFIG).exists():
+        actions.append(Action(CONFIG, "skip", reason="the configuration is [tool.govcell] in pyproject.toml; a "
+                              ".govcell.yaml would take its place"))
+    else:
+        actions.append(_decide(root, CONFIG, config_text, force, tracked, None))
     # The starter contextpack bundles the ledger, scenarios and ADRs: where the cell keeps them.
     pack_action = next((a for a in actions if a.rel == ".llm/contextpack.yaml"), None)
     if generated and pack_action is not None and pack_action.kind == "create":
@@ -238,6 +242,17 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     plan = Plan(root, actions, det, found, generated, notes, fs_format)
     _notes(plan, files)
     return plan
+
+
+def _pyproject_config(root: Path) -> bool:
+    """Whether pyproject.toml holds a [tool.govcell] table (the configuration when .govcell.yaml is absent)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "govcell" in data["tool"]
 
 
 def fit_contextpack(text: str, det: Any) -> str:

@@ -189,3 +189,12 @@ stories:
                          "- Scenario 'Lost' references AC-X-404 (in features/x.feature)\n")
     # Rendered again from its own output, nothing moves.
     assert render(Cell(tmp_path), text) == text
+
+
+def test_a_pyproject_configuration_is_not_shadowed(tmp_path: Path) -> None:
+    """.govcell.yaml would win over [tool.govcell]: init leaves the user's configuration in charge."""
+    cell = CellBuilder(tmp_path)
+    cell.write("pyproject.toml", '[project]\nname = "x"\n\n[tool.govcell]\nstrict = true\n')
+    report = init_cell(tmp_path)
+    assert ".govcell.yaml" in report.skipped and not (tmp_path / ".govcell.yaml").exists()
+    assert "pyproject.toml" in report.reasons[".govcell.yaml"]
