@@ -64,7 +64,18 @@ def _summary(ctx: Context) -> dict[str, Any]:
         "tagged_scenarios": scenarios if features is not None else None,
         "status": dict(sorted(Counter(ac.status for ac in acs if ac.status).items())),
         "findings": counts(ctx.data.findings),
+        "unreadable": [(f.path, f.causes()[0]) for f in ctx.data.cell.unreadable_inputs()],
+        "invalid_items": sum(len(item) for _, item in _invalid(ctx)),
     }
+
+
+def _invalid(ctx: Context) -> list[tuple[str, list[Any]]]:
+    """Per spec file, the items the loader left out for their own errors (the rest of the file loaded)."""
+    cell = ctx.data.cell
+    files = (cell.ledger, cell.tasks, cell.flows, cell.contextpack, cell.doc_index)
+    return [(f.path, [{"kind": i.kind, "ident": i.ident, "line": i.line, "col": i.col,
+                       "findings": list(zip(i.codes, i.messages))} for i in f.invalid])
+            for f in files if f.invalid]
 
 
 def dashboard(ctx: Context) -> list[Output]:
@@ -138,7 +149,8 @@ def matrix(ctx: Context) -> list[Output]:
 
 def findings(ctx: Context) -> list[Output]:
     severities = sorted({d.severity.value for d in ctx.data.findings})
-    return [_page(ctx, "findings.md", "findings.md", findings=ctx.data.findings, severities=severities)]
+    return [_page(ctx, "findings.md", "findings.md", findings=ctx.data.findings, severities=severities,
+                  invalid=_invalid(ctx), unreadable=_summary(ctx)["unreadable"])]
 
 
 def schemas(ctx: Context) -> list[Output]:

@@ -47,6 +47,8 @@ class AcView:
     run: str | None
     #: the kernel's single-word state: failing, uncovered, not_run, passing or meta
     status: str | None
+    #: keys the format does not define, kept as written (shown as short JSON)
+    extensions: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -64,6 +66,7 @@ class ReqView:
     ci_workflows: list[str]
     acs: list[AcView]
     status: str | None
+    extensions: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -76,6 +79,7 @@ class StoryView:
     adrs: list[str]
     reqs: list[ReqView]
     status: str | None
+    extensions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def acs(self) -> list[AcView]:
@@ -88,6 +92,17 @@ def _value(obj: Any, name: str) -> str | None:
     if value is None:
         return None
     return str(getattr(value, "value", value))
+
+
+def extensions(item: Any) -> dict[str, str]:
+    """An item's extension fields as short JSON text (escaped by the templates like all text)."""
+    import json
+
+    out: dict[str, str] = {}
+    for key, value in sorted(getattr(item, "extensions", {}).items(), key=lambda kv: str(kv[0])):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        out[str(key)] = text if len(text) <= 120 else text[:117] + "..."
+    return out
 
 
 def _rollup(value: Any) -> str | None:
@@ -130,14 +145,15 @@ def stories(data: SiteData) -> list[StoryView]:
                     tests=list(getattr(st, "tests", None) or ac.tests),
                     scenarios=list(getattr(st, "scenarios", None) or by_ac.get(ac.id, [])),
                     coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "state"),
+                    extensions=extensions(ac),
                 ))
             reqs.append(ReqView(
                 id=req.id, anchor=slug(req.id), title=req.title, description=req.description,
                 rationale=req.rationale, tags=list(req.tags), must_have_ac=req.must_have_ac, lifecycle=req.status,
                 adrs=req.adrs, docs=list(req.docs), ci_workflows=list(req.ci_workflows), acs=acs,
-                status=_rollup(req_status.get(req.id)),
+                status=_rollup(req_status.get(req.id)), extensions=extensions(req),
             ))
         out.append(StoryView(id=story.id, slug=page, title=story.title, description=story.description,
                              lifecycle=story.status, adrs=story.adrs, reqs=reqs,
-                             status=_rollup(story_status.get(story.id))))
+                             status=_rollup(story_status.get(story.id)), extensions=extensions(story)))
     return out
