@@ -69,3 +69,39 @@ def test_init_fits_the_template_and_feeds_its_policies_as_its_ci_does(checkout: 
     # Running it again changes nothing.
     again = run_command("govcell init", root)
     assert again.code == 0 and "0 created, 0 overwritten" in again.stdout, again.output
+
+
+WORKED_EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "rust-template.md"
+
+
+def _table_row(f: dict[str, object]) -> str:
+    message = str(f["message"]).replace("|", "\\|")
+    return f"| `{f['code']}` | {f['severity']} | `{f['path']}:{f['line']}` | {message} |"
+
+
+def documented_findings() -> set[tuple[str, str, str]]:
+    """(code, severity, path:line) of every row of the findings table in docs/rust-template.md."""
+    import re
+
+    text = WORKED_EXAMPLE.read_text(encoding="utf-8")
+    table = text[text.index("<!-- findings table -->"):]
+    return set(re.findall(r"^\| `([a-z.-]+)` \| (error|warning|info) \| `([^`]+)` \|", table, re.M))
+
+
+def test_check_after_init_reports_what_the_worked_example_lists(checkout: Path) -> None:
+    """Every finding on the template is in docs/rust-template.md, with why it is genuine; nothing else is."""
+    import json
+
+    assert run_command("govcell init", checkout).code == 0
+    result = run_command("govcell check --format json", checkout)
+    assert result.code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    got = {(f["code"], f["severity"], f"{f['path']}:{f['line']}") for f in findings}
+    want = documented_findings()
+    rows = "\n".join(_table_row(f) for f in findings)
+    assert got == want, (f"docs/rust-template.md is out of step with govcell check on the template.\n"
+                         f"missing from the doc: {sorted(got - want)}\nno longer reported: {sorted(want - got)}\n"
+                         f"the table as govcell reports it now:\n{rows}")
+    # The template's own report is governed in its format, and agrees byte for byte.
+    status = run_command("govcell feature-status --check", checkout)
+    assert status.code == 0, status.output
