@@ -349,6 +349,13 @@ def _notes(plan: Plan, files: dict[str, bytes]) -> None:
     if det.adr_widths and det.adr_widths != {4}:
         plan.notes.append(f"{det.adr_dir}: decision records are numbered with {sorted(det.adr_widths)} digits; "
                           "govcell reads NNNN-slug.md (4 digits), others are adr.bad-name findings")
+    config = plan.action(CONFIG)
+    if config is not None and config.kind == "skip" and det.feature_status_format in ("xtask", "other"):
+        fmt, what = (("xtask", "the report of `cargo xtask ac-status`") if det.feature_status_format == "xtask"
+                     else ("off", "not a report govcell writes"))
+        plan.notes.append(f"{det.feature_status} is {what}; set feature_status.format: {fmt} in your "
+                          "configuration, or the feature-status check reports feature-status.foreign-format "
+                          "(govcell never rewrites it)")
     action = plan.action(".pre-commit-config.yaml")
     if action and action.kind == "skip" and "add govcell's hooks" in action.reason:
         text = files[".pre-commit-config.yaml"].decode("utf-8")
@@ -506,12 +513,14 @@ def format_plan(plan: Plan) -> str:
     if det.existing:
         lines.append(f"govcell init: an existing cell in {plan.root}:")
         lines += [f"  {item}" for item in _found_items(det)]
-        if det.policies:
-            targets = plan.detection.targets() if plan.generated_config else {}
+        config = plan.action(CONFIG)
+        writes_config = plan.generated_config and config is not None and config.kind != "skip"
+        if det.policies and writes_config:
+            targets = plan.detection.targets()
             for stem, cand in sorted(targets.items()):
                 lines.append(f"  policy {stem} judges {cand.describe}")
             unfed = sorted(pf.stem for pf in det.policies if pf.is_policy and pf.stem not in targets)
-            if unfed and plan.generated_config:
+            if unfed:
                 lines.append(f"  policies judged on their fixtures only (no input of the cell has the shape they "
                              f"read): {', '.join(unfed)}")
     changed = [a for a in plan.actions if a.tracked and (a.kind == "overwrite" or

@@ -198,3 +198,16 @@ def test_a_pyproject_configuration_is_not_shadowed(tmp_path: Path) -> None:
     report = init_cell(tmp_path)
     assert ".govcell.yaml" in report.skipped and not (tmp_path / ".govcell.yaml").exists()
     assert "pyproject.toml" in report.reasons[".govcell.yaml"]
+
+
+def test_an_existing_config_is_kept_and_init_says_what_it_lacks(tmp_path: Path) -> None:
+    cell = CellBuilder(tmp_path)
+    cell.write(".govcell.yaml", "strict: true\n")
+    cell.write("specs/spec_ledger.yaml", "stories: []\n")
+    cell.write("policy/ledger.rego", "package main\ndeny[m] { input.stories[_]; m := \"x\" }\n")
+    cell.write("docs/feature_status.md", "# Feature status\n\nby hand\n")
+    result = run_command("govcell init --dry-run", tmp_path)
+    assert result.code == 0, result.output
+    assert "policy ledger judges" not in result.stdout  # the user's config decides, not init
+    assert "set feature_status.format: off in your configuration" in result.stdout
+    assert "would skip: .govcell.yaml (exists; --force overwrites it)" in result.stdout
