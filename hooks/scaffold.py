@@ -12,6 +12,17 @@ it skipped: adopting govcell in an existing repository must not cost a line of
 the user's work.  After the files, it writes the JSON Schemas of the formats
 (for editor completion) and renders ``docs/feature_status.md`` from whatever
 ledger the cell now has, so the first ``pre-commit run --all-files`` passes.
+
+In a repository that has a cell of its own, ``init`` first plans
+(:func:`plan_init`, from :mod:`hooks.adopt`'s detection) and prints what it
+found and what it will do to tracked files, then writes.  A part of the starter
+the repository already has is left out whole: its ledger keeps the starter
+ledger, scenario and ADR out, its ADR folder a second ADR-0001, its policies
+the policy pack and its fixtures, its contextpack the starter's, its docs the
+site's index; ``.govcell.yaml`` is then generated to fit what is there
+(:func:`hooks.adopt.render_config`).  A feature-status report in another format
+is kept (``feature_status.format``) unless ``--convert-feature-status`` says
+otherwise.
 """
 
 from __future__ import annotations
@@ -86,13 +97,8 @@ def scaffold_files() -> dict[str, bytes]:
     return {target_path(rel): render_template(rel, res.read_bytes()) for rel, res in iter_templates()}
 
 
-#: The starter's parts: a part the repository already has (a file of it exists and is not the
-#: starter's own) is the user's, and init writes none of that part's files.
-PARTS: dict[str, tuple[str, ...]] = {
-    "ledger": (STARTER_LEDGER, STARTER_FEATURE, STARTER_ADR),
-    "contextpack": (".llm/contextpack.yaml", ".llm/.llmignore"),
-    "site": ("mkdocs.yml", "docs/index.md"),
-}
+#: The site's starter files: left out beside documentation of the repository's own.
+SITE_FILES = ("mkdocs.yml", "docs/index.md")
 #: Files of the config part: the static starter config, or one generated from what init found.
 CONFIG = ".govcell.yaml"
 
@@ -156,7 +162,6 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     for name in SCHEMAS:
         files[f"docs/schema/{name}.json"] = schema_text(name).encode("utf-8")
     found = detect(root) if root.is_dir() else detect(root / ".missing")
-    notes: list[str] = []
     skip_reason: dict[str, str] = {}
 
     def user_part(rels: tuple[str, ...]) -> bool:
@@ -168,10 +173,9 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
                                     f"{found.adr_dir} already holds decision records")
     # The ledger: the starter's scenarios and ADR prove and back it, so they follow it.
     if user_part((STARTER_LEDGER,)) or (not force and found.ledger and not found.ledger_is_default):
-        for rel in (STARTER_FEATURE, STARTER_ADR):
-            skip_reason.setdefault(rel, f"its scenarios prove the starter ledger's ACs, and {found.ledger or STARTER_LEDGER}"
-                                " is yours" if rel == STARTER_FEATURE else
-                                f"the starter ledger's decision; {found.ledger or STARTER_LEDGER} is yours")
+        yours = found.ledger or STARTER_LEDGER
+        skip_reason.setdefault(STARTER_FEATURE, f"its scenarios prove the starter ledger's ACs, and {yours} is yours")
+        skip_reason.setdefault(STARTER_ADR, f"the starter ledger's decision; {yours} is yours")
         if found.ledger and not found.ledger_is_default:
             skip_reason[STARTER_LEDGER] = f"the ledger is {found.ledger}"
     # The policy pack: never beside policies or fixtures of the repository's own.
@@ -187,7 +191,7 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     # The site: beside documentation of the repository's own, neither mkdocs.yml nor an index page.
     docs_own = [f for f in found.docs_pages if not _is_starter(root, f, files)]
     if not force and docs_own and not any((root / n).is_file() for n in ("mkdocs.yml", "mkdocs.yaml")):
-        for rel in PARTS["site"]:
+        for rel in SITE_FILES:
             skip_reason[rel] = (f"docs/ holds {len(docs_own)} page(s) of yours and is not a MkDocs site; "
                                 "`govcell site build` builds the governance pages without mkdocs.yml")
 
@@ -239,7 +243,7 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     actions.append(_feature_status_action(root, status_rel, found, force, convert_feature_status, tracked,
                                           fs_format))
     actions.sort(key=lambda a: a.rel)
-    plan = Plan(root, actions, det, found, generated, notes, fs_format)
+    plan = Plan(root, actions, det, found, generated, feature_status_format=fs_format)
     _notes(plan, files)
     return plan
 
