@@ -17,6 +17,8 @@ from hooks.diagnostics import Diagnostic, diag
 from hooks.models import StrictModel, StrList
 
 CONFIG_FILE = ".govcell.yaml"
+#: pyproject.toml is read whole to find [tool.govcell]; a real one is a few kilobytes.
+PYPROJECT_MAX_BYTES = 1024 * 1024
 Level = Literal["error", "warning", "info", "off"]
 
 
@@ -179,7 +181,8 @@ def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
         result = validate(Config, loaded, "config", empty_ok=True)
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
-        return LoadedConfig(result.model, rel, result.diagnostics)
+        model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
+        return LoadedConfig(model, rel, result.diagnostics + unsafe)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         return _from_pyproject(root, pyproject)
@@ -191,17 +194,30 @@ def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
 
     from pydantic import ValidationError
 
+    from hooks.yamlio import read_text
+
     rel = "pyproject.toml"
+    # Read under the same rules as every other file: inside the repository, a size bound, UTF-8.
+    read = read_text(root, rel, max_bytes=PYPROJECT_MAX_BYTES, code="file")
+    if read.text is None:
+        return LoadedConfig(Config(), rel, read.diagnostics)
+    text = read.text
     try:
-        text = pyproject.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
         return LoadedConfig(Config(), rel, [diag("config.syntax", f"cannot read pyproject.toml: {exc}", rel, 1, 1)])
-    section = data.get("tool", {}).get("govcell")
+    tool = data.get("tool")
+    section = tool.get("govcell") if isinstance(tool, dict) else None
     if section is None:
         return LoadedConfig(Config(), None, [])
+
+    def start_line() -> int:
+        lines = text.splitlines()
+        return next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0) + 1
+
     try:
-        return LoadedConfig(Config.model_validate(section), rel, [])
+        model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
+        return LoadedConfig(model, rel, unsafe)
     except ValidationError as exc:
         lines = text.splitlines()
         start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
@@ -214,3 +230,28 @@ def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
             found.append(diag(code, f"[tool.govcell] {'.'.join(map(str, err['loc']))}: {err['msg']}", rel,
                               line + 1, 1, hint="see `govcell schema config`"))
         return LoadedConfig(Config(), rel, found)
+
+
+_PATTERN_FIELDS = (("ids", "story"), ("ids", "requirement"), ("ids", "ac"), ("ids", "adr"), ("ac_tags", "pattern"))
+
+
+def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
+    """Refuse ID and tag patterns that could backtrack for ever (``hooks.regex_safety``): default used instead."""
+    from hooks.regex_safety import unsafe_reason
+
+    found: list[Diagnostic] = []
+    for section, key in _PATTERN_FIELDS:
+        part = getattr(cfg, section)
+        source = getattr(part, key)
+        if not source:
+            continue
+        why = unsafe_reason(source)
+        if why is None:
+            continue
+        default = type(part).model_fields[key].default
+        line, col = position((section, key))
+        found.append(diag("config.unsafe-pattern", f"{section}.{key} {source!r} is not safe to run on hostile "
+                          f"input: {why}; the default {default!r} is used instead", rel, line, col,
+                          hint=f"use a pattern without nested or alternated repeats, like the default {default!r}"))
+        setattr(part, key, default)
+    return cfg, found

@@ -114,11 +114,22 @@ def render_govcell(cell: Cell) -> str:
 
 
 def _current(cell: Cell) -> str | None:
-    path = cell.root / cell.config.paths.feature_status
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    from hooks.yamlio import read_text
+
+    return read_text(cell.root, cell.config.paths.feature_status, max_bytes=cell.config.limits.max_file_bytes).text
+
+
+def _place(cell: Cell) -> Diagnostic | None:
+    """Why the report may not be written where the config says (the path policy), or None."""
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    _target, problem = resolve_output(cell.root, cell.config.paths.feature_status, what="feature status report",
+                                      inputs=cell_inputs(cell), where=_config_where(cell))
+    return problem
+
+
+def _config_where(cell: Cell) -> tuple[str, int, int]:
+    return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
 
 
 FORMAT_NAMES = {"govcell": "govcell's report", "xtask": "the report of `cargo xtask ac-status`",
@@ -140,6 +151,9 @@ def check(cell: Cell) -> list[Diagnostic]:
     rel = cell.config.paths.feature_status
     if cell.config.feature_status.format == "off":
         return []
+    problem = _place(cell)
+    if problem is not None:
+        return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
@@ -178,8 +192,9 @@ def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> in
     current = _current(cell)
     foreign = foreign_format(cell, current)
     if foreign is not None and (check_only or not convert):
-        for d in check(cell):
-            print(f"{d.path}: {d.message}\n    hint: {d.hint}", file=sys.stderr)
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text(check(cell)))
         return 1
     text = render(cell)
     if current == text:
@@ -187,9 +202,15 @@ def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> in
     if check_only:
         print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
         return 1
-    from hooks.fsutil import write_atomic
+    from hooks.fsutil import cell_inputs, write_output
 
-    write_atomic(cell.root / rel, text)
+    problem = write_output(cell.root, rel, text, what="feature status report", inputs=cell_inputs(cell),
+                           where=_config_where(cell))
+    if problem is not None:
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text([problem]))
+        return 1
     if foreign is not None:
         print(f"{rel}: converted from {FORMAT_NAMES[foreign]} to {FORMAT_NAMES[cell.config.feature_status.format]}",
               file=sys.stderr)

@@ -409,7 +409,7 @@ def init_cell(root: Path, *, force: bool = False, stage: bool = False, convert_f
 
 
 def _apply(root: Path, action: Action, report: InitReport) -> None:
-    from hooks.fsutil import write_atomic
+    from hooks.fsutil import resolve_output, write_atomic
 
     if action.kind == "skip":
         report.skipped.append(action.rel)
@@ -420,10 +420,14 @@ def _apply(root: Path, action: Action, report: InitReport) -> None:
         report.unchanged.append(action.rel)
         return
     assert action.data is not None
-    path = root / action.rel
-    if path.is_symlink():  # appeared since the plan: never write through it
+    # The path policy (hooks.fsutil): a symlinked directory out of the repository, .git/, a FIFO: skipped.
+    place, problem = resolve_output(root, action.rel, what="scaffold file")
+    path = Path(place.path) if place is not None else root / action.rel
+    if place is None or path.is_symlink():  # refused, or a symlink appeared since the plan
         report.skipped.append(action.rel)
+        report.reasons[action.rel] = f"{problem.code}: {problem.message}" if problem else "refused: a symlink"
         return
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, action.data)
     (report.created if action.kind == "create" else report.overwritten).append(action.rel)
 

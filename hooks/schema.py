@@ -18,17 +18,27 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "docindex": ("hooks.docindex", "DocIndex", "specs/doc_index.yaml"),
     "config": ("hooks.config", "Config", ".govcell.yaml"),
 }
+#: schema name -> (module, model class, command) of documents govcell writes (contracts for their readers)
+OUTPUTS: dict[str, tuple[str, str, str]] = {
+    "status": ("hooks.status_schema", "StatusDocument", "govcell status --json"),
+}
+
+
+def names() -> list[str]:
+    """Every schema ``govcell schema NAME`` prints: file formats and output documents."""
+    return sorted({**MODELS, **OUTPUTS})
 
 
 def schema(name: str) -> dict[str, object]:
-    module, cls, target = MODELS[name]
+    module, cls, target = MODELS.get(name) or OUTPUTS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://govcell.dev/schema/{name}.json",
     }
     generated = model.model_json_schema(mode="validation")
-    generated.setdefault("description", f"govcell {name} file ({target})")
+    generated.setdefault("description", f"govcell {name} file ({target})" if name in MODELS
+                         else f"the document `{target}` prints")
     generated["title"] = f"govcell {name}"
     doc.update(generated)
     return doc
