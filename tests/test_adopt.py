@@ -211,3 +211,18 @@ def test_an_existing_config_is_kept_and_init_says_what_it_lacks(tmp_path: Path) 
     assert "policy ledger judges" not in result.stdout  # the user's config decides, not init
     assert "set feature_status.format: off in your configuration" in result.stdout
     assert "would skip: .govcell.yaml (exists; --force overwrites it)" in result.stdout
+
+
+def test_detection_reads_hostile_files_through_the_bounded_loader(tmp_path: Path) -> None:
+    """An alias bomb beside the ledger, a binary .rego: init plans in bounded time and writes what fits."""
+    cell = CellBuilder(tmp_path)
+    cell.write("specs/spec_ledger.yaml", "stories: []\n")
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    cell.write("specs/bomb.yaml", bomb)
+    cell.write("policy/odd.rego", b"\xff\xfe package main\n\x00deny[m] { input.fields[_]; m := 1 }\n")
+    det = detect(tmp_path)
+    assert "specs/bomb.yaml" not in [c.target for c in det.candidates]
+    result = run_command("govcell init --dry-run", tmp_path)
+    assert result.code == 0 and "Traceback" not in result.output, result.output
