@@ -167,9 +167,11 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     def user_part(rels: tuple[str, ...]) -> bool:
         return not force and not all(_is_starter(root, r, files) for r in rels)
 
-    if not force and found.adr_numbers:
+    # Another decision numbered 0001 makes the starter's a second ADR-0001: never, not even with --force.
+    other_0001 = found.adr_numbers.count(1) > (1 if (root / STARTER_ADR).is_file() else 0)
+    if other_0001 or (not force and found.adr_numbers):
         skip_reason[STARTER_ADR] = (f"{found.adr_dir} already holds {len(found.adr_numbers)} decision record(s); "
-                                    "the starter's would be a second ADR-0001" if 1 in found.adr_numbers else
+                                    "the starter's would be a second ADR-0001" if other_0001 else
                                     f"{found.adr_dir} already holds decision records")
     # The ledger: the starter's scenarios and ADR prove and back it, so they follow it.
     if user_part((STARTER_LEDGER,)) or (not force and found.ledger and not found.ledger_is_default):

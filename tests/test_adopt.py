@@ -226,3 +226,11 @@ def test_detection_reads_hostile_files_through_the_bounded_loader(tmp_path: Path
     assert "specs/bomb.yaml" not in [c.target for c in det.candidates]
     result = run_command("govcell init --dry-run", tmp_path)
     assert result.code == 0 and "Traceback" not in result.output, result.output
+
+
+def test_force_never_writes_a_second_adr_0001(tmp_path: Path) -> None:
+    cell = CellBuilder(tmp_path)
+    cell.write("docs/adr/0001-use-rust.md", "# ADR-0001: Use Rust\n")
+    report = init_cell(tmp_path, force=True)
+    assert "docs/adr/0001-record-architecture-decisions.md" in report.skipped
+    assert sorted(p.name for p in (tmp_path / "docs/adr").iterdir()) == ["0001-use-rust.md"]
