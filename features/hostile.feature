@@ -129,3 +129,35 @@ Feature: Hostile repositories
     Then the exit code is 1
     And the output contains "notes.md: error: bundle.secret-file: notes.md is a file of git's own (.git/) and may hold secrets"
     And the output contains "nothing was written"
+
+  @AC-HOSTILE-005
+  Scenario: An absolute feature directory and result glob in the config are findings, not walked
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      paths: {features: [features, /etc]}
+      results: {files: [/etc/*.conf]}
+      """
+    When I run "govcell check"
+    Then the exit code is 1
+    And the output contains ".govcell.yaml:1:30: error: config.path-outside: paths.features[1] '/etc' is outside the repository: left out"
+    And the output contains ".govcell.yaml:2:19: error: config.path-outside: results.files[0] '/etc/*.conf' is outside the repository: left out"
+    And the output has no traceback
+
+  @AC-HOSTILE-005
+  Scenario: A result file of deeply nested JSON is a finding
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      results: {files: [deep.json]}
+      """
+    And a file "deep.json" of 50000 nested JSON arrays
+    When I run "govcell check test-results"
+    Then the exit code is 1
+    And the output contains "deep.json:1:1: error: results.malformed: deep.json is JSON nested too deeply to be a result file"

@@ -164,11 +164,23 @@ def matcher_for(cell: Cell) -> tuple[TagMatcher, list[Diagnostic]]:
                                                  where, 1, 1, hint="fix ac_tags.pattern (or ids.ac) in the config")]
 
 
-def discover(root: Path, dirs: Sequence[str]) -> list[str]:
-    """Every ``*.feature`` under ``dirs`` (files allowed too), relative, sorted, unique."""
+def discover(root: Path, dirs: Sequence[str], problems: list[Diagnostic] | None = None) -> list[str]:
+    """Every ``*.feature`` under ``dirs`` (files allowed too), relative, sorted, unique.
+
+    A directory that resolves outside the repository (a symlink out of it) is
+    not walked; ``problems`` gets a ``file.outside-repo`` finding for it.
+    """
     found: set[str] = set()
+    real_root = os.path.realpath(root)
     for entry in dirs:
         base = root / entry
+        real = os.path.realpath(base)
+        if os.path.commonpath([real, real_root]) != real_root:
+            if problems is not None and os.path.lexists(base):
+                problems.append(diag("file.outside-repo", f"feature directory {entry} resolves outside the "
+                                     "repository; not searched", entry,
+                                     hint="keep feature files inside the repository (no symlink out of it)"))
+            continue
         if base.is_file() and base.suffix == ".feature":
             found.add(Path(entry).as_posix())
             continue
@@ -178,7 +190,7 @@ def discover(root: Path, dirs: Sequence[str]) -> list[str]:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in filenames:
                 if name.endswith(".feature"):
-                    found.add((Path(dirpath) / name).relative_to(root).as_posix())
+                    found.add(Path(os.path.relpath(os.path.join(dirpath, name), root)).as_posix())
     return sorted(found)
 
 
@@ -188,7 +200,7 @@ def load_index(cell: Cell) -> FeatureIndex:
 
     matcher, found = matcher_for(cell)
     texts: list[tuple[str, str]] = []
-    for rel in discover(cell.root, cell.config.paths.features):
+    for rel in discover(cell.root, cell.config.paths.features, found):
         read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
         found.extend(read.diagnostics)
         if read.text is not None:

@@ -64,8 +64,11 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         from site_gen.render import ASSETS, Context
         from site_gen.views import stories
 
+        from site_gen.safe_files import drop_unsafe
+
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
+        drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
         data = collect(cell)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title

@@ -49,3 +49,8 @@ def _link(cell: CellBuilder, rel: str, target: str) -> None:
         (cell.root / target).write_text("[core]\n", encoding="utf-8")
     (cell.root / rel).parent.mkdir(parents=True, exist_ok=True)
     os.symlink(os.path.relpath(cell.root / target, (cell.root / rel).parent), cell.root / rel)
+
+
+@given(parsers.parse('a file "{rel}" of {n:d} nested JSON arrays'))
+def _nested_json(cell: CellBuilder, rel: str, n: int) -> None:
+    cell.write(rel, "[" * n + "]" * n)
