@@ -44,6 +44,17 @@ Feature: Hostile repositories
     And the output contains "error: write.over-input: feature status report 'specs/spec_ledger.yaml' is an input file of the cell"
     And no file in the cell was written
 
+  @AC-HOSTILE-001
+  Scenario: govcell graph -o goes through the same path policy as every other output
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    When I run "govcell graph -o specs/spec_ledger.yaml"
+    Then the exit code is 1
+    And the output contains "specs/spec_ledger.yaml: error: write.over-input: graph 'specs/spec_ledger.yaml' is an input file of the cell; nothing was written"
+    And no file in the cell was written
+
   @AC-HOSTILE-002
   Scenario: Merge keys over empty mappings in the config are a finding, not a hang
     Given a cell with the ledger:
@@ -86,6 +97,14 @@ Feature: Hostile repositories
     Then the exit code is 1
     And the output contains ".govcell.yaml:1:14: error: config.unsafe-pattern: ids.story 'US-(A+)+X' is not safe to run on hostile input"
     And the output contains "does not match US-[A-Z0-9][A-Z0-9-]*"
+
+  @AC-HOSTILE-002
+  Scenario: An over-long ID is a finding of its own and is never matched against the pattern
+    Given a ledger whose story ID is "US-" and 100000 more characters
+    When I run "govcell check spec-ledger"
+    Then the exit code is 1
+    And the output contains "specs/spec_ledger.yaml:2:9: error: ledger.id-too-long: story ID 'US-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...' is 100003 characters long (at most 200)"
+    And the output does not contain "ledger.id-pattern"
 
   @AC-HOSTILE-003
   Scenario: A key that holds a newline and an escape sequence cannot forge a finding line

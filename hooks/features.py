@@ -115,6 +115,10 @@ class FeatureIndex:
         return None
 
 
+#: Longest tag matched against the AC tag pattern: an ID of hooks.regex_safety.MAX_ID_LENGTH, '@' and a prefix.
+_MAX_TAG = 256
+
+
 class TagMatcher:
     """Decides which tags are AC tags and which AC ID each names."""
 
@@ -124,7 +128,9 @@ class TagMatcher:
         self.loose = re.compile(pattern.lstrip("^").rstrip("$"), re.IGNORECASE)
 
     def ac_id(self, tag: str) -> str | None:
-        """The AC ID a tag names, or None when it is not an AC tag."""
+        """The AC ID a tag names, or None when it is not an AC tag (nor one that is over-long)."""
+        if len(tag) > _MAX_TAG:
+            return None
         m = self.regex.fullmatch(tag)
         if m is None:
             return None
@@ -136,7 +142,7 @@ class TagMatcher:
 
     def near_miss(self, tag: str) -> str | None:
         """For a tag that *almost* is an AC tag (case, stray comma), the tag meant."""
-        if self.regex.fullmatch(tag):
+        if len(tag) > _MAX_TAG or self.regex.fullmatch(tag):
             return None
         m = self.loose.search(tag)
         if m is None:

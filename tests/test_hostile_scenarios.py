@@ -54,3 +54,9 @@ def _link(cell: CellBuilder, rel: str, target: str) -> None:
 @given(parsers.parse('a file "{rel}" of {n:d} nested JSON arrays'))
 def _nested_json(cell: CellBuilder, rel: str, n: int) -> None:
     cell.write(rel, "[" * n + "]" * n)
+
+
+@given(parsers.parse('a ledger whose story ID is "{prefix}" and {n:d} more characters'), target_fixture="cell")
+def _long_id(cell: CellBuilder, prefix: str, n: int) -> CellBuilder:
+    cell.ledger(f"stories:\n  - id: {prefix}{'A' * n}\n    title: A story\n    requirements: []\n")
+    return cell
