@@ -72,6 +72,10 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
                          f"{len(tr.messages) - fails} warning(s)")
         for d in p.dead_rules:
             lines.append(f"  DEAD rule {d.name} at {p.path}:{d.line}")
+        for u in p.uncovered_rules:
+            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} (not evaluated on: {', '.join(u.fixtures)})")
+        if not p.compiles:
+            lines.append("  NOT RUN: the policy does not compile (see the findings below)")
     for t in report.tests:
         lines.append(f"{'ok  ' if t.passed else 'FAIL'} test {t.package}.{t.name} ({t.path}:{t.line})")
     if coverage:
@@ -79,9 +83,11 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
             missing = ", ".join(map(str, c.not_covered)) or "-"
             lines.append(f"coverage {c.path}: {c.percent}% (lines not covered: {missing})")
     fixtures = [fx for p in report.policies for fx in p.fixtures]
+    uncovered = sum(len(p.uncovered_rules) for p in report.policies)
     lines.append(f"{len(report.policies)} polic(ies), {sum(fx.ok for fx in fixtures)}/{len(fixtures)} fixture(s) ok, "
                  f"{sum(t.passed for t in report.tests)}/{len(report.tests)} test(s) passed, "
-                 f"{sum(len(p.dead_rules) for p in report.policies)} dead rule(s)")
+                 f"{sum(len(p.dead_rules) for p in report.policies)} dead rule(s)"
+                 + (f", {uncovered} rule(s) not covered" if uncovered else ""))
     return "\n".join(map(printable, lines)) + "\n" + findings_text(found)
 
 
@@ -134,6 +140,9 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
         for d in p.dead_rules:
             case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {d.name}:{d.line} fires")
             ET.SubElement(case, "failure", message="dead rule").text = f"{p.path}:{d.line}"
+        for u in p.uncovered_rules:
+            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {u.name}:{u.line} fires")
+            ET.SubElement(case, "skipped", message="not covered: evaluation failed on " + ", ".join(u.fixtures))
     tests = ET.SubElement(root, "testsuite", name="opa-test")
     for t in report.tests:
         case = ET.SubElement(tests, "testcase", classname=t.package, name=t.name, file=t.path)
@@ -154,6 +163,7 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
         cases = list(suite)
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
     for el in root.iter():
         el.attrib.update({k: _xml_text(v) for k, v in el.attrib.items()})
         if el.text:

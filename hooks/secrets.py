@@ -146,6 +146,31 @@ _COMPILED = [(name, needles, re.compile(rx)) for name, needles, rx in _CONTENT]
 _FOLDED = frozenset({"AWS secret access key"})
 
 
+#: Hosts that never hold a real service's data: loopback, and names reserved for examples and tests.
+_LOCAL_HOST = re.compile(r"(?i)^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|(?:[\w-]+\.)*"
+                         r"(?:example|invalid|test|localhost)|example(?:\.[\w-]+)+)$")
+#: Passwords that are placeholders (as in every README and test fixture), or variables to be filled in.
+_PLACEHOLDER_PASSWORD = re.compile(r"(?i)^(?:pass(?:word|wd)?|secret|changeme|change_me|postgres|mysql|root|admin|"
+                                   r"test\w*|example\w*|dummy\w*|fake\w*|placeholder\w*|x{3,}|\*{3,}|your\w*)$"
+                                   r"|[$%{<]")
+
+
+def _placeholder_db_url(url: str) -> bool:
+    """A database URL whose password is a placeholder or whose host is local or reserved for examples.
+
+    Rule sets such as gitleaks' allow-list these shapes: they are the connection strings of
+    READMEs, docker-compose files and test fixtures, not credentials of a service.
+    """
+    rest = url.split("://", 1)[1]
+    userinfo, _, hostpart = rest.rpartition("@")
+    password = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+    host = hostpart.split("/", 1)[0].rsplit(":", 1)[0] if not hostpart.startswith("[") else hostpart.split("]")[0] + "]"
+    return bool(_PLACEHOLDER_PASSWORD.search(password) or _LOCAL_HOST.match(host))
+
+
+_PLACEHOLDER_CHECKS = {"database URL with a password": _placeholder_db_url}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class SecretHit:
     """One secret-looking match: 1-based line and column, and what it looks like."""
@@ -175,6 +200,8 @@ def scan_text(text: str, *, limit: int = 20) -> list[SecretHit]:
         if not any(n in haystack for n in needles):
             continue
         for match in rx.finditer(text):
+            if name in _PLACEHOLDER_CHECKS and _PLACEHOLDER_CHECKS[name](match.group(0)):
+                continue
             starts.append((match.start(), name))
             if len(starts) >= limit * len(_COMPILED):
                 break

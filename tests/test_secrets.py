@@ -98,3 +98,17 @@ def test_more_secret_files(path: str, kind: str) -> None:
 def test_more_secret_shapes(parts: list[str], kind: str) -> None:
     hits = scan_text("".join(parts))
     assert hits and kind in hits[0].kind, hits
+
+
+@pytest.mark.parametrize("url, secret", [
+    ("postgres" + "://app:s3cr3tKz81@db.prod.acme.io:5432/app", True),  # split: these sources hold no secret
+    ("mongodb+srv" + "://admin:Qw8rT5yU@cluster0.abcd.mongodb.net/db", True),
+    ("postgres://user:pass@localhost:5432/app", False),            # loopback
+    ("postgres://u:Xk2pQ9vLm@127.0.0.1/x", False),
+    ("postgresql://EXAMPLE_USER:EXAMPLE_PASS@example.internal:5432/EXAMPLE_DB", False),  # names for examples
+    ("mysql://root:${DB_PASS}@db:3306/x", False),                   # a variable to be filled in
+    ("postgres://app:changeme@db.acme.io/app", False),              # a placeholder password
+])
+def test_database_urls_with_placeholders_are_not_secrets(url: str, secret: bool) -> None:
+    """As in gitleaks' allow-lists: READMEs' and fixtures' connection strings are not credentials."""
+    assert bool(scan_text(f"url = '{url}'")) is secret
