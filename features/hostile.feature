@@ -180,3 +180,20 @@ Feature: Hostile repositories
     When I run "govcell check test-results"
     Then the exit code is 1
     And the output contains "deep.json:1:1: error: results.malformed: deep.json is JSON nested too deeply to be a result file"
+
+  @AC-HOSTILE-006
+  Scenario: Link syntax and HTML in AC text stay text in the feature status report
+    Given a cell with the ledger:
+      """
+      stories:
+        - id: US-H-001
+          title: A story
+          requirements:
+            - id: REQ-H-ONE
+              title: A requirement
+              acceptance_criteria:
+                - id: AC-H-001
+                  text: "click [here](javascript:alert(1)) <img src=x onerror=alert(2)>"
+      """
+    When I run "govcell feature-status"
+    Then the file "docs/feature_status.md" contains "- **AC-H-001** (REQ-H-ONE): click \[here\](javascript:alert(1)) &lt;img src=x onerror=alert(2)>"

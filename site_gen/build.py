@@ -28,7 +28,11 @@ def default_config(root: Path, docs_dir: Path, site_dir: Path, govcell_config: s
 
     cell = Cell(root, govcell_config)
     ledger = cell.ledger.model
-    title = (ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) or "govcell"
+    from site_gen.sanitize import plain_name
+
+    # The theme prints the site name both escaped and raw (aria-label): no markup character may be in it.
+    title = plain_name(ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) \
+        or "govcell"
     plugin: dict[str, Any] = {"root": str(root), "prefix": ""}
     if govcell_config:
         plugin["config"] = govcell_config

@@ -124,7 +124,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
             config.nav.append({self.config.nav_title: section})
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        return self.bodies.get(page.file.src_uri, html)
+        body = self.bodies.get(page.file.src_uri)
+        if body is not None:
+            return body  # govcell's own page: every repository text in it is escaped
+        from site_gen.sanitize import sanitize_html
+
+        return sanitize_html(html)  # the repository's Markdown (docs, the feature status report, ADRs)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""

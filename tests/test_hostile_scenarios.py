@@ -60,3 +60,9 @@ def _nested_json(cell: CellBuilder, rel: str, n: int) -> None:
 def _long_id(cell: CellBuilder, prefix: str, n: int) -> CellBuilder:
     cell.ledger(f"stories:\n  - id: {prefix}{'A' * n}\n    title: A story\n    requirements: []\n")
     return cell
+
+
+@then(parsers.parse('the file "{rel}" contains "{text}"'))
+def _file_contains(cell: CellBuilder, rel: str, text: str) -> None:
+    content = (cell.root / rel).read_text(encoding="utf-8")
+    assert text in content, content
