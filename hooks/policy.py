@@ -838,6 +838,12 @@ class _Run:
         for index, target in enumerate(self.cfg.targets.get(pf.stem, [])):
             if target in BUILTIN_INPUTS:
                 inputs = list(self._builtin(target))
+            elif target in self.cfg.inputs:
+                from hooks.policy_inputs import Composer
+
+                composer = self.__dict__.setdefault("_composer", Composer(self.cell, self.found, self.config_path,
+                                                                          self._config_pos))
+                inputs = composer.compose(target, self.cfg.inputs[target])
             else:
                 inputs = list(self._glob_inputs(target, (pf.stem, index)))
             for path, docs in inputs:
