@@ -182,7 +182,8 @@ def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
         model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
-        return LoadedConfig(model, rel, result.diagnostics + unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: loaded.position(loc))
+        return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         return _from_pyproject(root, pyproject)
@@ -217,7 +218,8 @@ def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
 
     try:
         model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
-        return LoadedConfig(model, rel, unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: (start_line(), 1))
+        return LoadedConfig(model, rel, unsafe + outside)
     except ValidationError as exc:
         lines = text.splitlines()
         start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
@@ -254,4 +256,66 @@ def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[D
                           f"input: {why}; the default {default!r} is used instead", rel, line, col,
                           hint=f"use a pattern without nested or alternated repeats, like the default {default!r}"))
         setattr(part, key, default)
+    return cfg, found
+
+
+#: Configured directories and globs govcell walks or expands; single files are refused when read
+#: (``file.outside-repo``), but a directory or glob outside the repository would be walked first.
+_DIR_FIELDS = (("paths", "policy"), ("paths", "adr"))
+_LIST_FIELDS = (("paths", "features"), ("paths", "policy_testdata"), ("paths", "workflows"), ("results", "files"))
+
+
+def leaves_repository(path: str) -> bool:
+    """Whether a configured repository-relative path (or glob) is absolute or climbs out with ``..``."""
+    import posixpath
+    import re
+
+    p = path.replace("\\", "/")
+    if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p):
+        return True
+    norm = posixpath.normpath(p)
+    return norm == ".." or norm.startswith("../")
+
+
+def _inside_paths(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
+    """Refuse configured directories and globs that leave the repository (``config.path-outside``).
+
+    A list entry that does is dropped; a directory falls back to its default.
+    """
+    found: list[Diagnostic] = []
+
+    def refuse(loc: tuple[Any, ...], value: str, instead: str) -> None:
+        line, col = position(loc)
+        name = ".".join(str(x) for x in loc[:2]) + "".join(f"[{x!r}]" if isinstance(x, str) else f"[{x}]"
+                                                          for x in loc[2:])
+        found.append(diag("config.path-outside", f"{name} {value!r} is outside the repository: {instead}", rel,
+                          line, col, hint="use a path relative to the repository root, with no leading / or '..'"))
+
+    for section, key in _DIR_FIELDS:
+        part = getattr(cfg, section)
+        value = getattr(part, key)
+        if leaves_repository(value):
+            default = type(part).model_fields[key].default
+            refuse((section, key), value, f"the default {default!r} is used instead")
+            setattr(part, key, default)
+    for section, key in _LIST_FIELDS:
+        part = getattr(cfg, section)
+        values = getattr(part, key)
+        kept = []
+        for i, value in enumerate(values):
+            if leaves_repository(value):
+                refuse((section, key, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(values):
+            setattr(part, key, kept)
+    for name, globs in cfg.policy.targets.items():
+        kept = []
+        for i, value in enumerate(globs):
+            if leaves_repository(value):
+                refuse(("policy", "targets", name, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(globs):
+            cfg.policy.targets[name] = kept
     return cfg, found
