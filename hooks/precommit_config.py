@@ -138,7 +138,7 @@ def _q(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def entry_lines(source: Source, paths: Any, *, defaults: bool) -> list[str]:
+def entry_lines(source: Source, paths: Any, *, defaults: bool, comments: bool = True) -> list[str]:
     """The ``repos:`` item for ``source`` as YAML lines (item at column 0, ``- repo: ...``)."""
     filters = files_filters(paths)
     if source.local:
@@ -146,7 +146,7 @@ def entry_lines(source: Source, paths: Any, *, defaults: bool) -> list[str]:
     else:
         lines = [f"- repo: {_q(source.repo or '')}", f"  rev: {_q(source.rev or '')}", "  hooks:"]
     for hook_id, name, stages in HOOKS:
-        for note in MANUAL_NOTE.get(hook_id, "").splitlines():
+        for note in MANUAL_NOTE.get(hook_id, "").splitlines() if comments else ():
             lines.append(f"    # {note}")
         lines.append(f"    - id: {hook_id}")
         if source.local:
@@ -236,7 +236,8 @@ def merge(text: str, source: Source, paths: Any, *, defaults: bool) -> str | Non
         raise MergeError("not a pre-commit config (no repos: list)")
     if runs_govcell(data):
         return None
-    item = yaml.load("\n".join(entry_lines(source, paths, defaults=defaults)) + "\n")[0]
+    # Without the hint comments: ruamel keeps a comment's column, which the file's own indentation may not share.
+    item = yaml.load("\n".join(entry_lines(source, paths, defaults=defaults, comments=False)) + "\n")[0]
     if "repos" not in data:
         data["repos"] = yaml.load("- x\n")
         data["repos"].pop()
