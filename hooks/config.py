@@ -115,6 +115,9 @@ class PolicyConfig(StrictModel):
                                  "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
     expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
                               "messages fixtures must produce")
+    timeout_seconds: float = Field(60.0, gt=0, description="longest the policy run may take (it runs in a child "
+                                   "process; past this it is stopped and the policy named)")
+    max_memory_mb: int = Field(1024, gt=0, description="memory the policy run may add before it is stopped")
 
 
 class AcTags(StrictModel):
