@@ -58,10 +58,10 @@ test-fast: install-test
 	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
 
 # A release anyone can pin: bumps hooks/__init__.py, dates CHANGELOG.md's Unreleased
-# entries, commits, tags vX.Y.Z and builds sdist + wheel into dist/ (scripts/release.py).
+# entries, commits, tags vX.Y.Z and builds sdist + wheel into dist/ (.ci/release.py).
 release: install-test
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z"; exit 2; }
-	$(BIN)/python scripts/release.py $(VERSION)
+	$(BIN)/python .ci/release.py $(VERSION)
 
 clean:
 	rm -rf site build dist *.egg-info .pytest_cache test-results

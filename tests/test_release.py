@@ -57,16 +57,16 @@ def test_make_release_then_autoupdate_pins_the_tag(govcell_snapshot: tuple[Path,
     major, minor, _patch = (int(p) for p in __version__.split("."))
     new = f"{major}.{minor + 1}.0"
     # The Makefile's target, with this venv (the clone has none): the same script, --no-build for speed.
-    release = _run([sys.executable, "scripts/release.py", new, "--no-build", "--date", "2030-01-02"], clone)
+    release = _run([sys.executable, ".ci/release.py", new, "--no-build", "--date", "2030-01-02"], clone)
     assert release.returncode == 0, release.stdout + release.stderr
     assert f'__version__ = "{new}"' in (clone / "hooks/__init__.py").read_text(encoding="utf-8")
     changelog = (clone / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## Unreleased\n\n## {new} (2030-01-02)\n" in changelog
     assert git(clone, "tag", "--points-at", "HEAD").split() == [f"v{new}"]
-    again = _run([sys.executable, "scripts/release.py", new, "--no-build"], clone)
+    again = _run([sys.executable, ".ci/release.py", new, "--no-build"], clone)
     assert again.returncode == 2 and "not newer" in again.stderr
     make = _run(["make", "-n", "release", f"VERSION={new}"], clone)
-    assert make.returncode == 0 and f"scripts/release.py {new}" in make.stdout, make.stdout + make.stderr
+    assert make.returncode == 0 and f".ci/release.py {new}" in make.stdout, make.stdout + make.stderr
 
     consumer = tmp_path / "consumer"
     consumer.mkdir()
