@@ -294,7 +294,7 @@ Feature: The governance site
     When the governance pages are rendered
     Then the generated page "adr/ADR-0001.md" contains "<strong>cards</strong>"
     And the generated page "adr/ADR-0001.md" contains "&lt;script&gt;alert(1)&lt;/script&gt;"
-    And the generated page "adr/ADR-0001.md" contains "<a>evil</a>"
+    And the generated page "adr/ADR-0001.md" contains "<a rel=\"noopener noreferrer\">evil</a>"
     And the generated page "adr/ADR-0001.md" contains "<span class=\"gc-id\">metadata.adrs</span>"
     And the generated page "adr/ADR-0001.md" contains "<a class=\"gc-id\" href=\"../../stories/US-SHOP-001/#AC-SHOP-001\">AC-SHOP-001</a>"
     And the generated page "stories/US-SHOP-001.md" contains "<a class=\"gc-id\" href=\"../../adr/ADR-0001/\">ADR-0001</a>"

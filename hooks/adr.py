@@ -49,8 +49,15 @@ def scan(cell: Cell) -> AdrIndex:
     found: list[Diagnostic] = []
     if not directory.is_dir():
         return AdrIndex(adrs, found)
-    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
-        if not entry.is_file() or entry.suffix != ".md" or entry.name.lower() in {"readme.md", "index.md"}:
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        return AdrIndex(adrs, [diag("file.unreadable", f"cannot list {rel_dir}: {exc.strerror or exc}", rel_dir,
+                                    hint="fix the directory's permissions")])
+    for entry in entries:
+        # A symlink is looked at too (a loop, or a link out of the repository, is a finding, not skipped).
+        if not (entry.is_symlink() or entry.is_file()) or entry.suffix != ".md" \
+                or entry.name.lower() in {"readme.md", "index.md"}:
             continue
         rel = f"{rel_dir}/{entry.name}"
         match = ADR_FILE.match(entry.name)
@@ -60,7 +67,7 @@ def scan(cell: Cell) -> AdrIndex:
             continue
         number = int(match.group(1))
         ident = f"ADR-{match.group(1)}"
-        title, status = _read_heading(entry)
+        title, status = _read_heading(cell, rel, found)
         if ident in adrs:
             found.append(diag("adr.duplicate-number", f"{ident} is used by both {adrs[ident].path} and {rel}", rel,
                               1, 1, hint="give each decision its own number"))
@@ -69,23 +76,23 @@ def scan(cell: Cell) -> AdrIndex:
     return AdrIndex(adrs, found)
 
 
-def _read_heading(path: Path) -> tuple[str | None, str | None]:
+def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | None, str | None]:
+    """Title (first heading) and status of one ADR, read as every cell file is (``hooks.yamlio.read_text``):
+    inside the repository, size-bounded, UTF-8; why not is a ``file.*`` finding."""
+    from hooks.yamlio import read_text
+
+    read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
+    found.extend(read.diagnostics)
     title: str | None = None
     status: str | None = None
-    try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            for i, line in enumerate(fh):
-                if i > 40:
-                    break
-                if title is None:
-                    m = _TITLE.match(line)
-                    if m:
-                        title = m.group(1)
-                        continue
-                if status is None:
-                    m = _STATUS.match(line.strip())
-                    if m:
-                        status = m.group(1).lower()
-    except OSError:
-        pass
+    for i, line in enumerate((read.text or "").splitlines()[:41]):
+        if title is None:
+            m = _TITLE.match(line)
+            if m:
+                title = m.group(1)
+                continue
+        if status is None:
+            m = _STATUS.match(line.strip())
+            if m:
+                status = m.group(1).lower()
     return title, status

@@ -48,7 +48,8 @@ SAFETY_CODES = frozenset({"bundle.path-escape", "bundle.symlink-escape", "bundle
                           "bundle.secret-content"})
 #: git's own binary heuristic: a NUL byte in the first 8000 bytes.
 BINARY_SNIFF = 8000
-_TASK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: A bundle name becomes a file name: no separators, and no leading '.' or '-' (hidden files, option-like names).
+_TASK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 # --------------------------------------------------------------------------- data
@@ -584,7 +585,8 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
     if not _TASK_NAME.fullmatch(name):
         line, col = cell.contextpack.raw.position(("tasks", name), key=True)
         out.append(diag("bundle.bad-name", f"bundle name '{name}' is not a plain file name", cp, line, col,
-                        hint="use letters, digits, '-', '_' and '.': the name becomes the output file name"))
+                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': the name becomes the "
+                             "output file name"))
     if task.output and escape_reason(task.output):
         line, col = _pos(cell, name, "output")
         out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "

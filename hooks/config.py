@@ -11,7 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from hooks.diagnostics import Diagnostic, diag
 from hooks.models import StrictModel, StrList
@@ -64,6 +64,36 @@ class Bundles(StrictModel):
 
 
 RegoVersion = Literal["v0", "v1"]
+#: Built-in inputs a composed policy input may take a value from (see hooks/policy_inputs.py).
+InputBuiltin = Literal["ledger", "contextpack", "tasks", "flows", "features", "ledger_ac_ids"]
+
+
+class InputSource(StrictModel):
+    """One value of a composed policy input: a file, every file of a glob, or a built-in input."""
+
+    file: str | None = Field(None, description="a repository file (JSON or YAML): its first document")
+    files: str | None = Field(None, description="a glob of repository files: the list of their documents, "
+                              "in path order")
+    builtin: InputBuiltin | None = Field(None, description="a built-in input: ledger, contextpack, tasks, flows, "
+                                         "features, or ledger_ac_ids (every AC ID of the ledger, in ledger order)")
+    key: str | None = Field(None, description="take only this key of the value (dotted for nested keys), "
+                            "like jq's .environments")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputSource:
+        given = [name for name in ("file", "files", "builtin") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of file, files or builtin (got {', '.join(given) or 'none'})")
+        return self
+
+
+class ComposedInput(StrictModel):
+    """An input document built from several sources, as a CI pipeline (yq | jq) builds one for conftest."""
+
+    merge: list[InputSource] = Field(default_factory=list, description="mappings deep-merged into the document "
+                                     "first, in order (jq's .[0] * .[1])")
+    keys: dict[str, InputSource] = Field(default_factory=dict, description="top-level key -> its value "
+                                         "(set after the merge)")
 
 
 class PolicyConfig(StrictModel):
@@ -76,12 +106,18 @@ class PolicyConfig(StrictModel):
     rego_versions: dict[str, RegoVersion] = Field(
         default_factory=dict, description="per-file syntax override: policy file path (or glob) -> v0 | v1")
     targets: dict[str, StrList] = Field(
-        default_factory=dict, description="policy name -> globs of repository files, or the built-in inputs "
-        "ledger, contextpack, features, tasks")
+        default_factory=dict, description="policy name -> globs of repository files, the built-in inputs "
+        "ledger, contextpack, features, tasks, or names of policy.inputs")
+    inputs: dict[str, ComposedInput] = Field(
+        default_factory=dict, description="name -> an input composed of files and built-in inputs, usable "
+        "in policy.targets")
     data: dict[str, Any] = Field(default_factory=dict, description="policy data, visible to every policy as "
                                  "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
     expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
                               "messages fixtures must produce")
+    timeout_seconds: float = Field(60.0, gt=0, description="longest the policy run may take (it runs in a child "
+                                   "process; past this it is stopped and the policy named)")
+    max_memory_mb: int = Field(1024, gt=0, description="memory the policy run may add before it is stopped")
 
 
 class AcTags(StrictModel):
@@ -93,6 +129,14 @@ class AcTags(StrictModel):
                     "a group named 'id' (else group 1, else the tag minus '@') is the AC ID",
     )
     exempt: StrList = Field(["@wip"], description="scenarios with any of these tags need no AC tag")
+
+
+class FeatureStatus(StrictModel):
+    """The committed AC report (``paths.feature_status``): which format govcell keeps it in."""
+
+    format: Literal["govcell", "xtask", "off"] = Field(
+        "govcell", description="govcell (govcell's report), xtask (the Rust template's `cargo xtask ac-status` "
+        "report), or off (govcell neither checks nor writes the file)")
 
 
 class Results(StrictModel):
@@ -119,6 +163,7 @@ class Config(StrictModel):
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     ac_tags: AcTags = Field(default_factory=AcTags)
     results: Results = Field(default_factory=Results)
+    feature_status: FeatureStatus = Field(default_factory=FeatureStatus)
 
 
 @dataclasses.dataclass
@@ -140,7 +185,8 @@ def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
         model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
-        return LoadedConfig(model, rel, result.diagnostics + unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: loaded.position(loc))
+        return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         return _from_pyproject(root, pyproject)
@@ -175,7 +221,8 @@ def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
 
     try:
         model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
-        return LoadedConfig(model, rel, unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: (start_line(), 1))
+        return LoadedConfig(model, rel, unsafe + outside)
     except ValidationError as exc:
         lines = text.splitlines()
         start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
@@ -201,15 +248,77 @@ def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[D
     for section, key in _PATTERN_FIELDS:
         part = getattr(cfg, section)
         source = getattr(part, key)
-        if not source:
-            continue
+        default = type(part).model_fields[key].default
+        if not source or source == default:
+            continue  # govcell's own defaults are safe; timing them under load could only misjudge them
         why = unsafe_reason(source)
         if why is None:
             continue
-        default = type(part).model_fields[key].default
         line, col = position((section, key))
         found.append(diag("config.unsafe-pattern", f"{section}.{key} {source!r} is not safe to run on hostile "
                           f"input: {why}; the default {default!r} is used instead", rel, line, col,
                           hint=f"use a pattern without nested or alternated repeats, like the default {default!r}"))
         setattr(part, key, default)
+    return cfg, found
+
+
+#: Configured directories and globs govcell walks or expands; single files are refused when read
+#: (``file.outside-repo``), but a directory or glob outside the repository would be walked first.
+_DIR_FIELDS = (("paths", "policy"), ("paths", "adr"))
+_LIST_FIELDS = (("paths", "features"), ("paths", "policy_testdata"), ("paths", "workflows"), ("results", "files"))
+
+
+def leaves_repository(path: str) -> bool:
+    """Whether a configured repository-relative path (or glob) is absolute or climbs out with ``..``."""
+    import posixpath
+    import re
+
+    p = path.replace("\\", "/")
+    if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p):
+        return True
+    norm = posixpath.normpath(p)
+    return norm == ".." or norm.startswith("../")
+
+
+def _inside_paths(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
+    """Refuse configured directories and globs that leave the repository (``config.path-outside``).
+
+    A list entry that does is dropped; a directory falls back to its default.
+    """
+    found: list[Diagnostic] = []
+
+    def refuse(loc: tuple[Any, ...], value: str, instead: str) -> None:
+        line, col = position(loc)
+        name = ".".join(str(x) for x in loc[:2]) + "".join(f"[{x!r}]" if isinstance(x, str) else f"[{x}]"
+                                                          for x in loc[2:])
+        found.append(diag("config.path-outside", f"{name} {value!r} is outside the repository: {instead}", rel,
+                          line, col, hint="use a path relative to the repository root, with no leading / or '..'"))
+
+    for section, key in _DIR_FIELDS:
+        part = getattr(cfg, section)
+        value = getattr(part, key)
+        if leaves_repository(value):
+            default = type(part).model_fields[key].default
+            refuse((section, key), value, f"the default {default!r} is used instead")
+            setattr(part, key, default)
+    for section, key in _LIST_FIELDS:
+        part = getattr(cfg, section)
+        values = getattr(part, key)
+        kept = []
+        for i, value in enumerate(values):
+            if leaves_repository(value):
+                refuse((section, key, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(values):
+            setattr(part, key, kept)
+    for name, globs in cfg.policy.targets.items():
+        kept = []
+        for i, value in enumerate(globs):
+            if leaves_repository(value):
+                refuse(("policy", "targets", name, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(globs):
+            cfg.policy.targets[name] = kept
     return cfg, found

@@ -6,11 +6,19 @@ byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
 file and exits 1 when that changed it; ``govcell feature-status --check`` (and the
 ``feature-status`` check of ``govcell check``) only compare.
+
+``feature_status.format`` picks the report: ``govcell`` (this module's),
+``xtask`` (the Rust template's ``cargo xtask ac-status`` report, see
+:mod:`hooks.feature_status_xtask`) or ``off``.  A committed report in another
+format than the configured one is never rewritten silently: the check reports
+``feature-status.foreign-format`` and the fixer leaves the file alone unless
+``--convert`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,9 +30,17 @@ if TYPE_CHECKING:
     from hooks.coverage import AcStatus
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]|!])")
+
+
 def _cell(text: str) -> str:
-    """Make ledger text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Ledger text as text inside Markdown (a table cell, a list item): never a link, image, code or HTML.
+
+    Backslash-escapes what Markdown reads as markup here (``[``, ``]``, ``!``, emphasis, code, ``|``)
+    and writes ``<`` and ``&`` as entities, so ``[x](javascript:...)`` or ``&#106;...`` stays text.
+    """
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _code(text: str) -> str:
@@ -42,7 +58,16 @@ def _tests(a: AcStatus) -> str:
 
 
 def render(cell: Cell) -> str:
-    """The report's text for ``cell``."""
+    """The report's text for ``cell``, in the configured format."""
+    if cell.config.feature_status.format == "xtask":
+        from hooks.feature_status_xtask import render as render_xtask
+
+        return render_xtask(cell, _current(cell))
+    return render_govcell(cell)
+
+
+def render_govcell(cell: Cell) -> str:
+    """govcell's own report."""
     cov = cell.coverage
     ledger_path = cell.config.paths.ledger
     dirs = ", ".join(_code(d) for d in cell.config.paths.features)
@@ -76,18 +101,20 @@ def render(cell: Cell) -> str:
     for a in cov.acs.values():
         scen = "<br>".join(_code(sc.location) for sc in a.scenarios) or "–"
         coverage = a.coverage + (f" ({a.status})" if a.status != "active" else "")
-        out.append(f"| {a.id} | {a.story_id} | {a.requirement_id} | {'yes' if a.kernel else 'no'} | {scen} | "
+        out.append(f"| {_cell(a.id)} | {_cell(a.story_id)} | {_cell(a.requirement_id)} | "
+                   f"{'yes' if a.kernel else 'no'} | {scen} | "
                    f"{_tests(a)} | {coverage} |")
     if not cov.acs:
         out.append("| – | – | – | – | – | – | – |")
 
     uncovered = [a for a in cov.kernel() if a.coverage != "covered"]
     out += ["", "## Uncovered kernel ACs", ""]
-    out += [f"- **{a.id}** ({a.requirement_id}): {_cell(a.text)}" for a in uncovered] or ["None."]
+    out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
 
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
-    out += [f"- **{a.id}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}" for a in meta] or ["None."]
+    out += [f"- **{_cell(a.id)}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}"
+            for a in meta] or ["None."]
 
     out += ["", "## Scenarios whose tags match no AC", ""]
     rows = [(sc, "names unknown " + ", ".join(missing)) for sc, missing in cov.orphans]
@@ -116,15 +143,41 @@ def _config_where(cell: Cell) -> tuple[str, int, int]:
     return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
 
 
+FORMAT_NAMES = {"govcell": "govcell's report", "xtask": "the report of `cargo xtask ac-status`",
+                "other": "a file govcell does not write"}
+
+
+def foreign_format(cell: Cell, current: str | None) -> str | None:
+    """The format of the committed report when it is not the configured one (None when it is, or is absent)."""
+    from hooks.adopt import feature_status_format
+
+    if current is None or not current.strip():
+        return None
+    found = feature_status_format(current)
+    return None if found == cell.config.feature_status.format else found
+
+
 def check(cell: Cell) -> list[Diagnostic]:
     """The ``feature-status`` check: the committed report is what the cell renders to."""
     rel = cell.config.paths.feature_status
+    if cell.config.feature_status.format == "off":
+        return []
     problem = _place(cell)
     if problem is not None:
         return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
+    foreign = foreign_format(cell, current)
+    if foreign is not None:
+        configured = cell.config.feature_status.format
+        hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
+                "--convert` to replace it with govcell's report" if foreign == "xtask" else
+                f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
+                "feature_status.format (or paths.feature_status) so govcell leaves it alone")
+        return [diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
+                     f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
+                     "it", rel, 1, 1, hint=hint)]
     if current is None or current == render(cell):
         # A cell that has no report yet has not adopted it; the fixer hook creates it.
         return []
@@ -132,17 +185,30 @@ def check(cell: Cell) -> list[Diagnostic]:
                  hint="run `govcell feature-status` (or the feature-status hook) and commit the result")]
 
 
-def update(cell: Cell, *, check_only: bool = False) -> int:
-    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed."""
+def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> int:
+    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
+
+    A report in another format than the configured one is rewritten only with ``convert``.
+    """
     rel = cell.config.paths.feature_status
+    if cell.config.feature_status.format == "off":
+        print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
+        return 0
     if cell.ledger.unreadable:
         from hooks.reporters import text as report
 
         sys.stdout.write(report(cell.ledger.causes()))
         print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
         return 1
+    current = _current(cell)
+    foreign = foreign_format(cell, current)
+    if foreign is not None and (check_only or not convert):
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text(check(cell)))
+        return 1
     text = render(cell)
-    if _current(cell) == text:
+    if current == text:
         return 0
     if check_only:
         print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
@@ -156,11 +222,15 @@ def update(cell: Cell, *, check_only: bool = False) -> int:
 
         sys.stdout.write(findings_text([problem]))
         return 1
-    print(f"{rel}: regenerated", file=sys.stderr)
+    if foreign is not None:
+        print(f"{rel}: converted from {FORMAT_NAMES[foreign]} to {FORMAT_NAMES[cell.config.feature_status.format]}",
+              file=sys.stderr)
+    else:
+        print(f"{rel}: regenerated", file=sys.stderr)
     return 1
 
 
-def run(root: str, config: str | None, check_only: bool) -> int:
+def run(root: str, config: str | None, check_only: bool, convert: bool = False) -> int:
     from hooks.cell import Cell
     from hooks.diagnostics import Severity
 
@@ -171,7 +241,7 @@ def run(root: str, config: str | None, check_only: bool) -> int:
 
         sys.stdout.write(text(problems))
         return 1
-    return update(cell, check_only=check_only)
+    return update(cell, check_only=check_only, convert=convert)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

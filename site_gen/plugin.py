@@ -70,10 +70,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         from site_gen.data import collect
         from site_gen.pages import navigation, stream
         from site_gen.render import ASSETS, Context
+        from site_gen.safe_files import drop_unsafe
         from site_gen.views import stories
 
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
+        drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
         data = collect(cell)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       lazy=True,
@@ -197,10 +199,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         path = self.bodies.get(page.file.src_uri)
-        if path is None:
-            return html
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
+        if path is not None:  # govcell's own page: every repository text in it is escaped or sanitised
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        from site_gen.sanitize import sanitize_html
+
+        return sanitize_html(html)  # the repository's Markdown (docs, the feature status report, ADRs)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""

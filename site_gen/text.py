@@ -1,11 +1,11 @@
 """Repository Markdown (ADR text) as HTML for the site: the one place it is rendered.
 
-Every piece of the repository's own Markdown that reaches a page goes through
-``render_markdown``, so one sanitiser covers all of it.  Until a full HTML
-sanitiser is in place here, the rendering is safe by construction: raw HTML in
-the source is not passed through (it shows as text), and a link or image
-whose address is not http(s), mailto, an anchor or a relative path loses it
-(``javascript:``, ``data:`` and the like).
+Every piece of the repository's own Markdown that a govcell page shows goes
+through ``render_markdown``: raw HTML in the source is not passed through (it
+shows as text), a link or image whose address is not http(s), mailto, an anchor
+or a relative path loses it (``javascript:``, ``data:`` and the like), and the
+result goes through the site's sanitiser (``site_gen.sanitize.sanitize_html``,
+nh3) like every Markdown page of the repository.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def render_markdown(text: str) -> Markup:
     """``text`` (repository Markdown) as HTML that is safe to put on a page."""
     from markupsafe import Markup
 
+    from site_gen.sanitize import sanitize_html
+
     md = _converter()
     md.reset()
-    return Markup(md.convert(text))  # noqa: S704 - raw HTML removed, unsafe URLs dropped above
+    return Markup(sanitize_html(md.convert(text)))  # noqa: S704 - raw HTML removed, then sanitised

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from hooks.diagnostics import Severity, apply_policy, diag
-from hooks.reporters import render
+from hooks.reporters import github, render, sarif
+from tests.conftest import REPO_ROOT
 
 FOUND = apply_policy([
     diag("ledger.unknown-key", "unknown key 'titel'", "specs/spec_ledger.yaml", 6, 9, hint="did you mean 'title'?"),
@@ -106,3 +107,47 @@ def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
     root = ET.fromstring(xml.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     case = root.find(".//testcase")
     assert case is not None and "\\x00\\x1b\\ufffe\\ud800" in case.find("failure").get("message")
+
+
+def test_the_finding_catalogue_is_generated_from_docs_findings() -> None:
+    """hooks/catalogue.json is docs/findings.md's tables; regenerate with `python -m hooks.catalogue`."""
+    from hooks.catalogue import render
+
+    assert (REPO_ROOT / "hooks/catalogue.json").read_text() == render((REPO_ROOT / "docs/findings.md").read_text())
+
+
+def test_sarif_has_what_code_scanning_wants() -> None:
+    """Every rule: full description, help and a help URI into the findings page; every result: a region
+    and a fingerprint that ignores the line; the run: automationDetails."""
+    many = [diag("ledger.unknown-key", "unknown key 'titel'", "specs/spec_ledger.yaml", 6, 9),
+            diag("ac.untagged-scenario", "scenario 's' carries no AC tag", "features/a.feature", 3, 3),
+            diag("graph.missing-doc", "requirement REQ-A names doc x.md, which does not exist", "specs/l.yaml")]
+    run = json.loads(sarif(many))["runs"][0]
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["fullDescription"]["text"] and rule["help"]["text"], rule
+        assert rule["helpUri"].startswith("https://govcell.dev/findings/#"), rule
+    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in run["results"])
+    assert run["automationDetails"]["id"] == "govcell/check/"
+    moved = diag("graph.missing-doc", "requirement REQ-A names doc x.md, which does not exist", "specs/l.yaml", 40, 2)
+    moved_run = json.loads(sarif([moved]))["runs"][0]
+    assert moved_run["results"][0]["partialFingerprints"] == run["results"][-1]["partialFingerprints"]
+
+
+def test_codeclimate_is_gitlab_code_quality() -> None:
+    issues = json.loads(render(FOUND, "codeclimate"))
+    assert [set(i) for i in issues] == [{"type", "check_name", "description", "categories", "severity",
+                                         "fingerprint", "location"}] * len(FOUND)
+    assert {i["severity"] for i in issues} <= {"info", "minor", "major", "critical", "blocker"}
+    assert all(i["location"]["lines"]["begin"] >= 1 and i["location"]["path"] for i in issues)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_github_caps_annotations_and_writes_the_job_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    many = [diag("ledger.type", f"bad value | {i}", "specs/spec_ledger.yaml", i + 1, 1) for i in range(25)]
+    lines = github(many).splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert lines[-1].startswith("govcell: 15 more finding(s) not annotated")
+    table = summary.read_text()
+    assert table.count("| error | `ledger.type` |") == 25 and "bad value \\| 3" in table
