@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hooks.diagnostics import Diagnostic, diag
 
@@ -44,23 +44,23 @@ class AdrIndex:
 def scan(cell: Cell) -> AdrIndex:
     """Read the ADR directory once: names, numbers, titles (first heading) and status."""
     rel_dir = cell.config.paths.adr.rstrip("/")
-    directory = cell.root / rel_dir
     adrs: dict[str, Adr] = {}
     found: list[Diagnostic] = []
-    if not directory.is_dir():
+    if not cell.source.is_dir(rel_dir):
         return AdrIndex(adrs, found)
-    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
-        if not entry.is_file() or entry.suffix != ".md" or entry.name.lower() in {"readme.md", "index.md"}:
+    for name in cell.source.listdir(rel_dir):
+        if not name.endswith(".md") or name.lower() in {"readme.md", "index.md"}:
             continue
-        rel = f"{rel_dir}/{entry.name}"
-        match = ADR_FILE.match(entry.name)
+        rel = f"{rel_dir}/{name}"
+        match = ADR_FILE.match(name)
         if not match:
-            found.append(diag("adr.bad-name", f"ADR file name '{entry.name}' is not NNNN-slug.md", rel,
+            found.append(diag("adr.bad-name", f"ADR file name '{name}' is not NNNN-slug.md", rel,
                               severity="warning", hint="rename it like 0007-use-postgres.md (4 digits, lowercase slug)"))
             continue
         number = int(match.group(1))
         ident = f"ADR-{match.group(1)}"
-        title, status = _read_heading(entry)
+        title, status = _read_heading(cell.root / rel) if cell.in_worktree \
+            else _heading_of(cell.source.read_bytes(rel) or b"")
         if ident in adrs:
             found.append(diag("adr.duplicate-number", f"{ident} is used by both {adrs[ident].path} and {rel}", rel,
                               1, 1, hint="give each decision its own number"))
@@ -69,23 +69,35 @@ def scan(cell: Cell) -> AdrIndex:
     return AdrIndex(adrs, found)
 
 
+def _heading_of(data: bytes) -> tuple[str | None, str | None]:
+    """``_read_heading`` of content read from a git revision."""
+    import io
+
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace") as fh:
+        return _scan_heading(fh)
+
+
 def _read_heading(path: Path) -> tuple[str | None, str | None]:
-    title: str | None = None
-    status: str | None = None
     try:
         with path.open(encoding="utf-8", errors="replace") as fh:
-            for i, line in enumerate(fh):
-                if i > 40:
-                    break
-                if title is None:
-                    m = _TITLE.match(line)
-                    if m:
-                        title = m.group(1)
-                        continue
-                if status is None:
-                    m = _STATUS.match(line.strip())
-                    if m:
-                        status = m.group(1).lower()
+            return _scan_heading(fh)
     except OSError:
-        pass
+        return None, None
+
+
+def _scan_heading(fh: Any) -> tuple[str | None, str | None]:
+    title: str | None = None
+    status: str | None = None
+    for i, line in enumerate(fh):
+        if i > 40:
+            break
+        if title is None:
+            m = _TITLE.match(line)
+            if m:
+                title = m.group(1)
+                continue
+        if status is None:
+            m = _STATUS.match(line.strip())
+            if m:
+                status = m.group(1).lower()
     return title, status

@@ -8,13 +8,17 @@ line) and the defaults are used, so the other checks still run.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from hooks.diagnostics import Diagnostic, diag
 from hooks.models import StrictModel, StrList
+
+if TYPE_CHECKING:
+    from hooks.revisions import FileSource
 
 CONFIG_FILE = ".govcell.yaml"
 Level = Literal["error", "warning", "info", "off"]
@@ -126,32 +130,40 @@ class LoadedConfig:
     diagnostics: list[Diagnostic]
 
 
-def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
-    """Find and validate the configuration of the cell at ``root``."""
+def load_config(root: Path, explicit: str | None = None, *, source: FileSource | None = None) -> LoadedConfig:
+    """Find and validate the configuration of the cell at ``root`` (read from ``source``, default the disk)."""
     from hooks.validation import validate
     from hooks.yamlio import load_yaml
 
     rel = explicit or CONFIG_FILE
-    if explicit or (root / CONFIG_FILE).exists():
-        loaded = load_yaml(root, rel, max_bytes=1024 * 1024)
+    from_git = source is not None and source.kind != "worktree"
+    if from_git and explicit and os.path.isabs(explicit):
+        from_git = False  # a config outside the cell is read from disk whatever the revision
+    if explicit or (source.exists(CONFIG_FILE) if from_git and source else (root / CONFIG_FILE).exists()):
+        loaded = source.load_yaml(rel, max_bytes=1024 * 1024) if from_git and source \
+            else load_yaml(root, rel, max_bytes=1024 * 1024)
         result = validate(Config, loaded, "config", empty_ok=True)
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
         return LoadedConfig(result.model, rel, result.diagnostics)
+    if from_git and source:
+        if source.is_file("pyproject.toml"):
+            return _from_pyproject(root, root / "pyproject.toml", source.read_bytes("pyproject.toml"))
+        return LoadedConfig(Config(), None, [])
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         return _from_pyproject(root, pyproject)
     return LoadedConfig(Config(), None, [])
 
 
-def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
+def _from_pyproject(root: Path, pyproject: Path, content: bytes | None = None) -> LoadedConfig:
     import tomllib
 
     from pydantic import ValidationError
 
     rel = "pyproject.toml"
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = pyproject.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return LoadedConfig(Config(), rel, [diag("config.syntax", f"cannot read pyproject.toml: {exc}", rel, 1, 1)])

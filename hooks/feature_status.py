@@ -98,6 +98,12 @@ def render(cell: Cell) -> str:
 
 
 def _current(cell: Cell) -> str | None:
+    if not cell.in_worktree:
+        data = cell.source.read_bytes(cell.config.paths.feature_status)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
     path = cell.root / cell.config.paths.feature_status
     try:
         return path.read_text(encoding="utf-8")
