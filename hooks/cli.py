@@ -39,12 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     from hooks.bundle_cmd import add_parser as add_bundle_parser
+    from hooks.diff import add_parser as add_diff_parser
     from hooks.policy_cli import add_parser as add_policy_parser
     from hooks.status_cli import add_parsers as add_status_parsers
 
     add_policy_parser(sub)
     add_status_parsers(sub)
     add_bundle_parser(sub)
+    add_diff_parser(sub)
 
     from site_gen.build import add_parser as add_site_parser
 
@@ -107,6 +109,12 @@ def _bundle(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from hooks.diff import command
+
+    return command(args)
+
+
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
@@ -132,7 +140,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
-             "bundle": _bundle,
+             "bundle": _bundle, "diff": _diff,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
              "site": _site}
 

@@ -481,4 +481,9 @@ def policy_report_at(cell: object) -> object:
         if explicit and not (dest / explicit).exists() and source.is_file(explicit):
             (dest / explicit).parent.mkdir(parents=True, exist_ok=True)
             (dest / explicit).write_bytes(source.read_bytes(explicit) or b"")
-        return build_report(Cell(dest, explicit))
+        sub = Cell(dest, explicit)
+        # The models are the revision's, already loaded: share them instead of parsing the copies again.
+        for name in ("ledger", "tasks", "flows", "contextpack", "doc_index", "features"):
+            if name in cell.__dict__ or name in ("ledger", "features"):
+                sub.__dict__[name] = getattr(cell, name)
+        return build_report(sub)
