@@ -40,6 +40,8 @@ class Cell:
         from hooks.revisions import WorkTree
 
         self.root = Path(root).absolute()
+        #: the config file named on the command line (None: found in the cell)
+        self.config_path = config_path
         #: where every file of the cell is read from (the working tree, a git revision, the index)
         self.source: FileSource = source if source is not None else WorkTree(self.root)
         self._loaded_config: LoadedConfig = load_config(self.root, config_path, source=self.source)

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
-    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows", "docindex"])
+    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows", "docindex", "diff"])
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from hooks.bundle_cmd import add_parser as add_bundle_parser
     from hooks.diff import add_parser as add_diff_parser
+    from hooks.fingerprint import add_parser as add_baseline_parser
     from hooks.policy_cli import add_parser as add_policy_parser
     from hooks.status_cli import add_parsers as add_status_parsers
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_status_parsers(sub)
     add_bundle_parser(sub)
     add_diff_parser(sub)
+    add_baseline_parser(sub)
 
     from site_gen.build import add_parser as add_site_parser
 
@@ -81,7 +83,8 @@ def _check(args: argparse.Namespace) -> int:
     if unknown:
         print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
         return 2
-    return run_and_report(args.root, args.config, args.checks or None, args.strict, args.format, args.output)
+    return run_and_report(args.root, args.config, args.checks or None, args.strict, args.format, args.output,
+                          new_since=args.new_since, baseline=args.baseline)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -115,6 +118,12 @@ def _diff(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _baseline(args: argparse.Namespace) -> int:
+    from hooks.fingerprint import baseline_command
+
+    return baseline_command(args)
+
+
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
@@ -140,7 +149,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
-             "bundle": _bundle, "diff": _diff,
+             "bundle": _bundle, "diff": _diff, "baseline": _baseline,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
              "site": _site}
 

@@ -416,7 +416,7 @@ def _preload() -> None:
     for name in ("hooks.cell", "hooks.checks", "hooks.ledger", "hooks.tasks", "hooks.flows", "hooks.contextpack",
                  "hooks.docindex", "hooks.validation", "hooks.features", "hooks.graph", "hooks.bundles",
                  "hooks.bundle_render", "hooks.ac_tags", "hooks.feature_status", "hooks.coverage",
-                 "hooks.fingerprint", "hooks.policy", "networkx", "yaml", "gherkin.parser"):
+                 "hooks.fingerprint", "hooks.policy", "networkx", "yaml", "gherkin"):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -629,3 +629,60 @@ def command(args: Any) -> int:
     else:
         sys.stdout.write(text)
     return 1 if any(d["severity"] == "error" for d in doc["diagnostics"]) else 0
+
+
+# --------------------------------------------------------------------------- the published schema
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the ``govcell.diff/1`` document (``govcell schema diff``)."""
+    s, i, b = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    opt_i = {"type": ["integer", "null"]}
+    finding = {"type": "object", "required": ["code", "severity", "path", "line", "col", "message", "hint"],
+               "properties": {"code": s, "severity": {"enum": ["error", "warning", "info"]}, "path": s, "line": i,
+                              "col": i, "message": s, "hint": s,
+                              "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{16}$"}}}
+    side = {"type": ["object", "null"], "required": ["ref", "how", "kind", "label", "commit"],
+            "properties": {"ref": s, "how": s, "kind": {"enum": ["worktree", "index", "revision"]}, "label": s,
+                           "commit": {"type": ["string", "null"]}}}
+    kind = {"enum": list(ITEM_KINDS)}
+    brief = {"type": "object", "required": ["kind", "id", "file", "line"],
+             "properties": {"kind": kind, "id": s, "file": s, "line": i}}
+    state = {"type": ["object", "null"], "properties": {"coverage": {"enum": ["covered", "uncovered", "meta"]},
+                                                         "status": s, "kernel": b, "suspect": b}}
+    scenario = {"type": "object", "required": ["file", "line", "rule", "name", "acs"],
+                "properties": {"file": s, "line": i, "rule": s, "name": s, "acs": {"type": "array", "items": s},
+                               "before": {"type": "array", "items": s}, "after": {"type": "array", "items": s}}}
+    arr = lambda item: {"type": "array", "items": item}  # noqa: E731
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://govcell.dev/schema/diff.json",
+        "title": "govcell diff",
+        "description": "The governance difference between two revisions of a cell (govcell diff --format json). "
+                       "When 'diagnostics' is not empty the comparison could not be made and only 'format', "
+                       "'base', 'head' and 'diagnostics' are present.",
+        "type": "object",
+        "required": ["format", "base", "head", "diagnostics"],
+        "properties": {
+            "format": {"const": FORMAT},
+            "base": side, "head": side,
+            "diagnostics": arr(finding),
+            "items": {"type": "object", "required": ["added", "removed", "renamed", "changed"], "properties": {
+                "added": arr(brief), "removed": arr(brief),
+                "renamed": arr({"type": "object", "required": ["kind", "from", "to", "file", "line"],
+                                "properties": {"kind": kind, "from": s, "to": s, "file": s, "line": i}}),
+                "changed": arr({**brief, "required": ["kind", "id", "file", "line", "fields"],
+                                "properties": {**brief["properties"], "fields": arr(s)}})}},
+            "acs": arr({"type": "object", "required": ["id", "before", "after", "fields"],
+                        "properties": {"id": s, "before": state, "after": state, "fields": arr(s)}}),
+            "scenarios": {"type": "object", "required": ["added", "removed", "retagged"],
+                          "properties": {"added": arr(scenario), "removed": arr(scenario),
+                                         "retagged": arr(scenario)}},
+            "bundles": arr({"type": "object", "required": ["name", "before", "after", "max_bytes", "over"],
+                            "properties": {"name": s, "before": opt_i, "after": opt_i, "max_bytes": i,
+                                           "over": b}}),
+            "findings": {"type": "object", "required": ["introduced", "resolved"],
+                         "properties": {"introduced": arr(finding), "resolved": arr(finding)}},
+            "summary": {"type": "object", "additionalProperties": i},
+        },
+    }

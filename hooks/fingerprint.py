@@ -123,3 +123,87 @@ def read_baseline(text: str, path: str) -> tuple[Counter[str] | None, list[Diagn
             return None, [diag("baseline.invalid", f"{path}: an entry has no fingerprint", path, 1, 1, hint=hint)]
         counts[fp] += 1
     return counts, []
+
+
+# --------------------------------------------------------------------------- only new findings
+
+
+def baseline_counts(root: object, config_path: str | None, checks: list[str] | None, new_since: str | None,
+                    baseline: str | None) -> tuple[Counter[str] | None, str, list[Diagnostic]]:
+    """The fingerprints findings are compared with: the findings at ``new_since``, or a baseline file.
+
+    Returns (counts, what they are, findings about the comparison itself); counts is
+    None when there is nothing to compare with (then those findings say why).
+    """
+    from pathlib import Path
+
+    from hooks.cell import Cell
+    from hooks.checks import run
+    from hooks.revisions import RevisionError, at_revision, git, in_git
+
+    root_path = Path(str(root)).absolute()
+    if baseline:
+        from hooks.yamlio import read_text
+
+        full = Path(baseline) if Path(baseline).is_absolute() else root_path / baseline
+        if not full.is_file():
+            return None, baseline, [diag("baseline.missing", f"no baseline file {baseline}", baseline,
+                                         hint="write one with `govcell baseline --output FILE` and commit it")]
+        read = read_text(full.parent, full.name, max_bytes=64 * 1024 * 1024, code="baseline")
+        if read.text is None:
+            return None, baseline, read.diagnostics
+        counts, found = read_baseline(read.text, baseline)
+        return counts, f"baseline {baseline}", found
+    assert new_since is not None
+    if not in_git(root_path):
+        return None, new_since, [diag("diff.not-git", f"--new-since {new_since}: {root} is not inside a git work "
+                                      "tree", ".", hint="use --baseline FILE outside git")]
+    try:
+        source = at_revision(root_path, new_since)
+    except RevisionError as exc:
+        if git(root_path, "rev-parse", "--verify", "-q", "HEAD") is None:
+            return Counter(), "an empty history (no commit yet)", []
+        return None, new_since, [diag("diff.base-missing", f"--new-since {new_since}: {exc}", ".",
+                                      hint="check the name; in a shallow clone fetch more history "
+                                           "(`git fetch --unshallow`, or fetch-depth: 0 in CI), or use a "
+                                           "committed baseline file (--baseline)")]
+    cell = Cell(root_path, config_path, source=source)
+    ids = id_pattern(cell.config)
+    try:
+        found = run(cell, checks)
+    finally:
+        from hooks.revisions import close_all
+
+        close_all()
+    return Counter(fingerprint(d, ids) for d in found), f"{new_since} ({source.label})", []
+
+
+def baseline_command(args: object) -> int:
+    """``govcell baseline``: write the fingerprints of the cell's current findings."""
+    import sys
+
+    from hooks.cell import Cell
+    from hooks.checks import CHECKS, run
+    from hooks.fsutil import write_atomic
+
+    names = list(getattr(args, "checks", []) or [])
+    unknown = [c for c in names if c not in CHECKS]
+    if unknown:
+        print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
+        return 2
+    cell = Cell(getattr(args, "root", "."), getattr(args, "config", None))
+    found = run(cell, names or None)
+    text = baseline_text(found, id_pattern(cell.config))
+    out = getattr(args, "output", None) or DEFAULT_BASELINE
+    write_atomic(cell.root / out if not out.startswith("/") else out, text)
+    print(f"{out}: {len(found)} finding(s) recorded", file=sys.stderr)
+    return 0
+
+
+def add_parser(sub: object) -> None:
+    p = sub.add_parser("baseline", help="record the current findings, so checks with --baseline report only "  # type: ignore[attr-defined]
+                                        "new ones")
+    p.add_argument("checks", nargs="*", help="check names (default: all)")
+    p.add_argument("--output", "-o", default=None, help=f"the baseline file (default: {DEFAULT_BASELINE})")
+    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
+    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")

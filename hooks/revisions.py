@@ -142,6 +142,8 @@ class GitTree(FileSource):
         self.label = label
         self.commit = commit
         self._entries = entries
+        #: the index's parent commit (HEAD), which a bundle rendered from the index names
+        self.parent_commit: str | None = None
         dirs: set[str] = set()
         for path in entries:
             parts = path.split("/")
@@ -208,7 +210,7 @@ class GitTree(FileSource):
 
         skip = tuple(d.strip("/") + "/" for d in skip_dirs if d.strip("/"))
         paths = [p for p in self._sorted if not p.startswith(skip) and self._entries[p].mode != _GITLINK]
-        return RepoFiles(paths, True, self.commit)
+        return RepoFiles(paths, True, self.commit or self.parent_commit)
 
     def blob_id(self, rel: str) -> str | None:
         _path, entry = self._resolve(rel)
@@ -346,7 +348,10 @@ def staged(root: Path) -> GitTree:
         if stage != b"0" and path in entries:
             continue  # an unresolved merge: the first stage listed stands for the file
         entries[path] = _Entry(mode.decode(), sha.decode(), None)
-    return GitTree(root, entries, kind="index", label="index")
+    tree = GitTree(root, entries, kind="index", label="index")
+    head = git(root, "rev-parse", "--verify", "-q", "HEAD")
+    tree.parent_commit = head.decode().strip() if head else None
+    return tree
 
 
 def source_for(root: Path, spec: str | None) -> FileSource:
@@ -487,3 +492,63 @@ def policy_report_at(cell: object) -> object:
             if name in cell.__dict__ or name in ("ledger", "features"):
                 sub.__dict__[name] = getattr(cell, name)
         return build_report(sub)
+
+
+# --------------------------------------------------------------------------- the other side, at the same time
+
+
+class Later:
+    """A call running in a forked child process (or already done, where forking is not worth it)."""
+
+    def __init__(self, fn: object, args: tuple[object, ...]) -> None:
+        self._value: object = None
+        self._done = False
+        self._child = None
+        self._receive = None
+        if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
+            import multiprocessing
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                close_all()  # no git pipe is shared with the child
+                ctx = multiprocessing.get_context("fork")
+                receive, send = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_run_child, args=(send, fn, args), daemon=False)
+                try:
+                    child.start()
+                except OSError:
+                    receive.close()
+                    send.close()
+                else:
+                    send.close()
+                    self._child, self._receive = child, receive
+                    return
+        self._value, self._done = _call(fn, args), True
+
+    def result(self) -> object:
+        """``("ok", value)`` or ``("error", "Type: message")``."""
+        if not self._done:
+            assert self._child is not None and self._receive is not None
+            try:
+                self._value = self._receive.recv()
+            except EOFError:
+                self._value = ("error", "the child process ended without a result")
+            finally:
+                self._child.join()
+                self._receive.close()
+            self._done = True
+        return self._value
+
+
+def _call(fn: object, args: tuple[object, ...]) -> tuple[str, object]:
+    try:
+        return ("ok", fn(*args))  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _run_child(send: object, fn: object, args: tuple[object, ...]) -> None:
+    try:
+        send.send(_call(fn, args))  # type: ignore[attr-defined]
+    finally:
+        send.close()  # type: ignore[attr-defined]
+        close_all()

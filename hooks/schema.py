@@ -20,7 +20,17 @@ MODELS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: schema name -> function returning the schema of a document govcell writes (not a file the user edits)
+OUTPUTS: dict[str, str] = {
+    "diff": "hooks.diff:json_schema",
+}
+NAMES = (*MODELS, *OUTPUTS)
+
+
 def schema(name: str) -> dict[str, object]:
+    if name in OUTPUTS:
+        module_name, _, func = OUTPUTS[name].partition(":")
+        return getattr(importlib.import_module(module_name), func)()  # type: ignore[no-any-return]
     module, cls, target = MODELS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {
