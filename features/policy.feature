@@ -336,7 +336,8 @@ Feature: Policies as code with an embedded Rego engine
       | problem                            | code                   |
       | an empty policy directory          | policy.empty-dir       |
       | a deny rule returning a number     | policy.bad-message     |
-      | a rule calling an unknown function | policy.eval-error      |
+      | a rule calling an unknown function | policy.undefined-function |
+      | a rule dividing by zero            | policy.eval-error      |
       | a fixture in YAML with a tab       | policy.fixture-syntax  |
       | a target naming no policy          | policy.unknown-policy  |
       | a policy file that is not UTF-8    | policy.encoding        |

@@ -112,7 +112,7 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
           over_code: str, exit_code) -> int:  # type: ignore[no-untyped-def]
     from hooks.bundle_render import NOT_FIT, fit, manifest, render
-    from hooks.diagnostics import Severity, diag
+    from hooks.diagnostics import Diagnostic, Severity, diag, printable
     from hooks.fsutil import write_atomic
 
     if bundle.refused:
@@ -133,21 +133,72 @@ def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Na
                           *where, hint="the left-out files are listed in the bundle and its manifest; narrow the "
                                        "bundle or raise its budget",
                           severity=Severity.ERROR if bundle.kind == "task" else Severity.WARNING))
-    found = _report(cell, found, args.strict)
     out = args.out or default
+    places = [] if out == "-" else _places(cell, bundle, args, out)
+    if any(isinstance(p, Diagnostic) for p in places):
+        problem = places[0]
+        # One cause, one finding: the check may already have said why this output is refused.
+        if not any(d.code in ("bundle.path-escape", problem.code)
+                   and (d.path, d.line, d.col) == (problem.path, problem.line, problem.col) for d in found):
+            found.append(problem)
+        _report(cell, found, args.strict)
+        print(f"govcell bundle: refused to write '{printable(bundle.name)}'; nothing was written", file=sys.stderr)
+        return 1
+    found = _report(cell, found, args.strict)
     doc = manifest(fitted, args.format, text, out, cell.config.bundles.bytes_per_token)
     summary = (f"{size} bytes (~{doc['estimated_tokens']} tokens), {len(fitted.files)} file(s), "
                f"{len(fitted.omitted) + len(fitted.skipped)} not included")
     if out == "-":
         sys.stdout.write(text)
-        print(f"bundle '{bundle.name}': {summary}", file=sys.stderr)
+        print(f"bundle '{printable(bundle.name)}': {summary}", file=sys.stderr)
         return int(exit_code(found))
-    path = Path(out) if args.out else cell.root / out
-    mpath = path.with_name(path.name + ".manifest.json")
-    write_atomic(path, text)
-    write_atomic(mpath, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    print(f"wrote {out}: {summary}; manifest {mpath.name}")
+    for place, data in zip(places, (text, json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")):
+        try:
+            write_atomic(place.path, data)
+        except OSError as exc:
+            _report(cell, [diag("write.failed", f"cannot write bundle output '{place.rel}': {exc.strerror or exc}",
+                                place.rel, hint="check the directory's permissions and free space")], args.strict)
+            return 1
+    print(f"wrote {printable(out)}: {summary}; manifest {printable(Path(out).name)}.manifest.json")
     return int(exit_code(found))
+
+
+def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace, out: str) -> list:  # type: ignore[type-arg]
+    """The bundle's and its manifest's places under the path policy (``hooks.fsutil``), or the finding.
+
+    An ``--out`` path is relative to the current directory and, being the
+    user's own, may lie outside the cell; a configured one (the task's
+    ``output``, ``bundles.output_dir`` + the name) is relative to the cell root
+    and must stay inside it.  Neither goes into ``.git/``, over an input of the
+    cell, through a final symlink or onto a special file.
+    """
+    from hooks.bundles import _TASK_NAME
+    from hooks.diagnostics import diag
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    base = Path.cwd() if args.out else cell.root
+    where = None
+    has_output = False
+    if not args.out and bundle.kind == "task" and cell.contextpack.model is not None:
+        task = cell.contextpack.model.tasks.get(bundle.name)
+        has_output = task is not None and bool(task.output)
+        loc = ("tasks", bundle.name, "output") if has_output else ("tasks", bundle.name)
+        line, col = cell.contextpack.raw.position(loc, key=not has_output)
+        where = (cell.contextpack.path, line, col)
+    if not args.out and not has_output and not _TASK_NAME.fullmatch(bundle.name):
+        # The name becomes the file name: only a plain one (the check's bundle.bad-name says so too).
+        path, line, col = where or (cell.ledger.path, 0, 0)
+        return [diag("bundle.bad-name", f"bundle name '{bundle.name}' is not a plain file name", path, line, col,
+                     hint="use letters, digits, '-', '_' and '.': the name becomes the output file name")]
+    inputs = cell_inputs(cell)
+    places: list = []  # type: ignore[type-arg]
+    for target in (out, out + ".manifest.json"):
+        place, problem = resolve_output(cell.root, target, what="bundle output", inputs=inputs, base=base,
+                                        where=where, outside_ok=bool(args.out))
+        if problem is not None:
+            return [problem]
+        places.append(place)
+    return places
 
 
 def _list(cell: Cell) -> int:

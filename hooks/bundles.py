@@ -49,7 +49,8 @@ SAFETY_CODES = frozenset({"bundle.path-escape", "bundle.symlink-escape", "bundle
                           "bundle.secret-content"})
 #: git's own binary heuristic: a NUL byte in the first 8000 bytes.
 BINARY_SNIFF = 8000
-_TASK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: A bundle name becomes a file name: no separators, and no leading '.' or '-' (hidden files, option-like names).
+_TASK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 # --------------------------------------------------------------------------- data
@@ -203,6 +204,10 @@ class _State:
                 fi.escape = real
             fi.skip, fi.skip_kind = f"resolves outside the repository (-> {fi.escape})", "escape"
             return fi
+        if os.path.islink(full):
+            # Judged by what it is: a harmless-named link to an untracked .env or to .git/config is a secret file.
+            target = os.path.relpath(real, self.root_real).replace(os.sep, "/")
+            fi.secret_file = fi.secret_file or secret_file_kind(target)
         try:
             st = os.stat(full)
         except OSError:
@@ -441,6 +446,28 @@ def _admit(state: _State, name: str, paths: list[str], allowed: set[str],
     return files, skipped
 
 
+def _header_secrets(cell: Cell, name: str, description: str | None, prompt: str | None,
+                    links: list[LinkedRequirement]) -> list[Diagnostic]:
+    """Secrets in what the bundle's header carries (description, prompt, ledger text): every byte is scanned."""
+    out: list[Diagnostic] = []
+    texts: list[tuple[str, str, tuple[str, int, int]]] = []
+    for field, value in (("description", description), ("prompt", prompt)):
+        if value:
+            texts.append((field, value, (cell.contextpack.path, *_pos(cell, name, field))))
+    for lr in links:
+        for label, value in ((lr.story.id, lr.story.title), (lr.requirement.id, lr.requirement.title),
+                             *((la.ac.id, la.ac.text) for la in lr.acs),
+                             *((la.ac.id, sc.name) for la in lr.acs for sc in la.scenarios)):
+            if value:
+                texts.append((f"{label} text", value, (cell.ledger.path, 0, 0)))
+    for field, value, (path, line, col) in texts:
+        for hit in scan_text(value, limit=1):
+            out.append(diag("bundle.secret-content", f"the {field} of bundle '{name}' holds what looks like a "
+                            f"{hit.kind}", path, line, col,
+                            hint="remove the secret: the bundle header carries this text to the agent"))
+    return out
+
+
 def _skip_findings(cell: Cell, name: str, skipped: list[tuple[str, str]], state: _State) -> list[Diagnostic]:
     """One info finding per kind of skipped file, listing them (binaries, non-UTF-8...)."""
     by_kind: dict[str, list[str]] = {}
@@ -474,6 +501,7 @@ def build(cell: Cell, name: str) -> Bundle:
     findings.extend(_skip_findings(cell, name, skipped, state))
     reqs, acs = _task_links(cell, name, task)
     links, missing = link(cell, reqs, acs)
+    findings.extend(_header_secrets(cell, name, task.description, task.prompt, links))
     bundle = Bundle(name, task.description, task.prompt, task.max_bytes, state.files.commit, state.files.in_git,
                     links, missing, files, skipped, findings)
     if task.max_files is not None and len(files) > task.max_files:
@@ -520,6 +548,7 @@ def build_for_ac(cell: Cell, ac_id: str, max_bytes: int | None = None) -> Bundle
         elif not state.ignored(p):
             wanted.append(p)
     files, skipped = _admit(state, ac_id, wanted, set(), findings)
+    findings.extend(_header_secrets(cell, ac_id, None, None, links))
     budget = max_bytes or cell.config.bundles.ac_max_bytes
     return Bundle(ac_id, f"Everything needed to implement and prove {ac_id}: {ac.text}",
                   None, budget, state.files.commit, state.files.in_git, links, [], files, skipped, findings,
@@ -579,12 +608,15 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
     if not _TASK_NAME.fullmatch(name):
         line, col = cell.contextpack.raw.position(("tasks", name), key=True)
         out.append(diag("bundle.bad-name", f"bundle name '{name}' is not a plain file name", cp, line, col,
-                        hint="use letters, digits, '-', '_' and '.': the name becomes the output file name"))
+                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': the name becomes the "
+                             "output file name"))
     if task.output and escape_reason(task.output):
         line, col = _pos(cell, name, "output")
         out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "
                         f"{escape_reason(task.output)}", cp, line, col,
                         hint="write bundles inside the repository (they are usually gitignored)"))
+    else:
+        out.extend(_output_findings(cell, name, task))
     if ids is not None:
         reqs, acs = ids
         for field, known, code in (("requirements", reqs, "bundle.unknown-requirement"),
@@ -607,6 +639,22 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
                             "file of the repository", cp, line, col, hint="remove the stale entry",
                             severity=Severity.WARNING))
     return out
+
+
+def _output_findings(cell: Cell, name: str, task: BundleTask) -> list[Diagnostic]:
+    """Where ``govcell bundle NAME`` would write, judged by the path policy (hooks.fsutil)."""
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    target = task.output or f"{cell.config.bundles.output_dir}/{name}.md"
+    loc = ("tasks", name, "output") if task.output else ("tasks", name)
+    line, col = cell.contextpack.raw.position(loc, key=not task.output)
+    inputs = cell_inputs(cell)
+    for path in (target, target + ".manifest.json"):
+        _place, problem = resolve_output(cell.root, path, what="bundle output", inputs=inputs,
+                                         where=(cell.contextpack.path, line, col))
+        if problem is not None:
+            return [problem]
+    return []
 
 
 def _budget_findings(cell: Cell, bundle: Bundle) -> list[Diagnostic]:

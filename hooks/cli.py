@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from hooks import __version__
+from hooks.schema import names as schema_names
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a govcell file format")
-    p.add_argument("name", choices=["ledger", "contextpack", "config", "tasks", "flows", "docindex", "diff"])
+    p.add_argument("name", choices=schema_names())
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     p = sub.add_parser("graph", help="export the governance graph (json, mermaid, dot)")
@@ -92,11 +93,21 @@ def _schema(args: argparse.Namespace) -> int:
 
     text = schema_text(args.name)
     if args.output:
-        from hooks.fsutil import write_atomic
-
-        write_atomic(args.output, text)
+        return _write_output(".", args.output, text, "schema")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _write_output(root: str, target: str, text: str, what: str) -> int:
+    """Write a command's ``-o`` file under the path policy (hooks.fsutil); 1 and the finding when refused."""
+    from hooks.fsutil import write_output
+    from hooks.reporters import text as findings_text
+
+    problem = write_output(root, target, text, what=what, base=".", outside_ok=True)
+    if problem is not None:
+        sys.stderr.write(findings_text([problem]))
+        return 1
     return 0
 
 

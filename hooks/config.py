@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from hooks.diagnostics import Diagnostic, diag
 from hooks.models import StrictModel, StrList
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from hooks.revisions import FileSource
 
 CONFIG_FILE = ".govcell.yaml"
+#: pyproject.toml is read whole to find [tool.govcell]; a real one is a few kilobytes.
+PYPROJECT_MAX_BYTES = 1024 * 1024
 Level = Literal["error", "warning", "info", "off"]
 
 
@@ -66,6 +68,36 @@ class Bundles(StrictModel):
 
 
 RegoVersion = Literal["v0", "v1"]
+#: Built-in inputs a composed policy input may take a value from (see hooks/policy_inputs.py).
+InputBuiltin = Literal["ledger", "contextpack", "tasks", "flows", "features", "ledger_ac_ids"]
+
+
+class InputSource(StrictModel):
+    """One value of a composed policy input: a file, every file of a glob, or a built-in input."""
+
+    file: str | None = Field(None, description="a repository file (JSON or YAML): its first document")
+    files: str | None = Field(None, description="a glob of repository files: the list of their documents, "
+                              "in path order")
+    builtin: InputBuiltin | None = Field(None, description="a built-in input: ledger, contextpack, tasks, flows, "
+                                         "features, or ledger_ac_ids (every AC ID of the ledger, in ledger order)")
+    key: str | None = Field(None, description="take only this key of the value (dotted for nested keys), "
+                            "like jq's .environments")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputSource:
+        given = [name for name in ("file", "files", "builtin") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of file, files or builtin (got {', '.join(given) or 'none'})")
+        return self
+
+
+class ComposedInput(StrictModel):
+    """An input document built from several sources, as a CI pipeline (yq | jq) builds one for conftest."""
+
+    merge: list[InputSource] = Field(default_factory=list, description="mappings deep-merged into the document "
+                                     "first, in order (jq's .[0] * .[1])")
+    keys: dict[str, InputSource] = Field(default_factory=dict, description="top-level key -> its value "
+                                         "(set after the merge)")
 
 
 class PolicyConfig(StrictModel):
@@ -78,8 +110,11 @@ class PolicyConfig(StrictModel):
     rego_versions: dict[str, RegoVersion] = Field(
         default_factory=dict, description="per-file syntax override: policy file path (or glob) -> v0 | v1")
     targets: dict[str, StrList] = Field(
-        default_factory=dict, description="policy name -> globs of repository files, or the built-in inputs "
-        "ledger, contextpack, features, tasks")
+        default_factory=dict, description="policy name -> globs of repository files, the built-in inputs "
+        "ledger, contextpack, features, tasks, or names of policy.inputs")
+    inputs: dict[str, ComposedInput] = Field(
+        default_factory=dict, description="name -> an input composed of files and built-in inputs, usable "
+        "in policy.targets")
     data: dict[str, Any] = Field(default_factory=dict, description="policy data, visible to every policy as "
                                  "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
     expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
@@ -95,6 +130,14 @@ class AcTags(StrictModel):
                     "a group named 'id' (else group 1, else the tag minus '@') is the AC ID",
     )
     exempt: StrList = Field(["@wip"], description="scenarios with any of these tags need no AC tag")
+
+
+class FeatureStatus(StrictModel):
+    """The committed AC report (``paths.feature_status``): which format govcell keeps it in."""
+
+    format: Literal["govcell", "xtask", "off"] = Field(
+        "govcell", description="govcell (govcell's report), xtask (the Rust template's `cargo xtask ac-status` "
+        "report), or off (govcell neither checks nor writes the file)")
 
 
 class Results(StrictModel):
@@ -121,6 +164,7 @@ class Config(StrictModel):
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     ac_tags: AcTags = Field(default_factory=AcTags)
     results: Results = Field(default_factory=Results)
+    feature_status: FeatureStatus = Field(default_factory=FeatureStatus)
 
 
 @dataclasses.dataclass
@@ -145,10 +189,11 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
         result = validate(Config, loaded, "config", empty_ok=True)
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
-        return LoadedConfig(result.model, rel, result.diagnostics)
+        model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
+        return LoadedConfig(model, rel, result.diagnostics + unsafe)
     if from_git and source:
         if source.is_file("pyproject.toml"):
-            return _from_pyproject(root, root / "pyproject.toml", source.read_bytes("pyproject.toml"))
+            return _from_pyproject(root, root / "pyproject.toml", source)
         return LoadedConfig(Config(), None, [])
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
@@ -156,22 +201,36 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
     return LoadedConfig(Config(), None, [])
 
 
-def _from_pyproject(root: Path, pyproject: Path, content: bytes | None = None) -> LoadedConfig:
+def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = None) -> LoadedConfig:
     import tomllib
 
     from pydantic import ValidationError
 
+    from hooks.yamlio import read_text
+
     rel = "pyproject.toml"
+    # Read under the same rules as every other file: inside the repository, a size bound, UTF-8.
+    read = source.read_text(rel, max_bytes=PYPROJECT_MAX_BYTES, code="file") if source is not None \
+        else read_text(root, rel, max_bytes=PYPROJECT_MAX_BYTES, code="file")
+    if read.text is None:
+        return LoadedConfig(Config(), rel, read.diagnostics)
+    text = read.text
     try:
-        text = pyproject.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
         return LoadedConfig(Config(), rel, [diag("config.syntax", f"cannot read pyproject.toml: {exc}", rel, 1, 1)])
-    section = data.get("tool", {}).get("govcell")
+    tool = data.get("tool")
+    section = tool.get("govcell") if isinstance(tool, dict) else None
     if section is None:
         return LoadedConfig(Config(), None, [])
+
+    def start_line() -> int:
+        lines = text.splitlines()
+        return next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0) + 1
+
     try:
-        return LoadedConfig(Config.model_validate(section), rel, [])
+        model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
+        return LoadedConfig(model, rel, unsafe)
     except ValidationError as exc:
         lines = text.splitlines()
         start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
@@ -184,3 +243,28 @@ def _from_pyproject(root: Path, pyproject: Path, content: bytes | None = None) -
             found.append(diag(code, f"[tool.govcell] {'.'.join(map(str, err['loc']))}: {err['msg']}", rel,
                               line + 1, 1, hint="see `govcell schema config`"))
         return LoadedConfig(Config(), rel, found)
+
+
+_PATTERN_FIELDS = (("ids", "story"), ("ids", "requirement"), ("ids", "ac"), ("ids", "adr"), ("ac_tags", "pattern"))
+
+
+def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
+    """Refuse ID and tag patterns that could backtrack for ever (``hooks.regex_safety``): default used instead."""
+    from hooks.regex_safety import unsafe_reason
+
+    found: list[Diagnostic] = []
+    for section, key in _PATTERN_FIELDS:
+        part = getattr(cfg, section)
+        source = getattr(part, key)
+        default = type(part).model_fields[key].default
+        if not source or source == default:
+            continue  # govcell's own defaults are safe; timing them under load could only misjudge them
+        why = unsafe_reason(source)
+        if why is None:
+            continue
+        line, col = position((section, key))
+        found.append(diag("config.unsafe-pattern", f"{section}.{key} {source!r} is not safe to run on hostile "
+                          f"input: {why}; the default {default!r} is used instead", rel, line, col,
+                          hint=f"use a pattern without nested or alternated repeats, like the default {default!r}"))
+        setattr(part, key, default)
+    return cfg, found

@@ -132,3 +132,35 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else ""
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, and the
+# bidirectional controls that reorder what a terminal shows (Trojan Source).
+_UNPRINTABLE = None
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could forge terminal output escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+
+    File names, keys and values come from the repository: a newline in one
+    could print a fake finding line, an escape sequence could rewrite the
+    screen.  Text reporters pass everything through this; plain text is
+    returned as it is.
+    """
+    global _UNPRINTABLE
+    if _UNPRINTABLE is None:
+        import re
+
+        _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _escape_char(m) -> str:  # type: ignore[no-untyped-def]
+    c = m.group(0)
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if c in named:
+        return named[c]
+    o = ord(c)
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"

@@ -369,43 +369,27 @@ def compute(root: str, config: str | None, base: str | None, head: str | None, *
 def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[dict[str, Any]]:
     """Both sides' summaries; the base in a forked child process when there are two cores.
 
-    The child is not a pool worker (those may not start processes), so each side
-    can still parse its feature files on every core.
+    The child is not a pool worker (those may not start processes).  While both
+    sides run at once each parses its feature files on one core; the setting is
+    restored afterwards (in-process callers, tests, keep the parallel parse).
     """
-    from hooks.revisions import close_all
+    from hooks import features
+    from hooks.revisions import Later, close_all
 
-    if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
-        import multiprocessing
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            close_all()  # no git pipe is shared with the child
-            from hooks import features
-
-            features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
-            _preload()  # imported once here, inherited by the child
-            ctx = multiprocessing.get_context("fork")
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child, args=(send, root, config, specs[0]), daemon=False)
-            try:
-                child.start()
-            except OSError:
-                child = None
-            if child is not None:
-                send.close()
-                try:
-                    head = _guarded(root, config, specs[1])
-                    try:
-                        base = receive.recv()
-                    except EOFError:
-                        base = {"internal": "the process computing the base side ended without a result"}
-                finally:
-                    child.join()
-                    receive.close()
-                    close_all()
-                return [base, head]
+    both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
+    saved = features.PARALLEL_MIN_FILES
+    if both:
+        _preload()  # imported once here, inherited by the child
+        features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
-        return [_guarded(root, config, s) for s in specs]
+        base_later = Later(_guarded, (root, config, specs[0]))
+        head = _guarded(root, config, specs[1])
+        status, base = base_later.result()
+        if status != "ok":
+            base = {"internal": str(base)}
+        return [base, head]  # type: ignore[list-item]
     finally:
+        features.PARALLEL_MIN_FILES = saved
         close_all()
 
 
@@ -421,16 +405,6 @@ def _preload() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
-
-
-def _child(send: Any, root: str, config: str | None, spec: str | None) -> None:
-    try:
-        send.send(_guarded(root, config, spec))
-    finally:
-        send.close()
-        from hooks.revisions import close_all
-
-        close_all()
 
 
 def _guarded(root: str, config: str | None, spec: str | None) -> dict[str, Any]:

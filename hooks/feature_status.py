@@ -6,6 +6,13 @@ byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
 file and exits 1 when that changed it; ``govcell feature-status --check`` (and the
 ``feature-status`` check of ``govcell check``) only compare.
+
+``feature_status.format`` picks the report: ``govcell`` (this module's),
+``xtask`` (the Rust template's ``cargo xtask ac-status`` report, see
+:mod:`hooks.feature_status_xtask`) or ``off``.  A committed report in another
+format than the configured one is never rewritten silently: the check reports
+``feature-status.foreign-format`` and the fixer leaves the file alone unless
+``--convert`` is given.
 """
 
 from __future__ import annotations
@@ -42,7 +49,16 @@ def _tests(a: AcStatus) -> str:
 
 
 def render(cell: Cell) -> str:
-    """The report's text for ``cell``."""
+    """The report's text for ``cell``, in the configured format."""
+    if cell.config.feature_status.format == "xtask":
+        from hooks.feature_status_xtask import render as render_xtask
+
+        return render_xtask(cell, _current(cell))
+    return render_govcell(cell)
+
+
+def render_govcell(cell: Cell) -> str:
+    """govcell's own report."""
     cov = cell.coverage
     ledger_path = cell.config.paths.ledger
     dirs = ", ".join(_code(d) for d in cell.config.paths.features)
@@ -98,25 +114,57 @@ def render(cell: Cell) -> str:
 
 
 def _current(cell: Cell) -> str | None:
-    if not cell.in_worktree:
-        data = cell.source.read_bytes(cell.config.paths.feature_status)
-        try:
-            return None if data is None else data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    path = cell.root / cell.config.paths.feature_status
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    return cell.read_text(cell.config.paths.feature_status).text
+
+
+def _place(cell: Cell) -> Diagnostic | None:
+    """Why the report may not be written where the config says (the path policy), or None."""
+    from hooks.fsutil import cell_inputs, resolve_output
+
+    _target, problem = resolve_output(cell.root, cell.config.paths.feature_status, what="feature status report",
+                                      inputs=cell_inputs(cell), where=_config_where(cell))
+    return problem
+
+
+def _config_where(cell: Cell) -> tuple[str, int, int]:
+    return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
+
+
+FORMAT_NAMES = {"govcell": "govcell's report", "xtask": "the report of `cargo xtask ac-status`",
+                "other": "a file govcell does not write"}
+
+
+def foreign_format(cell: Cell, current: str | None) -> str | None:
+    """The format of the committed report when it is not the configured one (None when it is, or is absent)."""
+    from hooks.adopt import feature_status_format
+
+    if current is None or not current.strip():
         return None
+    found = feature_status_format(current)
+    return None if found == cell.config.feature_status.format else found
 
 
 def check(cell: Cell) -> list[Diagnostic]:
     """The ``feature-status`` check: the committed report is what the cell renders to."""
     rel = cell.config.paths.feature_status
+    if cell.config.feature_status.format == "off":
+        return []
+    problem = _place(cell)
+    if problem is not None:
+        return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
     current = _current(cell)
+    foreign = foreign_format(cell, current)
+    if foreign is not None:
+        configured = cell.config.feature_status.format
+        hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
+                "--convert` to replace it with govcell's report" if foreign == "xtask" else
+                f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
+                "feature_status.format (or paths.feature_status) so govcell leaves it alone")
+        return [diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
+                     f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
+                     "it", rel, 1, 1, hint=hint)]
     if current is None or current == render(cell):
         # A cell that has no report yet has not adopted it; the fixer hook creates it.
         return []
@@ -124,29 +172,52 @@ def check(cell: Cell) -> list[Diagnostic]:
                  hint="run `govcell feature-status` (or the feature-status hook) and commit the result")]
 
 
-def update(cell: Cell, *, check_only: bool = False) -> int:
-    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed."""
+def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> int:
+    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
+
+    A report in another format than the configured one is rewritten only with ``convert``.
+    """
     rel = cell.config.paths.feature_status
+    if cell.config.feature_status.format == "off":
+        print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
+        return 0
     if cell.ledger.unreadable:
         from hooks.reporters import text as report
 
         sys.stdout.write(report(cell.ledger.causes()))
         print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
         return 1
+    current = _current(cell)
+    foreign = foreign_format(cell, current)
+    if foreign is not None and (check_only or not convert):
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text(check(cell)))
+        return 1
     text = render(cell)
-    if _current(cell) == text:
+    if current == text:
         return 0
     if check_only:
         print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
         return 1
-    from hooks.fsutil import write_atomic
+    from hooks.fsutil import cell_inputs, write_output
 
-    write_atomic(cell.root / rel, text)
-    print(f"{rel}: regenerated", file=sys.stderr)
+    problem = write_output(cell.root, rel, text, what="feature status report", inputs=cell_inputs(cell),
+                           where=_config_where(cell))
+    if problem is not None:
+        from hooks.reporters import text as findings_text
+
+        sys.stdout.write(findings_text([problem]))
+        return 1
+    if foreign is not None:
+        print(f"{rel}: converted from {FORMAT_NAMES[foreign]} to {FORMAT_NAMES[cell.config.feature_status.format]}",
+              file=sys.stderr)
+    else:
+        print(f"{rel}: regenerated", file=sys.stderr)
     return 1
 
 
-def run(root: str, config: str | None, check_only: bool) -> int:
+def run(root: str, config: str | None, check_only: bool, convert: bool = False) -> int:
     from hooks.cell import Cell
     from hooks.diagnostics import Severity
 
@@ -157,7 +228,7 @@ def run(root: str, config: str | None, check_only: bool) -> int:
 
         sys.stdout.write(text(problems))
         return 1
-    return update(cell, check_only=check_only)
+    return update(cell, check_only=check_only, convert=convert)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ feature file never pay for it.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 import re
@@ -345,8 +346,9 @@ class _Builder:
                                      tags=tags, ac_ids=self._acs(tags), rows=len(ex.get("tableBody") or ())))
         effective = tuple(sorted(set(inherited) | set(own) | set(ex_tags)))
         start = self._start(node)
-        following = [s for s in self.starts if s > start]
-        end = (following[0] - 1) if following else len(self.lines)
+        # self.starts is sorted: the next block start by bisection (linear in scenarios per file, not quadratic).
+        nxt = bisect.bisect_right(self.starts, start)
+        end = (self.starts[nxt] - 1) if nxt < len(self.starts) else len(self.lines)
         body = self.lines[start - 1:end]
         while body and (not body[-1].strip() or body[-1].lstrip().startswith("#")):
             body.pop()

@@ -372,6 +372,19 @@ def _doc_index(b: _Builder) -> dict[str, Any]:
     return b.doc_ids
 
 
+def _unique(b: _Builder, loaded: Any, items: list[Any], what: str) -> Iterator[tuple[Any, int, int]]:
+    """Items with their ID's position; a repeated ID is a finding and the repeat is left out."""
+    seen: dict[str, int] = {}
+    for item in items:
+        line, col = loaded.raw.position(item.loc + ("id",))
+        if item.id in seen:
+            b.found.append(diag("graph.duplicate-id", f"{what} ID {item.id} is already used on line {seen[item.id]}",
+                                loaded.path, line, col, hint=f"every {what} needs its own ID"))
+            continue
+        seen[item.id] = line
+        yield item, line, col
+
+
 def _add_doc_index(b: _Builder) -> None:
     """Registered documents: a node per ID, its file checked, its links resolved."""
     loaded = b.cell.doc_index
@@ -380,14 +393,7 @@ def _add_doc_index(b: _Builder) -> None:
         return
     raw = loaded.raw
     path = loaded.path
-    seen: dict[str, int] = {}
-    for entry in model.docs:
-        line, col = raw.position(entry.loc + ("id",))
-        if entry.id in seen:
-            b.found.append(diag("graph.duplicate-id", f"doc ID {entry.id} is already used on line {seen[entry.id]}",
-                                path, line, col, hint="every registered document needs its own ID"))
-            continue
-        seen[entry.id] = line
+    for entry, line, col in _unique(b, loaded, model.docs, "doc"):
         exists = _inside_file_exists(b.cell, entry.file)
         kind = _entry_kind(entry)
         node = b.add(kind, entry.id, entry.title or entry.id, path, line, col, exists=exists, file_path=entry.file)
@@ -429,15 +435,8 @@ def _add_tasks(b: _Builder) -> None:
         return
     raw = loaded.raw
     path = loaded.path
-    seen: dict[str, int] = {}
-    for task in model.tasks:
+    for task, line, col in _unique(b, loaded, model.tasks, "task"):
         tloc = task.loc
-        line, col = raw.position(tloc + ("id",))
-        if task.id in seen:
-            b.found.append(diag("graph.duplicate-id", f"task ID {task.id} is already used on line {seen[task.id]}",
-                                path, line, col, hint="every task needs its own ID"))
-            continue
-        seen[task.id] = line
         t = b.add("task", task.id, task.title, path, line, col, status=task.status)
         if task.requirement:
             rl, rc = raw.position(tloc + ("requirement",))

@@ -65,9 +65,12 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
         found = run(cell, checks, strict=strict)
     text = render(found, fmt)
     if out:
-        from hooks.fsutil import write_atomic
+        from hooks.fsutil import cell_inputs, write_output
 
-        write_atomic(cell.root / out if not out.startswith("/") else out, text)
+        problem = write_output(cell.root, out, text, what="report", inputs=cell_inputs(cell), outside_ok=True)
+        if problem is not None:
+            sys.stderr.write(render([problem], "text"))
+            return 1
     elif text:
         sys.stdout.write(text)
     return exit_code(found)

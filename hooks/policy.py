@@ -22,8 +22,12 @@ What ``evaluate`` does, in conftest's and ``opa test``'s terms:
 * configured targets (globs of repository files, or the built-in inputs
   ``ledger``, ``contextpack``, ``features``, ``tasks``) are evaluated and their
   messages become findings at the target file;
+* every file is compiled as ``opa check`` would, fed or not (``hooks.policy_compile``:
+  the engine's AST, and every rule evaluated once without input); an engine
+  error is one finding however many fixtures, targets or engines hit it;
 * the engine's line coverage over all of a policy's fixtures shows each rule
-  whose head was never reached: a *dead rule*;
+  whose head was never reached: a *dead rule*, when every fixture evaluated;
+  rules a failed fixture might have reached are listed as *not covered*;
 * every ``test_*`` rule of every package must hold, as ``opa test`` runs it.
 
 The result is a ``PolicyReport`` (also used by the site) cached on the Cell.
@@ -34,12 +38,14 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hooks.diagnostics import Diagnostic, Severity, diag, did_you_mean
+from hooks.policy_compile import MAX_NESTING, EngineError, EngineFailure, Failures, call, engine_stderr, nesting
 
 if TYPE_CHECKING:
     from hooks.cell import Cell
@@ -106,6 +112,15 @@ class DeadRule:
 
 
 @dataclasses.dataclass
+class UncoveredRule:
+    """A rule that fired on none of the fixtures that evaluated, while others could not be evaluated for it."""
+
+    name: str
+    line: int
+    fixtures: list[str]  # the fixtures it could not be evaluated on
+
+
+@dataclasses.dataclass
 class TestResult:
     package: str
     name: str
@@ -125,6 +140,8 @@ class PolicyResult:
     fixtures: list[FixtureResult] = dataclasses.field(default_factory=list)
     targets: list[TargetResult] = dataclasses.field(default_factory=list)
     dead_rules: list[DeadRule] = dataclasses.field(default_factory=list)
+    uncovered_rules: list[UncoveredRule] = dataclasses.field(default_factory=list)
+    compiles: bool = True  # False: the engine rejected the policy, so nothing was evaluated
 
 
 @dataclasses.dataclass
@@ -189,33 +206,6 @@ def fixture_owner(name: str, policies: list[str]) -> str | None:
     return best
 
 
-# --------------------------------------------------------------------------- engine errors
-
-
-_ERR_LOC = re.compile(r"-->\s*(?P<file>[^\n]*?):(?P<line>\d+):(?P<col>\d+)")
-_ERR_MSG = re.compile(r"^error:\s*(?P<msg>.*)$", re.MULTILINE)
-
-
-@dataclasses.dataclass
-class EngineError:
-    """A regorus error, parsed out of its text (location, message; no Rust backtrace)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    @classmethod
-    def parse(cls, exc: BaseException, default_file: str) -> EngineError:
-        text = str(exc).split("Stack backtrace:", 1)[0]
-        loc = _ERR_LOC.search(text)
-        msg = _ERR_MSG.search(text)
-        message = msg.group("msg").strip() if msg else (text.strip().splitlines() or [type(exc).__name__])[-1]
-        if loc:
-            return cls(loc.group("file").strip(), int(loc.group("line")), int(loc.group("col")), message)
-        return cls(default_file, 0, 0, message)
-
-
 # --------------------------------------------------------------------------- parsed files
 
 
@@ -228,6 +218,7 @@ class RegoFile:
     rules: list[Rule] = dataclasses.field(default_factory=list)
     signal_lines: dict[int, int] = dataclasses.field(default_factory=dict)  # rule line -> line reached on success
     is_test: bool = False
+    module: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)  # the engine's AST of the file
 
     @property
     def stem(self) -> str:
@@ -245,7 +236,7 @@ def rule_kind(name: str) -> str:
     return "test" if name.startswith("test_") else "other"
 
 
-def _rules_from_ast(ast_json: str) -> tuple[list[Rule], dict[int, int]]:
+def _rules_from_ast(modules: list[dict[str, Any]]) -> tuple[list[Rule], dict[int, int]]:
     """Rule names, kinds and lines from regorus's AST, plus the line a rule's head key sits on.
 
     Coverage marks a set rule's key expression only when its body succeeded,
@@ -253,7 +244,7 @@ def _rules_from_ast(ast_json: str) -> tuple[list[Rule], dict[int, int]]:
     """
     rules: list[Rule] = []
     signals: dict[int, int] = {}
-    for module in json.loads(ast_json):
+    for module in modules:
         for item in module["ast"].get("rules", []):
             (form, body), = item.items()
             if form == "Default":
@@ -370,6 +361,7 @@ class _Run:
         self.config_path = cell.config_source or ".govcell.yaml"
         self._config_yaml: Any = None
         self.coverage: dict[str, tuple[set[int], set[int]]] = {}
+        self.failures = Failures()  # engine and compile errors: one finding per cause
 
     # ---------------------------------------------------------------- driver
 
@@ -390,6 +382,9 @@ class _Run:
                                         "empty directory"))
             self._orphan_fixtures([])
             return self._done()
+        # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set (as it often is for Rust
+        # developers): capturing one costs ~10 ms per error and govcell drops it, so it is off unless asked for.
+        os.environ.setdefault("RUST_LIB_BACKTRACE", "0")
         try:
             import regorus
         except ImportError as exc:
@@ -399,22 +394,33 @@ class _Run:
                                    f"policy file(s) were not checked", self.policy_dir, hint=INSTALL_HINT))
             return self._done()
         self.regorus = regorus
+        with engine_stderr():  # a panic's message, or anything else the engine prints, stays out of the output
+            return self._run_engine(paths)
+
+    def _run_engine(self, paths: list[str]) -> PolicyReport:
         files = [f for f in (self._parse(rel) for rel in paths) if f is not None]
         policies, libraries, tests = self._classify(files)
         self._duplicate_names(policies)
+        self._analyse(files)
+        base = self._evaluation_engine()  # the data and the libraries, parsed once, cloned for each use
+        if all([self._load(base, lib) for lib in libraries]) and libraries:
+            # the libraries on their own, so an error in one is found even with no policy
+            self._compile(call(base.clone), sorted({lib.package for lib in libraries}), [], libraries[0].path)
         names = [p.stem for p in policies]
         fixtures = self._fixtures(names)
         expectations = self._expectations()
         for pf in policies:
             result = PolicyResult(pf.stem, pf.path, pf.package_name, pf.version, pf.rules)
             self.report.policies.append(result)
-            engine = self._policy_engine(pf, libraries)
+            engine = self._policy_engine(pf, base)
             if engine is None:
                 continue
+            result.compiles = self._compile(engine, [pf.package], [], pf.path)
             self._run_fixtures(pf, result, engine, fixtures.get(pf.stem, []), expectations)
-            self._run_targets(pf, result, engine)
+            if result.compiles:
+                self._run_targets(pf, result, engine)
         self._unknown_target_policies(names)
-        self._run_tests(files)
+        self._run_together(files, base, libraries)
         self.report.coverage = [FileCoverage(p, sorted(c), sorted(n - c))
                                 for p, (c, n) in sorted(self.coverage.items())]
         return self._done()
@@ -422,8 +428,27 @@ class _Run:
     def _done(self) -> PolicyReport:
         from hooks.diagnostics import apply_policy
 
-        self.report.diagnostics = apply_policy(self.found)
+        self.report.diagnostics = apply_policy([*self.found, *self.failures.diagnostics()])
         return self.report
+
+    # ---------------------------------------------------------------- compile check
+
+    def _analyse(self, files: list[RegoFile]) -> None:
+        """The static half of the compile check, over every file's AST (hooks.policy_compile)."""
+        from hooks.policy_compile import Analysis, Source, builtin_probe
+
+        self.analysis = Analysis([Source(f.path, f.text, f.package, f.module) for f in files],
+                                 builtin_probe(self.regorus))
+        self.analysis.check(self.failures)
+
+    def _compile(self, engine: Any, packages: list[str], rules: list[str], path: str) -> bool:
+        """The dynamic half: evaluate every rule of these packages once, without input (see policy_compile)."""
+        from hooks.policy_compile import evaluate_unit
+
+        return evaluate_unit(engine, packages, rules, self.analysis, self.failures, path)
+
+    def _engine_error(self, err: EngineError, origin: str) -> None:
+        self.failures.add_error(err, rule=self.analysis.rule_at(err.file, err.line), origin=origin)
 
     # ---------------------------------------------------------------- files
 
@@ -449,6 +474,7 @@ class _Run:
     def _evaluation_engine(self) -> Any:
         """An engine for evaluation: the configured ``policy.data`` is ``data.govcell``."""
         engine = self.regorus.Engine()
+        engine.set_gather_prints(True)  # a policy's print() calls stay out of the findings
         if self.cfg.data:
             engine.add_data_json(json.dumps({"govcell": self.cfg.data}))
         return engine
@@ -460,18 +486,34 @@ class _Run:
         if read.text is None:
             self.found.extend(read.diagnostics)
             return None
+        deepest, line, col = nesting(read.text)
+        if deepest > MAX_NESTING:
+            self.found.append(diag("policy.too-deep", f"{rel} nests [ and {{ {deepest} deep; the Rego engine's parser "
+                                   f"takes time exponential in nesting, so files deeper than {MAX_NESTING} are not "
+                                   "given to it", rel, line, col,
+                                   hint="flatten the literal (build it from smaller rules), or move the data to "
+                                        "policy.data (data.govcell)"))
+            return None
         wanted = self._version_for(rel)
         attempts = ["v1", "v0"] if wanted == "auto" else [wanted]
         errors: list[EngineError] = []
         for version in attempts:
             engine = self._engine(version)
             try:
-                package = engine.add_policy(rel, read.text)
-            except Exception as exc:  # noqa: BLE001 - regorus raises RuntimeError with located text
-                errors.append(EngineError.parse(exc, rel))
+                with engine_stderr() as warnings:
+                    package = call(engine.add_policy, rel, read.text, file=rel)
+                modules = json.loads(call(engine.get_ast_as_json, file=rel))
+            except EngineFailure as failure:
+                errors.append(failure.error)
                 continue
-            rules, signals = _rules_from_ast(engine.get_ast_as_json())
-            return RegoFile(rel, read.text, version, package, rules, signals, is_test=rel.endswith("_test.rego"))
+            for file, line, col, message in dict.fromkeys(warnings):
+                self.found.append(diag("policy.parse-warning", f"{message} (parsed as Rego {version})", file or rel,
+                                       line, col, severity=Severity.WARNING,
+                                       hint="in Rego v0, add `import future.keywords.if` (or `import rego.v1`); "
+                                            "or pin the file's version with policy.rego_versions"))
+            rules, signals = _rules_from_ast(modules)
+            return RegoFile(rel, read.text, version, package, rules, signals, is_test=rel.endswith("_test.rego"),
+                            module=modules[0]["ast"] if modules else {})
         # Report the attempt that got furthest: that is the syntax the author meant.
         err = max(errors, key=lambda e: (e.line, e.col))
         tried = " and ".join(attempts)
@@ -508,40 +550,56 @@ class _Run:
     def _load(self, engine: Any, f: RegoFile) -> bool:
         engine.set_rego_v0(f.version == "v0")
         try:
-            engine.add_policy(f.path, f.text)
-        except Exception as exc:  # noqa: BLE001
-            err = EngineError.parse(exc, f.path)
+            with engine_stderr():  # its parser warnings were reported when the file was first parsed
+                call(engine.add_policy, f.path, f.text, file=f.path)
+        except EngineFailure as failure:
+            err = failure.error
             self.found.append(diag("policy.compile-error", f"{f.path}: {err.message}", err.file, err.line, err.col,
                                    hint="rules of the same name must agree across the files of a package"))
             return False
         return True
 
-    def _policy_engine(self, pf: RegoFile, libraries: list[RegoFile]) -> Any | None:
-        engine = self._evaluation_engine()
-        for lib in libraries:
-            self._load(engine, lib)
+    def _policy_engine(self, pf: RegoFile, base: Any) -> Any | None:
+        engine = call(base.clone)
         if not self._load(engine, pf):
             return None
         return engine
 
     # ---------------------------------------------------------------- evaluation
 
-    def _eval(self, pf: RegoFile, engine: Any, data: Any, origin: str) -> list[Message] | None:
-        """conftest's query over one document; None (and a finding) when evaluation fails."""
+    def _eval(self, pf: RegoFile, engine: Any, data: Any, origin: str) -> tuple[list[Message], list[str]]:
+        """conftest's query over one document: its messages, and the rule families that failed to evaluate.
+
+        All families are asked for in one query; when that fails, each family
+        is evaluated on its own, so a failing ``deny`` does not hide ``warn``.
+        """
         families = sorted({r.name for r in pf.rules if r.kind in (*FAIL_RULES, *WARN_RULES)})
         query = "{" + ", ".join(f'"{n}": {pf.package}.{n}' for n in families) + "}"
+        value: dict[str, Any] = {}
+        failed: list[str] = []
         try:
-            engine.set_input_json(json.dumps(data))
-            raw = json.loads(engine.eval_query_as_json(query))
-        except Exception as exc:  # noqa: BLE001
-            err = EngineError.parse(exc, pf.path)
-            self.found.append(diag("policy.eval-error", f"{pf.path} failed on {origin}: {err.message}",
-                                   err.file, err.line, err.col,
-                                   hint="Rego runtime errors (conflicting values, undefined functions, type "
-                                        "errors) must be fixed in the policy"))
-            return None
-        results = raw.get("result") or []
-        value = results[0]["expressions"][0]["value"] if results else {}
+            call(engine.set_input_json, json.dumps(data), file=pf.path)
+        except EngineFailure as failure:  # a value JSON cannot carry to the engine
+            self._engine_error(failure.error, origin)
+            return [], families
+        try:
+            raw = json.loads(call(engine.eval_query_as_json, query, file=pf.path))
+            results = raw.get("result") or []
+            value = results[0]["expressions"][0]["value"] if results else {}
+        except EngineFailure as first:
+            if first.error.panic:
+                self._engine_error(first.error, origin)
+                return [], families
+            for name in families:
+                try:
+                    raw = json.loads(call(engine.eval_query_as_json, f"{pf.package}.{name}", file=pf.path))
+                except EngineFailure as failure:
+                    failed.append(name)
+                    self._engine_error(failure.error, origin)
+                    continue
+                results = raw.get("result") or []
+                if results:
+                    value[name] = results[0]["expressions"][0]["value"]
         messages: list[Message] = []
         for name in families:
             out = value.get(name)
@@ -550,7 +608,7 @@ class _Run:
                 message = self._message(pf, name, item)
                 if message is not None:
                     messages.append(message)
-        return messages
+        return messages, failed
 
     def _message(self, pf: RegoFile, name: str, item: Any) -> Message | None:
         rule = rule_kind(name)
@@ -636,8 +694,21 @@ class _Run:
 
         signals = {r.line: pf.signal_lines[r.line] for r in pf.rules
                    if r.kind in (*FAIL_RULES, *WARN_RULES) and r.line in pf.signal_lines}
+        families = sorted({r.name for r in pf.rules if r.kind in (*FAIL_RULES, *WARN_RULES)})
+        if not fixtures:
+            self.found.append(diag("policy.no-fixtures", f"policy {pf.stem} has no fixtures in "
+                                   f"{' or '.join(self.testdata)}", pf.path, 1, 1, severity=Severity.WARNING,
+                                   hint=f"add {pf.stem}_valid.yaml (must pass) and {pf.stem}_<case>.yaml "
+                                        "(must fail) fixtures"))
+            return
+        if not result.compiles:  # every evaluation would fail on the compile error already reported
+            for rel in fixtures:
+                result.fixtures.append(FixtureResult(rel, pf.stem, "pass" if is_valid_fixture(Path(rel).name)
+                                                     else "fail", error="not evaluated: the policy does not compile"))
+            return
         engine.set_enable_coverage(True)
-        evaluated = False
+        ran: dict[str, int] = dict.fromkeys(families, 0)  # family -> fixtures it was evaluated on
+        missed: dict[str, list[str]] = {}  # family -> fixtures it could not be evaluated on
         for rel in fixtures:
             fx = FixtureResult(rel, pf.stem, "pass" if is_valid_fixture(Path(rel).name) else "fail")
             result.fixtures.append(fx)
@@ -649,38 +720,59 @@ class _Run:
                 self.found.extend(problems or [diag("policy.fixture-syntax", f"fixture {rel} holds no document",
                                                     rel, 1, 1, hint="a fixture is one JSON or YAML input")])
                 fx.error = (problems[0].message if problems else "no document")
+                for family in families:
+                    missed.setdefault(family, []).append(rel)
                 continue
             fx.documents = len(docs)
-            failed = False
+            failed: set[str] = set()
             for doc in docs:
-                messages = self._eval(pf, engine, doc.data, f"fixture {rel}")
-                if messages is None:
-                    failed = True
-                    continue
-                evaluated = True
+                messages, broken = self._eval(pf, engine, doc.data, f"fixture {rel}")
+                failed.update(broken)
                 fx.failures.extend(m.text for m in messages if m.rule in FAIL_RULES)
                 fx.warnings.extend(m.text for m in messages if m.rule in WARN_RULES)
             fx.failures.sort()
             fx.warnings.sort()
+            for family in families:
+                if family in failed:
+                    missed.setdefault(family, []).append(rel)
+                else:
+                    ran[family] += 1
             if failed:
-                fx.error = "evaluation failed"
+                fx.error = f"evaluation failed ({', '.join(sorted(failed))})"
                 continue
             fx.ok = self._judge(pf, fx, expectations.get(rel))
-        if evaluated and signals:
-            covered = self._coverage(engine, pf.path)
-            for r in pf.rules:
-                if r.line in signals and signals[r.line] not in covered:
-                    result.dead_rules.append(DeadRule(r.name, r.line))
-                    self.found.append(diag(
-                        "policy.dead-rule", f"rule {r.name} of policy {pf.stem} never produced a result on any of "
-                        f"its {len(fixtures)} fixture(s)", pf.path, r.line, 1,
-                        hint="add a fixture that trips it, or fix the rule (iterating an object's values where "
-                             "its keys were meant is the classic cause)"))
-        elif not fixtures:
-            self.found.append(diag("policy.no-fixtures", f"policy {pf.stem} has no fixtures in "
-                                   f"{' or '.join(self.testdata)}", pf.path, 1, 1, severity=Severity.WARNING,
-                                   hint=f"add {pf.stem}_valid.yaml (must pass) and {pf.stem}_<case>.yaml "
-                                        "(must fail) fixtures"))
+        if signals:
+            self._dead_rules(pf, result, signals, self._coverage(engine, pf.path), ran, missed)
+
+    def _dead_rules(self, pf: RegoFile, result: PolicyResult, signals: dict[int, int], covered: set[int],
+                    ran: dict[str, int], missed: dict[str, list[str]]) -> None:
+        """Rules that never fired: dead when every fixture was evaluated, else only *not covered*."""
+        for r in pf.rules:
+            if r.line not in signals or signals[r.line] in covered:
+                continue
+            if r.name in missed:
+                result.uncovered_rules.append(UncoveredRule(r.name, r.line, sorted(missed[r.name])))
+                continue
+            result.dead_rules.append(DeadRule(r.name, r.line))
+            self.found.append(diag(
+                "policy.dead-rule", f"rule {r.name} of policy {pf.stem} never produced a result on any of "
+                f"its {ran.get(r.name, 0)} fixture(s)", pf.path, r.line, 1,
+                hint="add a fixture that trips it, or fix the rule (iterating an object's values where "
+                     "its keys were meant is the classic cause)"))
+        if result.uncovered_rules:
+            gone = sorted({f for u in result.uncovered_rules for f in u.fixtures})
+            which = {u.name: [] for u in result.uncovered_rules}  # type: dict[str, list[str]]
+            for u in result.uncovered_rules:
+                which[u.name].append(str(u.line))
+            rules = "; ".join(f"{name} at line(s) {', '.join(lines)}" for name, lines in which.items())
+            shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+            first = result.uncovered_rules[0]
+            self.found.append(diag(
+                "policy.uncovered-rules", f"{len(result.uncovered_rules)} rule(s) of policy {pf.stem} produced no "
+                f"result on the fixtures that evaluated, and could not be checked on {shown}, which failed to "
+                f"evaluate: {rules}", pf.path, first.line, 1, severity=Severity.INFO,
+                hint="fix the error that stopped the fixture's evaluation (reported on its own); a rule that "
+                     "still never fires is then reported as a dead rule"))
 
     def _judge(self, pf: RegoFile, fx: FixtureResult, pinned: dict[str, list[str]] | None) -> bool:
         ok = True
@@ -746,13 +838,19 @@ class _Run:
         for index, target in enumerate(self.cfg.targets.get(pf.stem, [])):
             if target in BUILTIN_INPUTS:
                 inputs = list(self._builtin(target))
+            elif target in self.cfg.inputs:
+                from hooks.policy_inputs import Composer
+
+                composer = self.__dict__.setdefault("_composer", Composer(self.cell, self.found, self.config_path,
+                                                                          self._config_pos))
+                inputs = composer.compose(target, self.cfg.inputs[target])
             else:
                 inputs = list(self._glob_inputs(target, (pf.stem, index)))
             for path, docs in inputs:
                 tr = TargetResult(pf.stem, target, path, len(docs))
                 result.targets.append(tr)
                 for doc in docs:
-                    for m in self._eval(pf, engine, doc.data, f"target {path}") or []:
+                    for m in self._eval(pf, engine, doc.data, f"target {path}")[0]:
                         self._locate(m, path, doc)
                         tr.messages.append(m)
                         severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
@@ -809,11 +907,28 @@ class _Run:
 
     # ---------------------------------------------------------------- opa test
 
-    def _run_tests(self, files: list[RegoFile]) -> None:
-        if not any(r.kind == "test" for f in files for r in f.rules):
+    def _run_together(self, files: list[RegoFile], base: Any, libraries: list[RegoFile]) -> None:
+        """Every file in one engine, as ``opa check`` and ``opa test`` load them.
+
+        The engine's analysis runs over all the files at once (definitions of
+        a package spread over several files must agree; the static half has
+        compared their kinds, arities and defaults already), the helper rules
+        of test files are evaluated once without input, and then every
+        ``test_*`` rule runs, unless the files do not compile together: the
+        compile finding says why, and the tests are listed as not run, not as
+        failures of their own.
+        """
+        tests = any(r.kind == "test" for f in files for r in f.rules)
+        if not tests and not any(f.is_test for f in files):
+            return  # every file was compiled already, with the files it is evaluated with
+        helpers = sorted({f"{f.package}.{r.name}" for f in files if f.is_test for r in f.rules
+                          if r.kind != "test" and r.name in self.analysis.names(f.package)})
+        engine = call(base.clone)
+        loaded = libraries + [f for f in files if f not in libraries and self._load(engine, f)]
+        loaded.sort(key=lambda f: f.path)
+        compiles = self._compile(engine, [], helpers, files[0].path)
+        if not tests:
             return
-        engine = self._evaluation_engine()
-        loaded = [f for f in files if self._load(engine, f)]
         engine.set_enable_coverage(True)
         seen: set[tuple[str, str]] = set()
         for f in loaded:
@@ -821,19 +936,23 @@ class _Run:
                 if rule.kind != "test" or (f.package, rule.name) in seen:
                     continue  # a test defined in several bodies is one test, as in opa test
                 seen.add((f.package, rule.name))
+                if not compiles:
+                    self.report.tests.append(TestResult(f.package_name, rule.name, f.path, rule.line, False,
+                                                        "not run: the policy files do not compile together"))
+                    continue
                 query = f"{f.package}.{rule.name}"
                 error = ""
                 try:
-                    raw = json.loads(engine.eval_query_as_json(query))
+                    raw = json.loads(call(engine.eval_query_as_json, query, file=f.path))
                     results = raw.get("result") or []
                     passed = bool(results) and results[0]["expressions"][0]["value"] is not False
-                except Exception as exc:  # noqa: BLE001
-                    err = EngineError.parse(exc, f.path)
-                    passed, error = False, err.message
+                except EngineFailure as failure:
+                    passed, error = False, failure.error.message
                 self.report.tests.append(TestResult(f.package_name, rule.name, f.path, rule.line, passed, error))
                 if not passed:
                     what = f"errored: {error}" if error else "is false or undefined"
                     self.found.append(diag("policy.test-failed", f"test {f.package_name}.{rule.name} {what}",
                                            f.path, rule.line, 1,
                                            hint="a test_* rule must hold, as in `opa test`"))
-        self._coverage(engine, "")
+        if compiles:
+            self._coverage(engine, "")

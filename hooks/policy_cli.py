@@ -42,15 +42,21 @@ def command(args: argparse.Namespace) -> int:
     report = evaluate(cell)
     text = {"text": as_text, "json": as_json, "junit": as_junit}[args.format](report, found, args.coverage)
     if args.output:
-        from hooks.fsutil import write_atomic
+        from hooks.fsutil import cell_inputs, write_output
+        from hooks.reporters import text as findings_text
 
-        write_atomic(cell.root / args.output, text)
+        problem = write_output(cell.root, args.output, text, what="report", inputs=cell_inputs(cell),
+                               outside_ok=True)
+        if problem is not None:
+            sys.stderr.write(findings_text([problem]))
+            return 1
     else:
         sys.stdout.write(text)
     return exit_code(found)
 
 
 def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
+    from hooks.diagnostics import printable
     from hooks.reporters import text as findings_text
 
     lines: list[str] = []
@@ -66,6 +72,10 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
                          f"{len(tr.messages) - fails} warning(s)")
         for d in p.dead_rules:
             lines.append(f"  DEAD rule {d.name} at {p.path}:{d.line}")
+        for u in p.uncovered_rules:
+            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} (not evaluated on: {', '.join(u.fixtures)})")
+        if not p.compiles:
+            lines.append("  NOT RUN: the policy does not compile (see the findings below)")
     for t in report.tests:
         lines.append(f"{'ok  ' if t.passed else 'FAIL'} test {t.package}.{t.name} ({t.path}:{t.line})")
     if coverage:
@@ -73,10 +83,12 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
             missing = ", ".join(map(str, c.not_covered)) or "-"
             lines.append(f"coverage {c.path}: {c.percent}% (lines not covered: {missing})")
     fixtures = [fx for p in report.policies for fx in p.fixtures]
+    uncovered = sum(len(p.uncovered_rules) for p in report.policies)
     lines.append(f"{len(report.policies)} polic(ies), {sum(fx.ok for fx in fixtures)}/{len(fixtures)} fixture(s) ok, "
                  f"{sum(t.passed for t in report.tests)}/{len(report.tests)} test(s) passed, "
-                 f"{sum(len(p.dead_rules) for p in report.policies)} dead rule(s)")
-    return "\n".join(lines) + "\n" + findings_text(found)
+                 f"{sum(len(p.dead_rules) for p in report.policies)} dead rule(s)"
+                 + (f", {uncovered} rule(s) not covered" if uncovered else ""))
+    return "\n".join(map(printable, lines)) + "\n" + findings_text(found)
 
 
 def as_json(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
@@ -86,6 +98,25 @@ def as_json(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
     if not coverage:
         doc.pop("coverage")
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+_NOT_XML = None
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids (most control characters) written as ``\\xNN``.
+
+    ElementTree escapes ``<`` and ``&`` but writes a control character as it is,
+    and no XML parser accepts the result; messages come from policies and file
+    names, so they may hold anything.
+    """
+    global _NOT_XML
+    if _NOT_XML is None:
+        import re
+
+        _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
+                        else f"\\u{ord(m.group(0)):04x}", text)
 
 
 def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
@@ -109,6 +140,9 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
         for d in p.dead_rules:
             case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {d.name}:{d.line} fires")
             ET.SubElement(case, "failure", message="dead rule").text = f"{p.path}:{d.line}"
+        for u in p.uncovered_rules:
+            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {u.name}:{u.line} fires")
+            ET.SubElement(case, "skipped", message="not covered: evaluation failed on " + ", ".join(u.fixtures))
     tests = ET.SubElement(root, "testsuite", name="opa-test")
     for t in report.tests:
         case = ET.SubElement(tests, "testcase", classname=t.package, name=t.name, file=t.path)
@@ -129,5 +163,10 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
         cases = list(suite)
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+    for el in root.iter():
+        el.attrib.update({k: _xml_text(v) for k, v in el.attrib.items()})
+        if el.text:
+            el.text = _xml_text(el.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

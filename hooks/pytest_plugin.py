@@ -14,6 +14,12 @@ proves, taken from
 The ACs are also attached to each report as the user property ``acs`` (so a
 JUnit XML written by the same run carries them as ``<property name="acs">``).
 The file has no timestamps or durations: the same run writes the same bytes.
+
+Plugin etiquette: the ``ac`` marker is always registered (so ``--strict-markers``
+accepts ``@pytest.mark.ac``); nothing else happens unless asked.  With the ini
+key ``govcell_ac_tags = true`` (or ``--govcell-ac-tags``) pytest-bdd's
+``@AC-…`` tags become ``ac`` markers instead of markers named after each AC, so
+a project under ``--strict-markers`` needs no marker line per AC.
 """
 
 from __future__ import annotations
@@ -34,9 +40,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--govcell-results", dest="govcell_results", metavar="PATH", default=None,
                     help="write govcell's AC results file (JSON) to PATH")
     parser.addini("govcell_results", "path of govcell's AC results file (relative to the rootdir)", default="")
+    group.addoption("--govcell-ac-tags", dest="govcell_ac_tags", action="store_true", default=None,
+                    help="turn pytest-bdd @AC-… tags into ac markers (for --strict-markers)")
+    parser.addini("govcell_ac_tags", "turn pytest-bdd @AC-… tags into ac markers (for --strict-markers)",
+                  type="bool", default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ac(*ids): the acceptance criteria (AC-…) this test proves, for govcell")
+    if config.getoption("govcell_ac_tags") or config.getini("govcell_ac_tags"):
+        config.pluginmanager.register(AcTags(_pattern(config.rootpath)), "govcell-ac-tags")
+        # pytest-bdd marks the tags of an Examples block directly, past its tag hook:
+        # those need markers of their own, named after the ACs of the ledger.
+        for ac in _ledger_acs(config.rootpath):
+            config.addinivalue_line("markers", f"{ac}: acceptance criterion {ac} (registered by govcell)")
     path = config.getoption("govcell_results") or config.getini("govcell_results")
     if not path or hasattr(config, "workerinput"):  # xdist workers report to the controller
         return
@@ -48,6 +65,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(plugin, "govcell-results")
 
 
+def _ledger_acs(root: Path) -> list[str]:
+    """The AC IDs of the ledger at ``root`` (none when it cannot be read: that is the hooks' finding)."""
+    from hooks.cell import Cell
+
+    ledger = Cell(root).ledger.model
+    return sorted({ac.id for _, _, ac in ledger.iter_acs()}) if ledger is not None else []
+
+
 def _pattern(root: Path) -> Any:
     from hooks.config import load_config
     from hooks.features import DEFAULT_AC_TAG, TagMatcher
@@ -57,6 +82,21 @@ def _pattern(root: Path) -> Any:
         return TagMatcher(cfg.ac_tags.pattern or "@" + cfg.ids.ac)
     except Exception:  # noqa: BLE001 - a bad pattern is the ac-tags check's finding, not a test failure
         return TagMatcher(DEFAULT_AC_TAG)
+
+
+class AcTags:
+    """pytest-bdd's tag hook: an ``@AC-…`` tag becomes ``pytest.mark.ac("AC-…")`` (registered only when asked)."""
+
+    def __init__(self, matcher: Any) -> None:
+        self.matcher = matcher
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_bdd_apply_tag(self, tag: str, function: Any) -> bool | None:
+        ac = self.matcher.ac_id("@" + tag)
+        if ac is None:
+            return None
+        pytest.mark.ac(ac)(function)
+        return True
 
 
 class GovcellResults:

@@ -40,7 +40,8 @@ class RepoFiles:
         return path in self._set
 
 
-def _git(root: Path, *args: str) -> bytes | None:
+def git_output(root: Path, *args: str) -> bytes | None:
+    """``git ARGS`` run in ``root``: its stdout, or None when git is absent or the command failed."""
     try:
         proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -51,10 +52,10 @@ def _git(root: Path, *args: str) -> bytes | None:
 def list_files(root: Path, skip_dirs: Iterable[str] = ()) -> RepoFiles:
     """Tracked files when ``root`` is inside a git work tree, else a walk of the tree."""
     # Without --full-name, ls-files lists what is below ``root``, relative to it.
-    listed = _git(root, "ls-files", "-z", "--cached")
+    listed = git_output(root, "ls-files", "-z", "--cached")
     if listed is not None:
         paths = sorted({os.fsdecode(raw) for raw in listed.split(b"\0") if raw})
-        head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+        head = git_output(root, "rev-parse", "--verify", "-q", "HEAD")
         commit = head.decode().strip() if head else None
         return RepoFiles(paths, True, commit)
     return RepoFiles(_walk(root, skip_dirs), False, None)
@@ -129,49 +130,75 @@ def is_glob(pattern: str) -> bool:
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a repository glob (see the module docstring) to an anchored regex."""
+    """Compile a repository glob (see the module docstring) to an anchored regex that cannot backtrack badly.
+
+    A naive translation (``*`` -> ``[^/]*``, ``**/`` -> ``(?:[^/]+/)*``) backtracks
+    polynomially in the number of wildcards: ``*a*a*a*a*a*a*a*a*b`` took a minute
+    on one 60-character name, and a pull request controls both the pattern and
+    the file names.  Here, as in CPython's ``fnmatch``, every part between two
+    wildcards is matched at its *earliest* place inside an atomic group, which is
+    always right (the next wildcard absorbs whatever follows), so matching is
+    linear in the path for each part: inside a segment between stars, and
+    across segments between globstars.  Repeated ``**/`` collapse into one.
+    """
     pat = normalise(pattern)
     if pat.endswith("/"):
         pat += "**"
-    out: list[str] = []
-    i, n = 0, len(pat)
+    segments: list[str] = []
+    for seg in pat.split("/"):
+        if seg == "**" and segments and segments[-1] == "**":
+            continue
+        segments.append(seg)
+    # Groups of whole-segment globs separated by '**'.
+    groups: list[list[str]] = [[]]
+    for seg in segments:
+        if seg == "**":
+            groups.append([])
+        else:
+            groups[-1].append(_segment_regex(seg))
+    if len(groups) == 1:
+        return re.compile("/".join(groups[0]) + r"\Z", re.DOTALL)
+    out = ["/".join(groups[0]) + "/" if groups[0] else ""]
+    middle, last = groups[1:-1], groups[-1]
+    for group in middle:
+        out.append("(?>(?:[^/]+/)*?" + "/".join(group) + "/)")
+    out.append("(?:[^/]+/)*" + "/".join(last) if last else ".*")
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def _segment_regex(seg: str) -> str:
+    """One path segment's glob (no '/'): fixed parts between stars, the middle ones atomic and lazy."""
+    parts: list[list[str]] = [[]]
+    i, n = 0, len(seg)
     while i < n:
-        c = pat[i]
+        c = seg[i]
         if c == "*":
-            if pat.startswith("**", i):
-                j = i + 2
-                at_start = i == 0 or pat[i - 1] == "/"
-                if at_start and j < n and pat[j] == "/":
-                    out.append("(?:[^/]+/)*")
-                    i = j + 1
-                    continue
-                if at_start and j == n:
-                    out.append(".*")
-                    i = j
-                    continue
-                i = j
-            else:
+            while i < n and seg[i] == "*":
                 i += 1
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
+            parts.append([])
+            continue
+        if c == "?":
+            parts[-1].append("[^/]")
             i += 1
         elif c == "[":
-            j = pat.find("]", i + 2)
+            j = seg.find("]", i + 2)
             if j == -1:
-                out.append(re.escape(c))
+                parts[-1].append(re.escape(c))
                 i += 1
                 continue
-            body = pat[i + 1:j]
+            body = seg[i + 1:j]
             if body.startswith("!"):
                 body = "^" + body[1:]
             body = body.replace("\\", "\\\\").replace("[", "\\[")
-            out.append(f"(?!/)[{body}]")
+            parts[-1].append(f"(?!/)[{body}]")
             i = j + 1
         else:
-            out.append(re.escape(c))
+            parts[-1].append(re.escape(c))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    if len(parts) == 1:
+        return "".join(parts[0])
+    first, *middle, last = ("".join(p) for p in parts)
+    return first + "".join(f"(?>[^/]*?{m})" for m in middle if m) + "[^/]*" + last
 
 
 def match(pattern: str, files: RepoFiles) -> list[str]:

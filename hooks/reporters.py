@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from hooks import __version__
-from hooks.diagnostics import Diagnostic, Severity, counts
+from hooks.diagnostics import Diagnostic, Severity, counts, printable
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -23,12 +23,17 @@ def render(found: Sequence[Diagnostic], fmt: str) -> str:
 
 
 def text(found: Sequence[Diagnostic]) -> str:
-    """``path:line:col: severity: code: message`` plus an indented hint line."""
+    """``path:line:col: severity: code: message`` plus an indented hint line.
+
+    Everything taken from the repository is passed through :func:`printable`, so
+    a newline or an escape sequence in a key or a file name cannot print a line
+    of its own (a forged finding, a fake "all good").
+    """
     lines: list[str] = []
     for d in found:
-        lines.append(f"{d.location}: {d.severity.value}: {d.code}: {d.message}")
+        lines.append(f"{printable(d.location)}: {d.severity.value}: {printable(d.code)}: {printable(d.message)}")
         if d.hint:
-            lines.append(f"    hint: {d.hint}")
+            lines.append(f"    hint: {printable(d.hint)}")
     if found:
         c = counts(found)
         lines.append(f"{len(found)} finding(s): {c['error']} error(s), {c['warning']} warning(s), {c['info']} info")
@@ -67,7 +72,7 @@ def sarif(found: Sequence[Diagnostic]) -> str:
         region: dict[str, int] = {}
         if d.line > 0:
             region = {"startLine": d.line, "startColumn": max(d.col, 1)}
-        location: dict[str, object] = {"artifactLocation": {"uri": d.path or ".", "uriBaseId": "SRCROOT"}}
+        location: dict[str, object] = {"artifactLocation": {"uri": _uri(d.path), "uriBaseId": "SRCROOT"}}
         if region:
             location["region"] = region
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
@@ -100,6 +105,13 @@ def sarif(found: Sequence[Diagnostic]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
+def _uri(path: str) -> str:
+    """A repository-relative path as a SARIF URI reference: percent-encoded (RFC 3986), ``/`` kept."""
+    from urllib.parse import quote
+
+    return quote(path or ".", safe="/-._~")
+
+
 _GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
@@ -114,11 +126,11 @@ def github(found: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     lines = []
     for d in found:
-        props = [f"file={_gh_escape(d.path, prop=True)}"]
+        props = [f"file={_gh_escape(printable(d.path), prop=True)}"]
         if d.line > 0:
             props += [f"line={d.line}", f"col={max(d.col, 1)}"]
         props.append(f"title={_gh_escape(d.code, prop=True)}")
-        msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        msg = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         lines.append(f"::{_GH_LEVEL[d.severity]} {','.join(props)}::{_gh_escape(msg)}")
     return "\n".join(lines) + ("\n" if lines else "")
 

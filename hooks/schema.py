@@ -18,27 +18,37 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "docindex": ("hooks.docindex", "DocIndex", "specs/doc_index.yaml"),
     "config": ("hooks.config", "Config", ".govcell.yaml"),
 }
-
-
-#: schema name -> function returning the schema of a document govcell writes (not a file the user edits)
-OUTPUTS: dict[str, str] = {
-    "diff": "hooks.diff:json_schema",
+#: schema name -> (module, model class, command) of documents govcell writes (contracts for their readers)
+OUTPUTS: dict[str, tuple[str, str, str]] = {
+    "status": ("hooks.status_schema", "StatusDocument", "govcell status --json"),
 }
-NAMES = (*MODELS, *OUTPUTS)
+
+
+#: schema name -> (module, function returning the schema, command) of output documents whose schema is
+#: written by hand (no model behind it)
+WRITTEN: dict[str, tuple[str, str, str]] = {
+    "diff": ("hooks.diff", "json_schema", "govcell diff --format json"),
+}
+
+
+def names() -> list[str]:
+    """Every schema ``govcell schema NAME`` prints: file formats and output documents."""
+    return sorted({**MODELS, **OUTPUTS, **WRITTEN})
 
 
 def schema(name: str) -> dict[str, object]:
-    if name in OUTPUTS:
-        module_name, _, func = OUTPUTS[name].partition(":")
+    if name in WRITTEN:
+        module_name, func, _command = WRITTEN[name]
         return getattr(importlib.import_module(module_name), func)()  # type: ignore[no-any-return]
-    module, cls, target = MODELS[name]
+    module, cls, target = MODELS.get(name) or OUTPUTS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://govcell.dev/schema/{name}.json",
     }
     generated = model.model_json_schema(mode="validation")
-    generated.setdefault("description", f"govcell {name} file ({target})")
+    generated.setdefault("description", f"govcell {name} file ({target})" if name in MODELS
+                         else f"the document `{target}` prints")
     generated["title"] = f"govcell {name}"
     doc.update(generated)
     return doc

@@ -49,23 +49,54 @@ SECRET_FILE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("secrets.yaml", "secrets file"),
     ("secrets.yml", "secrets file"),
     ("secrets.json", "secrets file"),
+    (".npmrc", "npm credentials file"),
+    (".pypirc", "PyPI credentials file"),
+    (".envrc", "direnv environment file"),
+    ("*.tfvars", "Terraform variables file"),
+    ("*.tfvars.json", "Terraform variables file"),
+    ("*.tfstate", "Terraform state file"),
+    ("*.tfstate.backup", "Terraform state file"),
+    ("kubeconfig", "Kubernetes credentials file"),
+    ("*.kubeconfig", "Kubernetes credentials file"),
+    (".dockercfg", "Docker credentials file"),
+    (".boto", "cloud credentials file"),
+    (".s3cfg", "cloud credentials file"),
+    ("service-account*.json", "cloud service account key"),
+    ("*.asc", "PGP key file"),
+    ("*.gpg", "PGP key file"),
+)
+#: Whole repository-relative path endings that hold secrets although their base names are ordinary.
+SECRET_PATH_SUFFIXES: tuple[tuple[str, str], ...] = (
+    (".kube/config", "Kubernetes credentials file"),
+    (".docker/config.json", "Docker credentials file"),
+    (".aws/config", "cloud credentials file"),
+    (".ssh/config", "SSH configuration"),
+    (".config/gcloud/credentials.db", "cloud credentials file"),
 )
 
 #: Names that match the patterns above but are conventionally committed templates
 #: or public halves (their *content* is still scanned).
 NOT_SECRET_FILES: tuple[str, ...] = (
     ".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
-    "*.pub", "*.pub.pem",
+    "*.env.example", "*.env.sample", "*.env.template",
+    "*.tfvars.example", "*.tfvars.sample", "*.tfvars.template",
+    "*.pub", "*.pub.pem", "*.pub.asc",
 )
 
 
 def secret_file_kind(path: str) -> str | None:
     """What kind of secret file ``path`` (repo-relative, ``/``-separated) is, or None."""
-    name = path.rsplit("/", 1)[-1].lower()
+    lowered = path.lower()
+    name = lowered.rsplit("/", 1)[-1]
     if any(fnmatch.fnmatchcase(name, pat) for pat in NOT_SECRET_FILES):
         return None
+    if lowered == ".git" or lowered.startswith(".git/") or "/.git/" in lowered:
+        return "file of git's own (.git/)"
     for pattern, kind in SECRET_FILE_PATTERNS:
         if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    for suffix, kind in SECRET_PATH_SUFFIXES:
+        if lowered == suffix or lowered.endswith("/" + suffix):
             return kind
     return None
 
@@ -91,10 +122,53 @@ _CONTENT: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Anthropic API key", ("sk-ant-",), r"\bsk-ant-[A-Za-z0-9_\-]{32,}\b"),
     ("npm token", ("npm_",), r"\bnpm_[A-Za-z0-9]{36}\b"),
     ("PyPI token", ("pypi-AgEI",), r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}\b"),
+    ("JSON Web Token", ("eyJ",), r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("Slack webhook URL", ("hooks.slack.com/",),
+     r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,}"),
+    ("Discord webhook URL", ("discord.com/api/webhooks/", "discordapp.com/api/webhooks/"),
+     r"https://(?:discord|discordapp)\.com/api/webhooks/[0-9]{10,}/[A-Za-z0-9_-]{30,}"),
+    ("database URL with a password", ("://",),
+     r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle)"
+     r"://[^\s:/@'\"]{1,100}:[^\s@/'\"]{3,200}@[^\s/'\"]{1,200}"),
+    ("npm registry auth token", ("_authToken=", "_auth="), r"(?:_authToken|_auth)\s*=\s*[A-Za-z0-9+/=_\-]{16,}"),
+    ("Twilio API key", ("SK",), r"\bSK[0-9a-fA-F]{32}\b"),
+    ("SendGrid API key", ("SG.",), r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
+    ("Hugging Face token", ("hf_",), r"\bhf_[A-Za-z]{34}\b"),
+    ("DigitalOcean token", ("dop_v1_", "doo_v1_"), r"\bdo[op]_v1_[a-f0-9]{64}\b"),
+    ("Shopify token", ("shpat_", "shpss_", "shpca_", "shppa_"), r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b"),
+    ("Azure storage key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/]{86}=="),
+    ("GCP service account key", ("\"private_key_id\"",), r"\"private_key_id\"\s*:\s*\"[a-f0-9]{40}\""),
 )
+#: Invisible characters that split a key so no pattern sees it (removed before scanning).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _COMPILED = [(name, needles, re.compile(rx)) for name, needles, rx in _CONTENT]
 #: needles matched case-insensitively (the pattern itself is case-insensitive)
 _FOLDED = frozenset({"AWS secret access key"})
+
+
+#: Hosts that never hold a real service's data: loopback, and names reserved for examples and tests.
+_LOCAL_HOST = re.compile(r"(?i)^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0|(?:[\w-]+\.)*"
+                         r"(?:example|invalid|test|localhost)|example(?:\.[\w-]+)+)$")
+#: Passwords that are placeholders (as in every README and test fixture), or variables to be filled in.
+_PLACEHOLDER_PASSWORD = re.compile(r"(?i)^(?:pass(?:word|wd)?|secret|changeme|change_me|postgres|mysql|root|admin|"
+                                   r"test\w*|example\w*|dummy\w*|fake\w*|placeholder\w*|x{3,}|\*{3,}|your\w*)$"
+                                   r"|[$%{<]")
+
+
+def _placeholder_db_url(url: str) -> bool:
+    """A database URL whose password is a placeholder or whose host is local or reserved for examples.
+
+    Rule sets such as gitleaks' allow-list these shapes: they are the connection strings of
+    READMEs, docker-compose files and test fixtures, not credentials of a service.
+    """
+    rest = url.split("://", 1)[1]
+    userinfo, _, hostpart = rest.rpartition("@")
+    password = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+    host = hostpart.split("/", 1)[0].rsplit(":", 1)[0] if not hostpart.startswith("[") else hostpart.split("]")[0] + "]"
+    return bool(_PLACEHOLDER_PASSWORD.search(password) or _LOCAL_HOST.match(host))
+
+
+_PLACEHOLDER_CHECKS = {"database URL with a password": _placeholder_db_url}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,6 +186,10 @@ def scan_text(text: str, *, limit: int = 20) -> list[SecretHit]:
     Linear in the size of the text: a substring test per pattern, a regex pass
     only for the patterns whose needles occur, and incremental line counting.
     """
+    if any(c in text for c in _INVISIBLE):
+        # A key split by zero-width characters is still a key: scan the text without them
+        # (lines are unchanged; a column may be off by the invisible characters before it).
+        text = text.translate({ord(c): None for c in _INVISIBLE})
     starts: list[tuple[int, str]] = []
     folded: str | None = None
     for name, needles, rx in _COMPILED:
@@ -122,6 +200,8 @@ def scan_text(text: str, *, limit: int = 20) -> list[SecretHit]:
         if not any(n in haystack for n in needles):
             continue
         for match in rx.finditer(text):
+            if name in _PLACEHOLDER_CHECKS and _PLACEHOLDER_CHECKS[name](match.group(0)):
+                continue
             starts.append((match.start(), name))
             if len(starts) >= limit * len(_COMPILED):
                 break

@@ -36,6 +36,8 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
         "schema": STATUS_SCHEMA,
         "tool": {"name": "govcell", "version": __version__},
         "config": cell.config_source,
+        "commit": _commit(cell),
+        "verdict": verdict(cell, findings),
         "counts": {
             "stories": len(stories),
             "requirements": len(requirements),
@@ -88,6 +90,47 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
     return doc
 
 
+def verdict(cell: Cell, findings: list[Any]) -> dict[str, Any]:
+    """One overall state with its reasons, worst first (the dashboard shows the same).
+
+    ``fail``: a spec file could not be read, an error finding, a failing or an
+    uncovered kernel AC.  ``attention``: warnings, kernel ACs with no result yet,
+    failing non-kernel ACs.  ``pass`` otherwise.
+    """
+    from hooks.diagnostics import counts
+
+    tally = counts(findings)
+    live = [a for a in cell.coverage.acs.values() if a.status != "deprecated"]
+    kernel = [a for a in live if a.kernel]
+    checks: list[tuple[str, str, int, str]] = [
+        ("fail", "unreadable-file", len(cell.unreadable_inputs()), "spec file(s) could not be read"),
+        ("fail", "errors", tally["error"], "error finding(s)"),
+        ("fail", "failing-kernel-ac", sum(a.run == "failing" for a in kernel), "kernel AC(s) failing"),
+        ("fail", "uncovered-kernel-ac", sum(a.coverage != "covered" for a in kernel),
+         "kernel AC(s) without a scenario or automated test"),
+        ("attention", "warnings", tally["warning"], "warning finding(s)"),
+        ("attention", "failing-ac", sum(a.run == "failing" for a in live if not a.kernel), "other AC(s) failing"),
+        ("attention", "kernel-ac-not-run", sum(a.coverage == "covered" and a.run == "not_run" for a in kernel),
+         "covered kernel AC(s) with no test result"),
+    ]
+    reasons = [{"code": code, "count": n, "message": f"{n} {what}", "level": level}
+               for level, code, n, what in checks if n]
+    state = "fail" if any(r["level"] == "fail" for r in reasons) else ("attention" if reasons else "pass")
+    return {"state": state, "reasons": reasons}
+
+
+def _commit(cell: Cell) -> dict[str, Any] | None:
+    """HEAD and whether tracked files differ from it; None outside git."""
+    from hooks.repofiles import git_output
+
+    inside = git_output(cell.root, "rev-parse", "--is-inside-work-tree")
+    if inside is None:
+        return None
+    head = git_output(cell.root, "rev-parse", "--verify", "-q", "HEAD")
+    changed = git_output(cell.root, "status", "--porcelain", "--untracked-files=no")
+    return {"sha": head.decode().strip() if head else None, "dirty": bool(changed and changed.strip())}
+
+
 def _loaded_files(cell: Cell) -> list[Any]:
     return [cell.ledger, cell.tasks, cell.flows, cell.contextpack, cell.doc_index]
 
@@ -100,6 +143,11 @@ def status_text(cell: Cell) -> str:
     """A few human lines: the same numbers as the JSON."""
     doc = status_document(cell)
     lines = [f"govcell status ({doc['config'] or 'default config'})"]
+    v = doc["verdict"]
+    commit = doc["commit"]
+    at = f" at {commit['sha'][:12]}{' (with uncommitted changes)' if commit['dirty'] else ''}" \
+        if commit and commit["sha"] else ""
+    lines.append(f"  verdict: {v['state'].upper()}{at}" + "".join(f"\n    - {r['message']}" for r in v["reasons"]))
     for u in doc["unreadable"]:
         lines.append(f"  UNREADABLE {u['path']}: {u['causes'][0]}")
         lines.append("    (everything below leaves it out: fix it first)")

@@ -20,6 +20,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser("feature-status", help="regenerate docs/feature_status.md (exit 1 if it changed)")
     p.add_argument("--check", action="store_true", help="only compare; exit 1 if the file is out of date")
+    p.add_argument("--convert", action="store_true", help="replace a report in another format than "
+                   "feature_status.format (e.g. a hand-written one) with the configured report")
     _common(p)
 
     p = sub.add_parser("status", help="the cell's status: counts, coverage, run status, findings, tasks")
@@ -36,7 +38,7 @@ def add_parsers(sub: Any) -> None:
 def _feature_status(args: argparse.Namespace) -> int:
     from hooks.feature_status import run
 
-    return run(args.root, args.config, args.check)
+    return run(args.root, args.config, args.check, args.convert)
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -254,6 +254,8 @@ _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+#: Scalar types a govcell file may hold; ``!!binary`` (bytes) and the rest are refused as ``yaml.tag``.
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
 
 
 class _Converter:
@@ -312,7 +314,7 @@ class _Converter:
         tag = node.tag
         if tag == _STR or tag == _TIMESTAMP:
             return node.value
-        fn = self._scalars.get(tag)
+        fn = self._scalars.get(tag) if tag in _SCALAR_TAGS else None
         if fn is None:
             line, col = self._pos(node)
             self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {tag}", self.rel, line, col,
@@ -323,6 +325,32 @@ class _Converter:
         except Exception:  # a malformed int/float etc.: keep the text, the schema will judge
             return node.value
 
+    def _merge(self, value_node: Any, path: Path_, depth: int, merged: dict[Any, Any]) -> None:
+        """A merge key (``<<``): its mappings count against the alias budget and the depth limit.
+
+        Merging aliases of *empty* mappings converts no value at all, so without
+        counting each merged mapping as a node, 600 bytes of nested merges take
+        forever; a value that is not a mapping (``<<: 5``) is refused.
+        """
+        sources = value_node.value if type(value_node) is self._Sequence else [value_node]
+        for src in sources:
+            self.visited += 1
+            line, col = self._pos(src)
+            if self.visited > self.budget:
+                raise _Abort(diag("yaml.alias-limit", "document expands into too many nodes (merge-key bomb?)",
+                                  self.rel, line, col,
+                                  hint="remove the nested merge keys (<<); govcell bounds alias expansion"))
+            if depth > MAX_DEPTH:
+                raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels (through merge "
+                                  "keys)", self.rel, line, col))
+            if type(src) is not self._Mapping:
+                self.diagnostics.append(diag("yaml.merge-value", "a merge key (<<) takes a mapping or a list of "
+                                             "mappings", self.rel, line, col,
+                                             hint="merge a mapping (<<: *anchor), or write the keys out"))
+                continue
+            for k, v in self._mapping(src, path, depth + 1).items():
+                merged.setdefault(k, v)
+
     def _mapping(self, node: Any, path: Path_, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
@@ -330,10 +358,7 @@ class _Converter:
         convert = self.convert
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                for src in value_node.value if type(value_node) is self._Sequence else [value_node]:
-                    if type(src) is self._Mapping:
-                        for k, v in self._mapping(src, path, depth + 1).items():
-                            merged.setdefault(k, v)
+                self._merge(value_node, path, depth, merged)
                 continue
             if type(key_node) is not self._Scalar:
                 line, col = self._pos(key_node)

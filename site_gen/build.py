@@ -76,19 +76,46 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life banner
 
+    from hooks.cell import Cell
+    from hooks.fsutil import cell_inputs, fresh_dir_beside, resolve_output, swap_in
+
     root = Path(root).absolute()
-    site_dir = Path(out).absolute() if out else root / "site"
-    with mkdocs_config_file(root, site_dir, govcell_config, mkdocs_file) as (path, _default):
-        overrides: dict[str, Any] = {"site_dir": str(site_dir)}
-        if strict:
-            overrides["strict"] = True
-        cfg = load_config(config_file=path, **overrides)
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(cfg)
-        finally:
-            cfg.plugins.on_shutdown()
-    return site_dir
+    # The path policy (hooks.fsutil): the site directory is a real directory (never a symlink, which
+    # the swap would otherwise delete through) that holds no input of the cell; --out is the user's
+    # choice and may lie outside the repository.
+    place, problem = resolve_output(root, str(out) if out else "site", what="site directory",
+                                    inputs=cell_inputs(Cell(root, govcell_config)), base=Path.cwd() if out else root,
+                                    directory=True, outside_ok=bool(out))
+    if place is None:
+        raise SiteRefused(problem)
+    # Built in a fresh directory and swapped in whole: an interrupted or failed build keeps the old site.
+    fresh = fresh_dir_beside(place)
+    try:
+        with mkdocs_config_file(root, Path(fresh), govcell_config, mkdocs_file) as (path, _default):
+            overrides: dict[str, Any] = {"site_dir": fresh}
+            if strict:
+                overrides["strict"] = True
+            cfg = load_config(config_file=path, **overrides)
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+        swap_in(fresh, place)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return Path(place.path)
+
+
+class SiteRefused(Exception):
+    """The path policy refused the site directory; ``diagnostic`` says why."""
+
+    def __init__(self, diagnostic: Any) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 def serve(root: str | Path = ".", *, govcell_config: str | None = None, mkdocs_file: str | None = None,
@@ -163,6 +190,11 @@ def main(args: argparse.Namespace) -> int:
         site = build(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs, strict=args.strict)
     except (Abort, ConfigurationError) as exc:
         print(f"govcell site: {exc}", file=sys.stderr)
+        return 1
+    except SiteRefused as exc:
+        from hooks.reporters import text
+
+        sys.stderr.write(text([exc.diagnostic]))
         return 1
     index = site / "index.html"
     print(f"govcell site: built {site}; open {index.as_uri()}")

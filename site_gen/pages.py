@@ -154,11 +154,11 @@ def findings(ctx: Context) -> list[Output]:
 
 
 def schemas(ctx: Context) -> list[Output]:
-    from hooks.schema import MODELS, schema_text
+    from hooks.schema import MODELS, OUTPUTS, WRITTEN, names, schema_text
 
-    names = sorted(MODELS)
-    out = [Output(f"schema/{name}.json", schema_text(name)) for name in names]
-    out.append(_page(ctx, "schemas.md", "schemas.md", models={n: MODELS[n][2] for n in names},
+    out = [Output(f"schema/{name}.json", schema_text(name)) for name in names()]
+    described = {n: t for table in (MODELS, OUTPUTS, WRITTEN) for n, (_, _, t) in table.items()}
+    out.append(_page(ctx, "schemas.md", "schemas.md", models={n: described[n] for n in names()},
                      has_status=ctx.data.has("status")))
     return out
 

@@ -129,9 +129,13 @@ tasks:
   "../evil": {description: E, max_bytes: 9000, include: [tests/*]}
   out: {description: O, max_bytes: 9000, include: [tests/*], output: ../../tmp/x.md}
   empty: {description: Nothing, max_bytes: 9000, include: [src/img.png]}
+  _fixture: {description: A leading underscore is a plain file name, max_bytes: 9000, include: [tests/*]}
+  -rf: {description: A leading dash is not, max_bytes: 9000, include: [tests/*]}
 """, {"src/img.png": b"\x00\x01"})
     got = codes(c)
     assert ("bundle.bad-name", ".llm/contextpack.yaml:2:3") in got
+    assert ("bundle.bad-name", ".llm/contextpack.yaml:6:3") in got
+    assert ("bundle.bad-name", ".llm/contextpack.yaml:5:3") not in got
     assert ("bundle.path-escape", ".llm/contextpack.yaml:3:70") in got
     assert ("bundle.empty", ".llm/contextpack.yaml:4:10") in got
 

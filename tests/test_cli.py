@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hooks.schema import MODELS, schema_text
+from hooks.schema import names, schema_text
 from tests.conftest import REPO_ROOT, CellBuilder, run_command
 from tests.test_foundation_scenarios import VALID_LEDGER
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", names())
 def test_published_schemas_are_current(name: str) -> None:
     """docs/schema/*.json is what editors use; regenerate with `govcell schema NAME -o ...`."""
     published = REPO_ROOT / "docs" / "schema" / f"{name}.json"
@@ -88,3 +88,25 @@ def test_console_scripts_exit_fast_with_output_and_code(cell: CellBuilder) -> No
                               check=False)
         assert proc.returncode == 1, proc.stderr
         assert json.loads(proc.stdout)["findings"][0]["code"] == "ledger.id-pattern"
+
+
+def test_status_document_matches_its_published_schema(tmp_path: Path) -> None:
+    """`govcell schema status` describes what `govcell status --json` prints, verdict and commit included."""
+    import jsonschema
+
+    from hooks.cell import Cell
+    from hooks.status import status_document
+
+    doc = status_document(Cell(REPO_ROOT))
+    jsonschema.validate(doc, json.loads((REPO_ROOT / "docs/schema/status.json").read_text()))
+    assert doc["verdict"]["state"] in ("pass", "attention", "fail")
+    assert doc["commit"] is not None and len(doc["commit"]["sha"]) == 40
+    empty = tmp_path / "nogit"
+    empty.mkdir()
+    (empty / "specs").mkdir()
+    (empty / "specs/spec_ledger.yaml").write_text("stories: [\n")
+    broken = status_document(Cell(empty))
+    jsonschema.validate(broken, json.loads((REPO_ROOT / "docs/schema/status.json").read_text()))
+    assert broken["commit"] is None
+    assert broken["verdict"]["state"] == "fail"
+    assert [r["code"] for r in broken["verdict"]["reasons"]][:2] == ["unreadable-file", "errors"]

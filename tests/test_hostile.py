@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +29,20 @@ def _manifest(name: str) -> dict[str, Any]:
 
 
 def materialise(name: str, dest: Path) -> dict[str, Any]:
-    """Copy case ``name`` to ``dest``, generate its files and symlinks, and commit everything."""
+    """Copy case ``name`` to ``dest``, generate its files and symlinks, and commit everything.
+
+    ``outside`` files are written next to the cell (``dest/../outside/``), so a
+    case's symlinks and paths can aim at them; ``fifos`` are made in the cell.
+    """
     case = _manifest(name)
+    for rel, text in (case.get("outside") or {}).items():
+        path = dest.parent / "outside" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     shutil.copytree(HOSTILE / name, dest, symlinks=True, ignore=shutil.ignore_patterns("_case.yaml"))
+    for rel in case.get("fifos") or []:
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(dest / rel)
     for rel, spec in (case.get("generate") or {}).items():
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +61,32 @@ def materialise(name: str, dest: Path) -> dict[str, Any]:
     return case
 
 
+def outside_snapshot(cell: Path) -> dict[str, Any]:
+    """Everything a command must not change: every entry beside the cell (contents, modes, links),
+    the cell's ``.git/config`` and hooks, and its tracked files."""
+    out: dict[str, Any] = {}
+    for dirpath, dirnames, files in os.walk(cell.parent):
+        here = Path(dirpath)
+        if here == cell:
+            dirnames[:] = []
+            continue
+        for entry in [*dirnames, *files]:
+            p = here / entry
+            st = p.lstat()
+            key = p.relative_to(cell.parent).as_posix()
+            if p.is_symlink():
+                out[key] = ("link", os.readlink(p))
+            elif p.is_file():
+                out[key] = ("file", st.st_mode, p.read_bytes())
+            else:
+                out[key] = ("dir", st.st_mode)
+    for rel in (".git/config", ".git/HEAD"):
+        out[rel] = (cell / rel).read_bytes()
+    out[".git/hooks"] = sorted(p.name for p in (cell / ".git" / "hooks").iterdir())
+    out["tracked changes"] = git(cell, "status", "--porcelain", "--untracked-files=no")
+    return out
+
+
 def _params() -> list[Any]:
     out = []
     for name in CASES:
@@ -60,7 +100,27 @@ def _params() -> list[Any]:
 def test_hostile_input(name: str, tmp_path: Path) -> None:
     root = tmp_path / "cell"
     case = materialise(name, root)
+    before = outside_snapshot(root)
+    for step in case.get("commands") or []:
+        ran = run_command(["govcell", *shlex.split(step["run"])], root)
+        assert "Traceback" not in ran.output and ran.code != 99, ran.output
+        for code in step.get("expect") or []:
+            assert f": {code}: " in ran.output, f"{name}: `{step['run']}` should report {code}:\n{ran.output}"
+        assert ran.code == step.get("exit", 1), f"{name}: `{step['run']}`:\n{ran.output}"
+        # Text taken from files never reaches the terminal raw (escape sequences, forged lines).
+        shown = ran.stderr if step.get("raw_stdout") else ran.output
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
+        forbidden = set(step.get("forbid_lines") or [])
+        assert not forbidden & set(ran.output.splitlines()), f"{name}: `{step['run']}` printed a forged line"
+        for text in step.get("contains") or []:
+            assert text in ran.output, f"{name}: `{step['run']}` should print {text!r}:\n{ran.output}"
+        for rel in step.get("not_created") or []:
+            assert not os.path.lexists(root / rel), f"{name}: `{step['run']}` wrote {rel}"
+        assert outside_snapshot(root) == before, f"{name}: `{step['run']}` changed something outside the cell"
+    started = time.perf_counter()
     result = run_command(["govcell", "check", "--format", "json"], root)
+    elapsed = time.perf_counter() - started
+    assert elapsed < case.get("max_seconds", 60), f"{name}: govcell check took {elapsed:.1f} s"
     assert "Traceback" not in result.output and result.code != 99, result.output
     doc = json.loads(result.stdout)
     codes = {f["code"] for f in doc["findings"]}
@@ -72,6 +132,7 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
     for f in doc["findings"]:
         assert f["line"] >= 0 and f["col"] >= 0 and f["message"] and f["path"] is not None
     assert result.code == case.get("exit", 1), result.output
+    assert outside_snapshot(root) == before, f"{name}: govcell check changed something outside the cell"
     never = case.get("site_never_contains")
     if never:
         site = tmp_path / "site"

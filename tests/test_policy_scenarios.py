@@ -22,6 +22,10 @@ def _policy_problem(cell: CellBuilder, problem: str) -> None:
         cell.write("policy/main.rego", "package main\nimport rego.v1\n\ndeny contains msg if {\n"
                                        "  msg := no_such_function(input)\n}\n")
         cell.write("policy/testdata/main_bad.json", '{"bad": true}\n')
+    elif problem == "a rule dividing by zero":
+        cell.write("policy/main.rego", "package main\nimport rego.v1\n\ndeny contains msg if {\n"
+                                       "  x := 1 / input.n\n  msg := sprintf(\"%v\", [x])\n}\n")
+        cell.write("policy/testdata/main_zero.json", '{"n": 0}\n')
     elif problem == "a fixture in YAML with a tab":
         cell.write("policy/main.rego", _POLICY)
         cell.write("policy/testdata/main_bad.yaml", "bad:\n\t- true\n")

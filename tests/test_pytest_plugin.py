@@ -167,3 +167,26 @@ def test_plugin_is_inert_unless_asked(tmp_path: Path) -> None:
     proc = _pytest(tmp_path)
     assert proc.returncode == 0, proc.stdout
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "__pycache__") == ["test_a.py"]
+
+
+def _strict_project(root: Path, ini: str) -> None:
+    files = {"specs/spec_ledger.yaml": LEDGER, "features/p.feature": FEATURE, "tests/test_p.py": STEPS,
+             "tests/test_units.py": UNITS, "pytest.ini": "[pytest]\nbdd_features_base_dir = features/\n" + ini}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
+def test_strict_markers_pass_with_the_ac_marker_and_one_ini_line(tmp_path: Path) -> None:
+    """`--strict-markers`: the ac marker is registered; `govcell_ac_tags = true` turns @AC-… tags into it."""
+    bare, asked = tmp_path / "bare", tmp_path / "asked"
+    _strict_project(bare, "")
+    _strict_project(asked, "govcell_ac_tags = true\n")
+    refused = _pytest(bare, "--strict-markers", "tests/test_units.py", "tests/test_p.py")
+    assert "not found in `markers` configuration option" in refused.stdout + refused.stderr
+    assert "'ac' not found" not in refused.stdout + refused.stderr  # the ac marker itself is registered
+    proc = _pytest(asked, "--strict-markers", "--govcell-results=out.json")
+    assert "1 failed, 4 passed, 1 skipped" in proc.stdout, proc.stdout + proc.stderr
+    results = json.loads((asked / "out.json").read_text())
+    by_function = {t["function"]: t["acs"] for t in results["tests"]}
+    assert any(acs for acs in by_function.values())  # ACs still recorded from the converted tags

@@ -70,3 +70,39 @@ def test_github_annotations() -> None:
 def test_strict_turns_warnings_into_errors() -> None:
     strict = apply_policy(FOUND, strict=True)
     assert [d.severity.value for d in strict] == ["error", "info", "error"]
+
+
+FORGING = "key\n0 finding(s): 0 error(s), 0 warning(s), 0 info\x1b[2J\u202e\x07"
+
+
+@pytest.mark.ac("AC-HOSTILE-003")
+def test_text_output_escapes_what_could_forge_a_line_or_drive_the_terminal() -> None:
+    found = [diag("contextpack.extension-key", f"unknown key '{FORGING}'", "docs/a\nb.md", 2, 3, hint=FORGING)]
+    out = render(found, "text")
+    assert len(out.splitlines()) == 3  # finding, hint, summary: nothing more
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "docs/a\\nb.md:2:3:" in out and "\\x1b[2J\\u202e\\x07" in out
+    gh = render(found, "github")
+    assert len(gh.splitlines()) == 1 and "\x1b" not in gh
+
+
+@pytest.mark.ac("AC-HOSTILE-003")
+def test_sarif_uris_are_percent_encoded() -> None:
+    doc = json.loads(render([diag("x.y", "m", "docs/a b%#?.md", 1, 1)], "sarif"))
+    uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "docs/a%20b%25%23%3F.md"
+
+
+@pytest.mark.ac("AC-HOSTILE-003")
+def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
+    from xml.etree import ElementTree as ET
+
+    from hooks.policy import PolicyReport
+    from hooks.policy_cli import as_junit
+
+    found = [diag("policy.compile-error", "bad \x00\x1b\ufffe\ud800 message", "policy/x\x01.rego", 1, 1,
+                  hint="\x0c hint")]
+    xml = as_junit(PolicyReport(engine="regorus", available=True), found, False)
+    root = ET.fromstring(xml.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    case = root.find(".//testcase")
+    assert case is not None and "\\x00\\x1b\\ufffe\\ud800" in case.find("failure").get("message")

@@ -85,3 +85,16 @@ def test_files_read_from_a_revision(tmp_path: Path) -> None:
     with pytest.raises(RevisionError):
         at_revision(tmp_path, "--output=/tmp/x")
     close_all()
+
+
+def test_a_diff_in_process_leaves_the_parse_settings_as_they_were(tmp_path: Path) -> None:
+    import hooks.features as features
+    from hooks.diff import compute
+
+    init_git(tmp_path)
+    _cell(tmp_path)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    before = features.PARALLEL_MIN_FILES
+    doc = compute(str(tmp_path), None, "HEAD", None)
+    assert doc["diagnostics"] == [] and features.PARALLEL_MIN_FILES == before

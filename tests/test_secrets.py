@@ -72,3 +72,43 @@ def test_scan_is_linear_on_a_large_text() -> None:
     text = ("x = 'AKIA' + value  # not a key\n" * 100_000) + "k = " + "AKIA" + "W" * 16 + "\n"
     hits = scan_text(text)
     assert [(h.line, h.kind) for h in hits] == [(100_001, "AWS access key ID")]
+
+
+@pytest.mark.ac("AC-HOSTILE-004")
+@pytest.mark.parametrize(("path", "kind"), [
+    (".npmrc", "npm"), ("a/.pypirc", "PyPI"), (".envrc", "direnv"), ("infra/prod.tfvars", "Terraform"),
+    ("kubeconfig", "Kubernetes"), ("home/.kube/config", "Kubernetes"), (".docker/config.json", "Docker"),
+    ("deploy/prod.env", "dotenv"), (".env.local", "dotenv"), (".git/config", "git"),
+])
+def test_more_secret_files(path: str, kind: str) -> None:
+    from hooks.secrets import secret_file_kind
+
+    assert kind in (secret_file_kind(path) or ""), path
+    assert secret_file_kind("infra/prod.tfvars.example") is None and secret_file_kind("docs/config.json") is None
+
+
+@pytest.mark.ac("AC-HOSTILE-004")
+@pytest.mark.parametrize(("parts", "kind"), [
+    (["url = 'postgres", "ql://app:pa55word@db:5432/x'"], "database URL"),
+    (["t = eyJhbGciOiJIUzI1NiJ9", ".eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"],
+     "JSON Web Token"),
+    (["https://hooks.slack", ".com/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXXXX"], "Slack webhook"),
+    (["AK", "\u200bIAIOSFODNN7", "\u200dEXAMPLE"], "AWS access key ID"),
+])
+def test_more_secret_shapes(parts: list[str], kind: str) -> None:
+    hits = scan_text("".join(parts))
+    assert hits and kind in hits[0].kind, hits
+
+
+@pytest.mark.parametrize("url, secret", [
+    ("postgres" + "://app:s3cr3tKz81@db.prod.acme.io:5432/app", True),  # split: these sources hold no secret
+    ("mongodb+srv" + "://admin:Qw8rT5yU@cluster0.abcd.mongodb.net/db", True),
+    ("postgres://user:pass@localhost:5432/app", False),            # loopback
+    ("postgres://u:Xk2pQ9vLm@127.0.0.1/x", False),
+    ("postgresql://EXAMPLE_USER:EXAMPLE_PASS@example.internal:5432/EXAMPLE_DB", False),  # names for examples
+    ("mysql://root:${DB_PASS}@db:3306/x", False),                   # a variable to be filled in
+    ("postgres://app:changeme@db.acme.io/app", False),              # a placeholder password
+])
+def test_database_urls_with_placeholders_are_not_secrets(url: str, secret: bool) -> None:
+    """As in gitleaks' allow-lists: READMEs' and fixtures' connection strings are not credentials."""
+    assert bool(scan_text(f"url = '{url}'")) is secret
