@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_ARGS ?=
 SARIF_SCHEMA := $(VENV)/share/govcell-test/sarif-2.1.0.json
 
-.PHONY: demo test test-fast install install-test bench clean
+.PHONY: demo test test-fast install install-test bench clean release
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "govcell needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
@@ -56,6 +56,12 @@ test: install-test
 # Skip the slow end-to-end tests (pre-commit try-repo, mkdocs, Chromium).
 test-fast: install-test
 	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+# A release anyone can pin: bumps hooks/__init__.py, dates CHANGELOG.md's Unreleased
+# entries, commits, tags vX.Y.Z and builds sdist + wheel into dist/ (.ci/release.py).
+release: install-test
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z"; exit 2; }
+	$(BIN)/python .ci/release.py $(VERSION)
 
 clean:
 	rm -rf site build dist *.egg-info .pytest_cache test-results

@@ -150,6 +150,12 @@ def run(sizes: list[int], repeat: int, competitors: bool) -> str:
     for name in checks():
         print(f"  this repository: govcell-{name}", file=sys.stderr)
         repo[name] = measure([str(BIN / f"govcell-{name}")], ROOT, repeat)
+    reference = reference_cell(HERE / "cells" / "reference")
+    ref_results: dict[str, Sample] = {}
+    if reference is not None:
+        for name, argv in commands(reference, HERE / "out" / "site-reference"):
+            print(f"  reference cell: {name}", file=sys.stderr)
+            ref_results[name] = measure(argv, reference, repeat)
 
     lines = ["## Machine", ""] + machine() + [
         f"- every figure: {repeat} runs, each in a fresh process; wall time min / median, CPU (user+sys) median, "
@@ -184,6 +190,13 @@ def run(sizes: list[int], repeat: int, competitors: bool) -> str:
     for name, s in repo.items():
         lines.append(f"| `govcell-{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | "
                      f"{s.peak_mb:.0f} |")
+    if ref_results:
+        lines += ["", "## The reference cell (the Rust template, after `govcell init`)", "",
+                  f"`{REFERENCE.name}` unpacked, committed and adopted with `govcell init`; findings are the "
+                  "template's own (exit 1 is expected).", "", "| command | min | median | CPU | RSS MB |",
+                  "|---|---:|---:|---:|---:|"]
+        for name, s in ref_results.items():
+            lines.append(f"| `{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | {s.peak_mb:.0f} |")
     if competitors:
         from competitors import run_competitors
 
@@ -191,6 +204,30 @@ def run(sizes: list[int], repeat: int, competitors: bool) -> str:
         check = {items: results[(label, "govcell check")] for label, _, items in cells}
         lines += run_competitors(HERE, [c[2] for c in cells], repeat, check)
     return "\n".join(lines) + "\n"
+
+
+#: The public Rust template govcell descends from, beside the checkout (absent: the section is left out).
+REFERENCE = ROOT.parent / "shared" / "reference-cells" / "rust-template-3debe49.tar.gz"
+
+
+def reference_cell(dest: Path) -> Path | None:
+    """The reference cell unpacked under ``dest``, committed and adopted with ``govcell init``."""
+    import tarfile
+
+    if not REFERENCE.is_file():
+        print(f"  (no reference cell at {REFERENCE}: left out)", file=sys.stderr)
+        return None
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    with tarfile.open(REFERENCE) as tar:
+        tar.extractall(dest, filter="data")
+    (root,) = [p for p in dest.iterdir() if p.is_dir()]
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    for argv in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "reference"]):
+        subprocess.run(argv, cwd=root, check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([str(BIN / "govcell"), "init"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return root
 
 
 def write_doc(text: str) -> None:

@@ -18,7 +18,7 @@ Feature: Adopting govcell in a repository that already governs itself
     And the output contains "policy flags judges flags/registry.yaml merged with {rollouts: flags/rollouts.yaml .environments}"
     And the output contains "policy features judges {features: [features/*.yaml], ledger_ac_ids}"
     And the output contains "policy ledger judges the spec ledger (specs/spec_ledger.yaml)"
-    And the output contains "tracked files: none will be changed"
+    And the output contains "tracked file .pre-commit-config.yaml will be merged (govcell's hooks added, comments and order kept)"
     And the output contains "would create: .govcell.yaml"
     And the output contains "would skip: docs/adr/0001-record-architecture-decisions.md (docs/adr already holds 1 decision record(s); the starter's would be a second ADR-0001)"
     And the output contains "would skip: policy/ (25 files of the scaffold) (policy/ holds your own policies and fixtures"
@@ -30,10 +30,11 @@ Feature: Adopting govcell in a repository that already governs itself
     When I run "govcell init"
     Then the exit code is 0
     And the output contains "created: .govcell.yaml"
-    And the output contains "skipped: .pre-commit-config.yaml (exists; add govcell's hooks to it (the repos entry above))"
-    And the output contains "  - repo: https://example.invalid/govcell"
+    And the output contains "merged: .pre-commit-config.yaml (govcell's hooks added; its comments, order and other hooks kept)"
+    And the output contains "hooks: repo: local with language: system"
     And the only files init added are ".govcell.yaml", ".gitignore" and the JSON Schemas
-    And no tracked file changed
+    And no tracked file changed but ".pre-commit-config.yaml"
+    And the file ".pre-commit-config.yaml" contains "entry: govcell-spec-ledger"
     When I run "govcell check"
     Then the exit code is 0
     When the file "flags/rollouts.yaml" is:

@@ -44,6 +44,17 @@ Feature: Hostile repositories
     And the output contains "error: write.over-input: feature status report 'specs/spec_ledger.yaml' is an input file of the cell"
     And no file in the cell was written
 
+  @AC-HOSTILE-001
+  Scenario: govcell graph -o goes through the same path policy as every other output
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    When I run "govcell graph -o specs/spec_ledger.yaml"
+    Then the exit code is 1
+    And the output contains "specs/spec_ledger.yaml: error: write.over-input: graph 'specs/spec_ledger.yaml' is an input file of the cell; nothing was written"
+    And no file in the cell was written
+
   @AC-HOSTILE-002
   Scenario: Merge keys over empty mappings in the config are a finding, not a hang
     Given a cell with the ledger:
@@ -87,6 +98,14 @@ Feature: Hostile repositories
     And the output contains ".govcell.yaml:1:14: error: config.unsafe-pattern: ids.story 'US-(A+)+X' is not safe to run on hostile input"
     And the output contains "does not match US-[A-Z0-9][A-Z0-9-]*"
 
+  @AC-HOSTILE-002
+  Scenario: An over-long ID is a finding of its own and is never matched against the pattern
+    Given a ledger whose story ID is "US-" and 100000 more characters
+    When I run "govcell check spec-ledger"
+    Then the exit code is 1
+    And the output contains "specs/spec_ledger.yaml:2:9: error: ledger.id-too-long: story ID 'US-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...' is 100003 characters long (at most 200)"
+    And the output does not contain "ledger.id-pattern"
+
   @AC-HOSTILE-003
   Scenario: A key that holds a newline and an escape sequence cannot forge a finding line
     Given a cell with the ledger:
@@ -129,3 +148,52 @@ Feature: Hostile repositories
     Then the exit code is 1
     And the output contains "notes.md: error: bundle.secret-file: notes.md is a file of git's own (.git/) and may hold secrets"
     And the output contains "nothing was written"
+
+  @AC-HOSTILE-005
+  Scenario: An absolute feature directory and result glob in the config are findings, not walked
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      paths: {features: [features, /etc]}
+      results: {files: [/etc/*.conf]}
+      """
+    When I run "govcell check"
+    Then the exit code is 1
+    And the output contains ".govcell.yaml:1:30: error: config.path-outside: paths.features[1] '/etc' is outside the repository: left out"
+    And the output contains ".govcell.yaml:2:19: error: config.path-outside: results.files[0] '/etc/*.conf' is outside the repository: left out"
+    And the output has no traceback
+
+  @AC-HOSTILE-005
+  Scenario: A result file of deeply nested JSON is a finding
+    Given a cell with the ledger:
+      """
+      stories: []
+      """
+    And the config:
+      """
+      results: {files: [deep.json]}
+      """
+    And a file "deep.json" of 50000 nested JSON arrays
+    When I run "govcell check test-results"
+    Then the exit code is 1
+    And the output contains "deep.json:1:1: error: results.malformed: deep.json is JSON nested too deeply to be a result file"
+
+  @AC-HOSTILE-006
+  Scenario: Link syntax and HTML in AC text stay text in the feature status report
+    Given a cell with the ledger:
+      """
+      stories:
+        - id: US-H-001
+          title: A story
+          requirements:
+            - id: REQ-H-ONE
+              title: A requirement
+              acceptance_criteria:
+                - id: AC-H-001
+                  text: "click [here](javascript:alert(1)) <img src=x onerror=alert(2)>"
+      """
+    When I run "govcell feature-status"
+    Then the file "docs/feature_status.md" contains "- **AC-H-001** (REQ-H-ONE): click \[here\](javascript:alert(1)) &lt;img src=x onerror=alert(2)>"

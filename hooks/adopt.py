@@ -158,6 +158,14 @@ class Detection:
     feature_status: str | None = None
     feature_status_format: str | None = None  #: govcell | xtask | other | None (absent)
     docs_pages: list[str] = dataclasses.field(default_factory=list)
+    #: mkdocs | sphinx | None: the documentation tool the repository already uses
+    docs_tool: str | None = None
+    docs_tool_file: str | None = None
+    #: what the starter policy pack's pieces could govern (found outside any policy directory)
+    k8s_manifests: list[str] = dataclasses.field(default_factory=list)
+    flags_registries: list[str] = dataclasses.field(default_factory=list)
+    inventories: list[str] = dataclasses.field(default_factory=list)
+    pre_commit_config: str | None = None
 
     @property
     def existing(self) -> bool:
@@ -251,7 +259,8 @@ def detect(root: Path, overlay: dict[str, bytes] | None = None) -> Detection:
         return _load(root, rel)
 
     files = [p.relative_to(root).as_posix() for p in _walk(root, 4)] if root.is_dir() else []
-    files = sorted(set(files) | set(overlay))
+    # Scenarios git tracks, at any depth (a library keeps them under tests/ or deeper).
+    files = sorted(set(files) | set(overlay) | {f for f in tracked_files(root) if f.endswith(".feature")})
 
     # The ledger: the default path, else the shallowest spec_ledger.y*ml.
     if exists(defaults.ledger):
@@ -270,13 +279,15 @@ def detect(root: Path, overlay: dict[str, bytes] | None = None) -> Detection:
     in_defaults = [f for f in feature_files if any(f.startswith(d.rstrip("/") + "/") for d in defaults.features)]
     det.feature_files = len(in_defaults)
     det.feature_dirs = [d for d in defaults.features if any(f.startswith(d + "/") for f in in_defaults)]
-    if not in_defaults and feature_files:
-        tops = sorted({str(Path(f).parent) for f in feature_files}, key=lambda d: (d.count("/"), d))
+    # The repository's own scenarios decide: the starter's (in the overlay) join them where they are.
+    if not [f for f in in_defaults if f not in overlay] and [f for f in feature_files if f not in overlay]:
+        tops = sorted({str(Path(f).parent) for f in feature_files if f not in overlay},
+                      key=lambda d: (d.count("/"), d))
         chosen: list[str] = []
         for d in tops:
             if not any(d == c or d.startswith(c + "/") for c in chosen):
                 chosen.append(d)
-        det.feature_dirs = chosen
+        det.feature_dirs = [d for d in det.feature_dirs if d not in chosen] + chosen
         det.feature_files = len(feature_files)
 
     # ADRs: the default folder, else a folder named adr/adrs/decisions holding NNNN-*.md.
@@ -315,7 +326,60 @@ def detect(root: Path, overlay: dict[str, bytes] | None = None) -> Detection:
     docs = Path(status_rel).parent.as_posix()
     det.docs_pages = [f for f in files if f.startswith(docs + "/") and f.endswith(".md") and f not in overlay
                       and f != status_rel]
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        if (root / name).is_file():
+            det.docs_tool, det.docs_tool_file = "mkdocs", name
+            break
+    else:
+        for conf in ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py"):
+            if (root / conf).is_file():
+                det.docs_tool, det.docs_tool_file = "sphinx", conf
+                break
+    for name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        if (root / name).is_file() or (root / name).is_symlink():
+            det.pre_commit_config = name
+            break
+    _detect_governable(det, [f for f in files if f not in overlay])
     return det
+
+
+_K8S = (re.compile(r"^apiVersion:\s*\S", re.M), re.compile(r"^kind:\s*[A-Z]\w*\s*$", re.M))
+_FLAGS = re.compile(r"^flags:", re.M)
+_DATASETS = re.compile(r"^datasets:", re.M)
+#: YAML files read (their first 64 KiB) when looking for what the policy pack could govern.
+MAX_GOVERNABLE_SCAN = 400
+
+
+def _detect_governable(det: Detection, files: list[str]) -> None:
+    """Kubernetes manifests, a flags registry, a data inventory: what the starter pack's pieces govern."""
+    skip = tuple(d.rstrip("/") + "/" for d in (det.policy_dir or "policy", *det.testdata_dirs, ".github"))
+    yamls = [f for f in files if f.endswith((".yaml", ".yml")) and not f.startswith(skip)
+             and "/testdata/" not in f"/{f}" and not f.startswith(".")][:MAX_GOVERNABLE_SCAN]
+    for f in yamls:
+        try:
+            with (det.root / f).open("rb") as fh:
+                text = fh.read(64 * 1024).decode("utf-8", "replace")
+        except OSError:
+            continue
+        if all(p.search(text) for p in _K8S):
+            det.k8s_manifests.append(f)
+        elif _FLAGS.search(text) and "flag" in f.lower():
+            det.flags_registries.append(f)
+        elif _DATASETS.search(text):
+            det.inventories.append(f)
+
+
+def tracked_files(root: Path) -> list[str]:
+    """The files git tracks under ``root`` (empty outside a work tree or when git is missing)."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if proc.returncode != 0:
+        return []
+    return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
 
 
 def _read(path: Path) -> str:

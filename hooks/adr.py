@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hooks.diagnostics import Diagnostic, diag
 
@@ -46,9 +46,20 @@ def scan(cell: Cell) -> AdrIndex:
     rel_dir = cell.config.paths.adr.rstrip("/")
     adrs: dict[str, Adr] = {}
     found: list[Diagnostic] = []
-    if not cell.source.is_dir(rel_dir):
-        return AdrIndex(adrs, found)
-    for name in cell.source.listdir(rel_dir):
+    if not cell.in_worktree:  # a git revision or the index (hooks.revisions)
+        names = cell.source.listdir(rel_dir) if cell.source.is_dir(rel_dir) else []
+    else:
+        directory = cell.root / rel_dir
+        if not directory.is_dir():
+            return AdrIndex(adrs, found)
+        try:
+            entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            return AdrIndex(adrs, [diag("file.unreadable", f"cannot list {rel_dir}: {exc.strerror or exc}", rel_dir,
+                                        hint="fix the directory's permissions")])
+        # A symlink is looked at too (a loop, or a link out of the repository, is a finding, not skipped).
+        names = [e.name for e in entries if e.is_symlink() or e.is_file()]
+    for name in names:
         if not name.endswith(".md") or name.lower() in {"readme.md", "index.md"}:
             continue
         rel = f"{rel_dir}/{name}"
@@ -59,8 +70,7 @@ def scan(cell: Cell) -> AdrIndex:
             continue
         number = int(match.group(1))
         ident = f"ADR-{match.group(1)}"
-        title, status = _read_heading(cell.root / rel) if cell.in_worktree \
-            else _heading_of(cell.source.read_bytes(rel) or b"")
+        title, status = _read_heading(cell, rel, found)
         if ident in adrs:
             found.append(diag("adr.duplicate-number", f"{ident} is used by both {adrs[ident].path} and {rel}", rel,
                               1, 1, hint="give each decision its own number"))
@@ -69,28 +79,14 @@ def scan(cell: Cell) -> AdrIndex:
     return AdrIndex(adrs, found)
 
 
-def _heading_of(data: bytes) -> tuple[str | None, str | None]:
-    """``_read_heading`` of content read from a git revision."""
-    import io
-
-    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace") as fh:
-        return _scan_heading(fh)
-
-
-def _read_heading(path: Path) -> tuple[str | None, str | None]:
-    try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            return _scan_heading(fh)
-    except OSError:
-        return None, None
-
-
-def _scan_heading(fh: Any) -> tuple[str | None, str | None]:
+def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | None, str | None]:
+    """Title (first heading) and status of one ADR, read as every cell file is (``hooks.yamlio.read_text``):
+    inside the repository, size-bounded, UTF-8; why not is a ``file.*`` finding."""
+    read = cell.read_text(rel)
+    found.extend(read.diagnostics)
     title: str | None = None
     status: str | None = None
-    for i, line in enumerate(fh):
-        if i > 40:
-            break
+    for i, line in enumerate((read.text or "").splitlines()[:41]):
         if title is None:
             m = _TITLE.match(line)
             if m:

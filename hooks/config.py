@@ -119,6 +119,9 @@ class PolicyConfig(StrictModel):
                                  "data.govcell (e.g. {contextpack: {required_tasks: [review]}})")
     expectations: str = Field("expectations.yaml", description="file in a fixture directory that pins the exact "
                               "messages fixtures must produce")
+    timeout_seconds: float = Field(60.0, gt=0, description="longest the policy run may take (it runs in a child "
+                                   "process; past this it is stopped and the policy named)")
+    max_memory_mb: int = Field(1024, gt=0, description="memory the policy run may add before it is stopped")
 
 
 class AcTags(StrictModel):
@@ -190,7 +193,8 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
         model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
-        return LoadedConfig(model, rel, result.diagnostics + unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: loaded.position(loc))
+        return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
     if from_git and source:
         if source.is_file("pyproject.toml"):
             return _from_pyproject(root, root / "pyproject.toml", source)
@@ -230,7 +234,8 @@ def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = Non
 
     try:
         model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
-        return LoadedConfig(model, rel, unsafe)
+        model, outside = _inside_paths(model, rel, lambda loc: (start_line(), 1))
+        return LoadedConfig(model, rel, unsafe + outside)
     except ValidationError as exc:
         lines = text.splitlines()
         start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
@@ -267,4 +272,66 @@ def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[D
                           f"input: {why}; the default {default!r} is used instead", rel, line, col,
                           hint=f"use a pattern without nested or alternated repeats, like the default {default!r}"))
         setattr(part, key, default)
+    return cfg, found
+
+
+#: Configured directories and globs govcell walks or expands; single files are refused when read
+#: (``file.outside-repo``), but a directory or glob outside the repository would be walked first.
+_DIR_FIELDS = (("paths", "policy"), ("paths", "adr"))
+_LIST_FIELDS = (("paths", "features"), ("paths", "policy_testdata"), ("paths", "workflows"), ("results", "files"))
+
+
+def leaves_repository(path: str) -> bool:
+    """Whether a configured repository-relative path (or glob) is absolute or climbs out with ``..``."""
+    import posixpath
+    import re
+
+    p = path.replace("\\", "/")
+    if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p):
+        return True
+    norm = posixpath.normpath(p)
+    return norm == ".." or norm.startswith("../")
+
+
+def _inside_paths(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
+    """Refuse configured directories and globs that leave the repository (``config.path-outside``).
+
+    A list entry that does is dropped; a directory falls back to its default.
+    """
+    found: list[Diagnostic] = []
+
+    def refuse(loc: tuple[Any, ...], value: str, instead: str) -> None:
+        line, col = position(loc)
+        name = ".".join(str(x) for x in loc[:2]) + "".join(f"[{x!r}]" if isinstance(x, str) else f"[{x}]"
+                                                          for x in loc[2:])
+        found.append(diag("config.path-outside", f"{name} {value!r} is outside the repository: {instead}", rel,
+                          line, col, hint="use a path relative to the repository root, with no leading / or '..'"))
+
+    for section, key in _DIR_FIELDS:
+        part = getattr(cfg, section)
+        value = getattr(part, key)
+        if leaves_repository(value):
+            default = type(part).model_fields[key].default
+            refuse((section, key), value, f"the default {default!r} is used instead")
+            setattr(part, key, default)
+    for section, key in _LIST_FIELDS:
+        part = getattr(cfg, section)
+        values = getattr(part, key)
+        kept = []
+        for i, value in enumerate(values):
+            if leaves_repository(value):
+                refuse((section, key, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(values):
+            setattr(part, key, kept)
+    for name, globs in cfg.policy.targets.items():
+        kept = []
+        for i, value in enumerate(globs):
+            if leaves_repository(value):
+                refuse(("policy", "targets", name, i), value, "left out")
+            else:
+                kept.append(value)
+        if len(kept) != len(globs):
+            cfg.policy.targets[name] = kept
     return cfg, found

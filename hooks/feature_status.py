@@ -18,6 +18,7 @@ format than the configured one is never rewritten silently: the check reports
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -29,9 +30,17 @@ if TYPE_CHECKING:
     from hooks.coverage import AcStatus
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]|!])")
+
+
 def _cell(text: str) -> str:
-    """Make ledger text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Ledger text as text inside Markdown (a table cell, a list item): never a link, image, code or HTML.
+
+    Backslash-escapes what Markdown reads as markup here (``[``, ``]``, ``!``, emphasis, code, ``|``)
+    and writes ``<`` and ``&`` as entities, so ``[x](javascript:...)`` or ``&#106;...`` stays text.
+    """
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _code(text: str) -> str:
@@ -92,18 +101,20 @@ def render_govcell(cell: Cell) -> str:
     for a in cov.acs.values():
         scen = "<br>".join(_code(sc.location) for sc in a.scenarios) or "–"
         coverage = a.coverage + (f" ({a.status})" if a.status != "active" else "")
-        out.append(f"| {a.id} | {a.story_id} | {a.requirement_id} | {'yes' if a.kernel else 'no'} | {scen} | "
+        out.append(f"| {_cell(a.id)} | {_cell(a.story_id)} | {_cell(a.requirement_id)} | "
+                   f"{'yes' if a.kernel else 'no'} | {scen} | "
                    f"{_tests(a)} | {coverage} |")
     if not cov.acs:
         out.append("| – | – | – | – | – | – | – |")
 
     uncovered = [a for a in cov.kernel() if a.coverage != "covered"]
     out += ["", "## Uncovered kernel ACs", ""]
-    out += [f"- **{a.id}** ({a.requirement_id}): {_cell(a.text)}" for a in uncovered] or ["None."]
+    out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
 
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
-    out += [f"- **{a.id}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}" for a in meta] or ["None."]
+    out += [f"- **{_cell(a.id)}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}"
+            for a in meta] or ["None."]
 
     out += ["", "## Scenarios whose tags match no AC", ""]
     rows = [(sc, "names unknown " + ", ".join(missing)) for sc, missing in cov.orphans]

@@ -116,6 +116,10 @@ class FeatureIndex:
         return None
 
 
+#: Longest tag matched against the AC tag pattern: an ID of hooks.regex_safety.MAX_ID_LENGTH, '@' and a prefix.
+_MAX_TAG = 256
+
+
 class TagMatcher:
     """Decides which tags are AC tags and which AC ID each names."""
 
@@ -125,7 +129,9 @@ class TagMatcher:
         self.loose = re.compile(pattern.lstrip("^").rstrip("$"), re.IGNORECASE)
 
     def ac_id(self, tag: str) -> str | None:
-        """The AC ID a tag names, or None when it is not an AC tag."""
+        """The AC ID a tag names, or None when it is not an AC tag (nor one that is over-long)."""
+        if len(tag) > _MAX_TAG:
+            return None
         m = self.regex.fullmatch(tag)
         if m is None:
             return None
@@ -137,7 +143,7 @@ class TagMatcher:
 
     def near_miss(self, tag: str) -> str | None:
         """For a tag that *almost* is an AC tag (case, stray comma), the tag meant."""
-        if self.regex.fullmatch(tag):
+        if len(tag) > _MAX_TAG or self.regex.fullmatch(tag):
             return None
         m = self.loose.search(tag)
         if m is None:
@@ -165,11 +171,23 @@ def matcher_for(cell: Cell) -> tuple[TagMatcher, list[Diagnostic]]:
                                                  where, 1, 1, hint="fix ac_tags.pattern (or ids.ac) in the config")]
 
 
-def discover(root: Path, dirs: Sequence[str]) -> list[str]:
-    """Every ``*.feature`` under ``dirs`` (files allowed too), relative, sorted, unique."""
+def discover(root: Path, dirs: Sequence[str], problems: list[Diagnostic] | None = None) -> list[str]:
+    """Every ``*.feature`` under ``dirs`` (files allowed too), relative, sorted, unique.
+
+    A directory that resolves outside the repository (a symlink out of it) is
+    not walked; ``problems`` gets a ``file.outside-repo`` finding for it.
+    """
     found: set[str] = set()
+    real_root = os.path.realpath(root)
     for entry in dirs:
         base = root / entry
+        real = os.path.realpath(base)
+        if os.path.commonpath([real, real_root]) != real_root:
+            if problems is not None and os.path.lexists(base):
+                problems.append(diag("file.outside-repo", f"feature directory {entry} resolves outside the "
+                                     "repository; not searched", entry,
+                                     hint="keep feature files inside the repository (no symlink out of it)"))
+            continue
         if base.is_file() and base.suffix == ".feature":
             found.add(Path(entry).as_posix())
             continue
@@ -179,7 +197,7 @@ def discover(root: Path, dirs: Sequence[str]) -> list[str]:
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in filenames:
                 if name.endswith(".feature"):
-                    found.add((Path(dirpath) / name).relative_to(root).as_posix())
+                    found.add(Path(os.path.relpath(os.path.join(dirpath, name), root)).as_posix())
     return sorted(found)
 
 
@@ -199,7 +217,7 @@ def load_index(cell: Cell) -> FeatureIndex:
     """Parse every feature file of ``cell`` (what ``Cell.features`` caches)."""
     matcher, found = matcher_for(cell)
     texts: list[tuple[str, str]] = []
-    paths = discover(cell.root, cell.config.paths.features) if cell.in_worktree \
+    paths = discover(cell.root, cell.config.paths.features, found) if cell.in_worktree \
         else discover_in(cell.source, cell.config.paths.features)
     for rel in paths:
         read = cell.read_text(rel)

@@ -130,8 +130,10 @@ def resolve_output(root: Path | str, target: str, *, what: str, inputs: Callable
     """Apply the path policy to ``target`` (relative to ``base``, default ``root``).
 
     ``outside_ok`` is for a path the user typed (``-o``, ``--out``): the
-    user's, not the repository's, so it may lie outside the repository; every
-    other rule still holds.
+    user's, not the repository's, so it may lie outside the repository when
+    it says so (absolute, or climbing with ``..``); one that names a place in
+    the repository may not be carried out by a symlinked directory on the
+    way.  Every other rule still holds.
 
     Returns the place to write, or the finding that says why nothing may be
     written there.  ``what`` names the output in messages ("bundle output");
@@ -161,6 +163,12 @@ def resolve_output(root: Path | str, target: str, *, what: str, inputs: Callable
         return refuse("write.outside-repo", "cannot be resolved", "give a path inside the repository")
     real = os.path.normpath(os.path.join(real_parent, name))
     inside = os.path.commonpath([real, root_real]) == root_real
+    if not inside and outside_ok:
+        # The user's own path may lie outside, but only where it says so: a path that names a place in the
+        # repository is not carried out of it by a symlinked directory the repository commits.
+        root_abs = os.path.abspath(root)
+        lexical = os.path.normpath(full)
+        outside_ok = os.path.commonpath([lexical, root_abs]) != root_abs
     if not inside and not outside_ok:
         return refuse("write.outside-repo", "resolves outside the repository",
                       "govcell writes only inside the repository: use a repository-relative path with no "

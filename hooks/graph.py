@@ -804,9 +804,15 @@ def export(args: Any) -> int:
             return 2
     text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
     if args.output:
-        from hooks.fsutil import write_atomic
+        # The path policy of every output (hooks.fsutil): never over an input, into .git/ or through a link.
+        from hooks.fsutil import cell_inputs, write_output
+        from hooks.reporters import text as findings_text
 
-        write_atomic(args.output, text)
+        problem = write_output(cell.root, args.output, text, what="graph", inputs=cell_inputs(cell), base=".",
+                               outside_ok=True)
+        if problem is not None:
+            sys.stderr.write(findings_text([problem]))
+            return 1
     else:
         sys.stdout.write(text)
     return 0

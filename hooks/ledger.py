@@ -223,6 +223,8 @@ _LEVELS = (("stories", "story", "story"), ("requirements", "requirement", "requi
 
 def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
     """Walk the raw data (so this works even when the schema failed elsewhere)."""
+    from hooks.regex_safety import MAX_ID_LENGTH
+
     raw = cell.ledger.raw
     found: list[Diagnostic] = []
     patterns: dict[str, re.Pattern[str]] = {}
@@ -249,7 +251,12 @@ def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
             if isinstance(ident, str):
                 line, col = raw.position(here + ("id",))
                 pattern = patterns.get(kind)
-                if pattern is not None and not pattern.fullmatch(ident):
+                if len(ident) > MAX_ID_LENGTH:
+                    # Never run a user's pattern on it: a pattern that is fast on IDs can be slow on 100k characters.
+                    found.append(diag("ledger.id-too-long", f"{label} ID '{ident[:40]}...' is {len(ident)} characters "
+                                      f"long (at most {MAX_ID_LENGTH})", raw.path, line, col,
+                                      hint="give it a short ID, like US-SHOP-001"))
+                elif pattern is not None and not pattern.fullmatch(ident):
                     found.append(diag("ledger.id-pattern", f"{label} ID '{ident}' does not match {pattern.pattern}",
                                       raw.path, line, col, hint=f"rename it, or change ids.{kind} in the config"))
                 if ident in seen:

@@ -185,8 +185,36 @@ def check(cell: Cell) -> list[Diagnostic]:
 
 
 def build_report(cell: Cell) -> PolicyReport:
-    """Run every policy on its fixtures and targets, and every ``test_*`` rule."""
-    return _Run(cell).run()
+    """Run every policy on its fixtures and targets, and every ``test_*`` rule.
+
+    The engine runs in a child process with time and memory limits
+    (``hooks.policy_isolation``), so a policy that crashes or hangs it is a
+    finding naming that policy, never the end of the whole run.
+    """
+    from hooks.policy_isolation import run_isolated
+
+    # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set: capturing one costs ~10 ms
+    # per error and govcell drops it, so it is off unless asked for (set here, so children inherit it).
+    os.environ.setdefault("RUST_LIB_BACKTRACE", "0")
+
+    def run(only: str | None) -> PolicyReport:
+        return _Run(cell, only=only).run()
+
+    return run_isolated(cell, run, _policy_names(cell))
+
+
+def _policy_names(cell: Cell) -> list[tuple[str, str]]:
+    """(stem, path) of every .rego file that may be a policy, without parsing it (for naming a crash)."""
+    base = cell.root / cell.config.paths.policy
+    if not base.is_dir():
+        return []
+    skip = [cell.root / d for d in cell.config.paths.policy_testdata]
+    out = []
+    for entry in sorted(base.rglob("*.rego")):
+        if entry.name.endswith("_test.rego") or any(entry.is_relative_to(s) for s in skip):
+            continue
+        out.append((entry.stem, entry.relative_to(cell.root).as_posix()))
+    return out
 
 
 def is_valid_fixture(name: str) -> bool:
@@ -351,8 +379,10 @@ def feature_records(cell: Cell) -> list[dict[str, Any]]:
 class _Run:
     """One evaluation of a cell's policies (kept as an object to share state between steps)."""
 
-    def __init__(self, cell: Cell) -> None:
+    def __init__(self, cell: Cell, only: str | None = None) -> None:
         self.cell = cell
+        #: run only the policy of this name (to find which one crashes the engine); None: all
+        self.only = only
         self.cfg = cell.config.policy
         self.found: list[Diagnostic] = []
         self.report = PolicyReport(engine="regorus", available=True)
@@ -406,6 +436,10 @@ class _Run:
         if all([self._load(base, lib) for lib in libraries]) and libraries:
             # the libraries on their own, so an error in one is found even with no policy
             self._compile(call(base.clone), sorted({lib.package for lib in libraries}), [], libraries[0].path)
+        if self.only is not None:
+            # one policy alone (naming the one that crashed the engine): no tests, no cross-file checks
+            policies = [p for p in policies if p.stem == self.only]
+            self.found = [d for d in self.found if any(d.path == p.path for p in policies)]
         names = [p.stem for p in policies]
         fixtures = self._fixtures(names)
         expectations = self._expectations()
@@ -419,6 +453,8 @@ class _Run:
             self._run_fixtures(pf, result, engine, fixtures.get(pf.stem, []), expectations)
             if result.compiles:
                 self._run_targets(pf, result, engine)
+        if self.only is not None:
+            return self._done()
         self._unknown_target_policies(names)
         self._run_together(files, base, libraries)
         self.report.coverage = [FileCoverage(p, sorted(c), sorted(n - c))
@@ -645,6 +681,8 @@ class _Run:
         owned: dict[str, list[str]] = {}
         for rel in self._fixture_files():
             owner = fixture_owner(Path(rel).name, names)
+            if owner is None and self.only is not None:
+                continue  # one policy alone: the others' fixtures are not orphans
             if owner is None:
                 close = did_you_mean(Path(rel).name.split("_")[0].split(".")[0], names)
                 self.found.append(diag("policy.fixture-orphan", f"fixture {rel} matches no policy "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import os
 import json
 import re
 from collections.abc import Iterable
@@ -90,7 +91,7 @@ def expand(root: Path, patterns: Iterable[str]) -> list[str]:
     out: list[str] = []
     for pattern in patterns:
         if any(ch in pattern for ch in "*?["):
-            hits = sorted(Path(p).relative_to(root).as_posix()
+            hits = sorted(Path(os.path.relpath(p, root)).as_posix()
                           for p in glob.glob(str(root / pattern), recursive=True))
             out.extend(hits or [pattern])
         else:
@@ -155,6 +156,9 @@ def parse_results(text: str, path: str, matcher: TagMatcher | None = None) -> tu
     except json.JSONDecodeError as exc:
         return None, [], [diag("results.malformed", f"{path} is neither JSON nor XML: {exc.msg}", path,
                                exc.lineno, exc.colno, hint="the test run that writes it was probably cut short")]
+    except RecursionError:
+        return None, [], [diag("results.malformed", f"{path} is JSON nested too deeply to be a result file", path,
+                               1, 1, hint="point results.files at the test run's result file")]
     if isinstance(data, dict) and data.get("schema") == RESULTS_SCHEMA:
         return "govcell", *_govcell(data, path, matcher)
     if isinstance(data, list) and all(isinstance(f, dict) and "elements" in f for f in data):

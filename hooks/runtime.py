@@ -61,7 +61,11 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
     def run() -> NoReturn:
         import sys
 
-        code = main()
+        tolerant_streams()
+        try:
+            code = guarded(main)
+        except KeyboardInterrupt:
+            code = 130
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -71,6 +75,84 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
 
     run.__doc__ = main.__doc__
     return run
+
+
+#: Exit status of a command interrupted by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+#: Exit status when govcell itself failed (a bug): distinct from 1, "findings".
+INTERNAL_ERROR = 70
+
+
+def tolerant_streams() -> None:
+    """Let stdout/stderr print any text: characters the terminal's encoding lacks are escaped.
+
+    Under ``PYTHONIOENCODING=ascii`` or a ``LANG=C`` terminal, a finding that
+    quotes a non-ASCII name would otherwise end the command with
+    ``UnicodeEncodeError``; ``backslashreplace`` prints ``\\xe9`` instead.
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def guarded(main: Callable[[], int]) -> int:
+    """Run a console script's ``main`` so that no traceback ever reaches the user.
+
+    Ctrl-C ends the command with one line and status 130; a closed pipe
+    (``govcell status | head -1``) ends it quietly; anything else is a govcell
+    bug, told in one line with status 70 (``GOVCELL_TRACEBACK=1`` shows the
+    traceback for a bug report).
+    """
+    import sys
+
+    try:
+        return int(main() or 0)
+    except KeyboardInterrupt:
+        _say("govcell: interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:
+        # Nothing more can be written to stdout; keep the interpreter from complaining at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except SystemExit:
+        raise
+    except RecursionError as exc:
+        _say(f"govcell: internal error: {type(exc).__name__}: input nested too deeply for this command ({exc})")
+        return INTERNAL_ERROR
+    except Exception as exc:  # noqa: BLE001 - the last guard: one line instead of a traceback
+        if os.environ.get("GOVCELL_TRACEBACK"):
+            import traceback
+
+            traceback.print_exc()
+        _say(f"govcell: internal error: {type(exc).__name__}: {exc} (a govcell bug: please report it with "
+             "the file that triggered it; GOVCELL_TRACEBACK=1 shows the traceback)")
+        return INTERNAL_ERROR
+
+
+def _say(line: str) -> None:
+    import sys
+
+    try:
+        from hooks.diagnostics import printable
+
+        line = printable(line)
+    except Exception:  # noqa: BLE001 - printing the line matters more than escaping it
+        pass
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks_per_worker: int = 4) -> list[R]:
@@ -89,5 +171,9 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
     if "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
     chunksize = max(1, len(items) // (workers * chunks_per_worker))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    import signal
+
+    # Workers leave Ctrl-C to the parent, which ends the command with one line (see ``guarded``).
+    with multiprocessing.get_context("fork").Pool(workers, initializer=signal.signal,
+                                                  initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         return pool.map(fn, items, chunksize=chunksize)

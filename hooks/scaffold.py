@@ -34,8 +34,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-#: Placeholder for where consumers get govcell from; replace it in the generated config.
-GOVCELL_URL = "https://example.invalid/govcell"
+#: govcell's home: the published documentation (findings, configuration) lives under it.
+GOVCELL_HOME = "https://govcell.dev"
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 #: JSON Schemas written to ``docs/schema/`` for the editors of the cell's files.
 SCHEMAS = ("ledger", "tasks", "flows", "contextpack", "config")
 STARTER_LEDGER = "specs/spec_ledger.yaml"
@@ -54,6 +55,12 @@ class InitReport:
     unchanged: list[str] = dataclasses.field(default_factory=list)
     #: why a file was skipped, when it is not simply "it exists"
     reasons: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: files of the starter left out because nothing here needs them (policy pack pieces)
+    left_out: list[str] = dataclasses.field(default_factory=list)
+    #: files govcell's part was merged into (the pre-commit config), their other content kept
+    merged: list[str] = dataclasses.field(default_factory=list)
+    #: which hook source the pre-commit config uses (hooks.precommit_config.Source.describe)
+    source: str = ""
     #: files added to the git index (the scaffold's own, never the user's)
     staged: list[str] = dataclasses.field(default_factory=list)
     #: why staging failed, when it did
@@ -82,19 +89,15 @@ def iter_templates(node: Traversable | None = None, prefix: str = "") -> Iterato
             yield rel, child
 
 
-def render_template(rel: str, data: bytes) -> bytes:
-    """Fill the two placeholders of the generated pre-commit config; every other file is copied."""
-    if rel != "dot-pre-commit-config.yaml":
-        return data
-    from hooks import __version__
+def scaffold_files(source: Any = None, paths: Any = None) -> dict[str, bytes]:
+    """The files ``init`` writes: cell path -> content (the templates, and a pre-commit config for ``source``)."""
+    from hooks.config import Paths
+    from hooks.precommit_config import Source, new_config
 
-    text = data.decode("utf-8").replace("{{url}}", GOVCELL_URL).replace("{{version}}", __version__)
-    return text.encode("utf-8")
-
-
-def scaffold_files() -> dict[str, bytes]:
-    """The files ``init`` writes from templates: cell path -> content."""
-    return {target_path(rel): render_template(rel, res.read_bytes()) for rel, res in iter_templates()}
+    files = {target_path(rel): res.read_bytes() for rel, res in iter_templates()}
+    files[PRE_COMMIT_CONFIG] = new_config(source or Source(), paths or Paths(),
+                                          defaults=paths is None).encode("utf-8")
+    return files
 
 
 #: The site's starter files: left out beside documentation of the repository's own.
@@ -125,6 +128,7 @@ class Plan:
     generated_config: bool = False
     notes: list[str] = dataclasses.field(default_factory=list)
     feature_status_format: str = "govcell"
+    source: Any = None  #: hooks.precommit_config.Source of the hooks
 
     def action(self, rel: str) -> Action | None:
         return next((a for a in self.actions if a.rel == rel), None)
@@ -152,13 +156,16 @@ def _is_starter(root: Path, rel: str, files: dict[str, bytes]) -> bool:
     return path.is_file() and rel in files and path.read_bytes() == files[rel]
 
 
-def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool = False) -> Plan:
+def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool = False,
+              source: Any = None) -> Plan:
     """Decide what ``init`` writes in ``root``; nothing is written here."""
     from hooks.adopt import detect
+    from hooks.precommit_config import Source
     from hooks.schema import schema_text
 
     root = root.absolute()
-    files = scaffold_files()
+    source = source or Source()
+    files = scaffold_files(source)
     for name in SCHEMAS:
         files[f"docs/schema/{name}.json"] = schema_text(name).encode("utf-8")
     found = detect(root) if root.is_dir() else detect(root / ".missing")
@@ -182,17 +189,31 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
             skip_reason[STARTER_LEDGER] = f"the ledger is {found.ledger}"
     # The policy pack: never beside policies or fixtures of the repository's own.
     pack = {rel for rel in files if rel.startswith("policy/")}
+    wanted = pack_pieces(found)
+    files["policy/testdata/expectations.yaml"] = _expectations(files["policy/testdata/expectations.yaml"], wanted)
     own_policy = [f for f in _policy_files(root, found.policy_dir or "policy") if not _is_starter(root, f, files)]
     if not force and own_policy:
         for rel in pack:
             skip_reason[rel] = (f"{found.policy_dir or 'policy'}/ holds your own policies and fixtures; "
                                 "govcell runs those instead of its pack")
+    else:
+        # Only the pieces of the pack with something to govern here (the cell's own files always).
+        for rel in pack:
+            why = wanted.get(policy_piece(rel))
+            if why and not force:
+                skip_reason[rel] = why
     # The contextpack (and its .llmignore, which shapes its bundles).
     if user_part((".llm/contextpack.yaml",)):
         skip_reason[".llm/.llmignore"] = "it would change what your contextpack's bundles carry"
     # The site: beside documentation of the repository's own, neither mkdocs.yml nor an index page.
     docs_own = [f for f in found.docs_pages if not _is_starter(root, f, files)]
-    if not force and docs_own and not any((root / n).is_file() for n in ("mkdocs.yml", "mkdocs.yaml")):
+    if found.docs_tool == "sphinx" and not force:
+        for rel in SITE_FILES:
+            skip_reason[rel] = (f"the documentation is a Sphinx project ({found.docs_tool_file}); "
+                                "`govcell site build` builds the governance site on its own, into site/")
+    elif found.docs_tool == "mkdocs" and found.docs_tool_file != "mkdocs.yml" and not force:
+        skip_reason["mkdocs.yml"] = f"the MkDocs site is {found.docs_tool_file}"
+    elif not force and docs_own and found.docs_tool is None:
         for rel in SITE_FILES:
             skip_reason[rel] = (f"docs/ holds {len(docs_own)} page(s) of yours and is not a MkDocs site; "
                                 "`govcell site build` builds the governance pages without mkdocs.yml")
@@ -201,10 +222,11 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     planned: dict[str, bytes] = {}
     tracked = _tracked(root)
     for rel in sorted(files):
-        if rel == CONFIG:
+        if rel in (CONFIG, PRE_COMMIT_CONFIG):
             continue
         if rel in skip_reason and not (root / rel).exists():
-            actions.append(Action(rel, "skip", reason=skip_reason[rel]))
+            omitted = rel.startswith("policy/") and policy_piece(rel) in wanted and not own_policy
+            actions.append(Action(rel, "omit" if omitted else "skip", reason=skip_reason[rel]))
             continue
         action = _decide(root, rel, files[rel], force, tracked, skip_reason.get(rel))
         actions.append(action)
@@ -218,7 +240,7 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     starter = files[CONFIG].decode("utf-8")
     generated = not force and (bool(own_policy) or user_part((STARTER_LEDGER, ".llm/contextpack.yaml"))
                                or det.paths_differ())
-    config_text = starter.encode("utf-8")
+    config_text = starter_config(starter, pack_pieces(found), found).encode("utf-8")
     fs_format = "govcell"
     if found.feature_status_format in ("xtask", "other") and not convert_feature_status:
         fs_format = "xtask" if found.feature_status_format == "xtask" else "off"
@@ -233,6 +255,8 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
                               ".govcell.yaml would take its place"))
     else:
         actions.append(_decide(root, CONFIG, config_text, force, tracked, None))
+    # The hooks: a new config, or govcell's entry merged into the one there.
+    actions.append(_pre_commit_action(root, source, _hook_paths(root, det), tracked, files[PRE_COMMIT_CONFIG]))
     # The starter contextpack bundles the ledger, scenarios and ADRs: where the cell keeps them.
     pack_action = next((a for a in actions if a.rel == ".llm/contextpack.yaml"), None)
     if generated and pack_action is not None and pack_action.kind == "create":
@@ -245,9 +269,113 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     actions.append(_feature_status_action(root, status_rel, found, force, convert_feature_status, tracked,
                                           fs_format))
     actions.sort(key=lambda a: a.rel)
-    plan = Plan(root, actions, det, found, generated, feature_status_format=fs_format)
+    plan = Plan(root, actions, det, found, generated, feature_status_format=fs_format, source=source)
     _notes(plan, files)
     return plan
+
+
+#: The starter pack's pieces that govern files a repository may or may not have; the rest govern the cell.
+PIECE_NEEDS = {
+    "k8s": ("k8s_manifests", "no Kubernetes manifest in this repository for the k8s policy to govern"),
+    "flags": ("flags_registries", "no feature-flags registry in this repository for the flags policy to govern"),
+    "privacy": ("inventories", "no data inventory (datasets:) in this repository for the privacy policy to govern"),
+}
+
+
+def policy_piece(rel: str) -> str:
+    """``policy/testdata/k8s_pdb.yaml`` -> ``k8s``: the policy a pack file belongs to."""
+    return Path(rel).stem.split("_", 1)[0]
+
+
+def pack_pieces(found: Any) -> dict[str, str]:
+    """piece -> why it is left out (absent: it is written)."""
+    return {piece: why for piece, (attr, why) in PIECE_NEEDS.items() if not getattr(found, attr)}
+
+
+def _expectations(data: bytes, left_out: dict[str, str]) -> bytes:
+    """The pack's expectations.yaml without the entries of fixtures left out."""
+    out: list[str] = []
+    keep = True
+    for line in data.decode("utf-8").splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            keep = policy_piece(line.split(":", 1)[0]) not in left_out
+        if keep:
+            out.append(line)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def starter_config(text: str, left_out: dict[str, str], found: Any) -> str:
+    """The starter .govcell.yaml for the pack's pieces written, with targets for what they govern."""
+    import re
+
+    from hooks.precommit_config import _q
+
+    lines = []
+    globs = {"k8s": _globs(found.k8s_manifests), "flags": found.flags_registries, "privacy": found.inventories}
+    for line in text.splitlines():
+        m = re.match(r"^(\s*)namespaces: \[(.*)\]$", line)
+        if m:
+            kept = [n.strip() for n in m.group(2).split(",") if n.strip() not in left_out]
+            line = f"{m.group(1)}namespaces: [{', '.join(kept)}]"
+        m = re.match(r"^(\s*)# (k8s|flags|privacy): .*$", line)
+        if m:
+            if m.group(2) in left_out:
+                continue
+            line = f"{m.group(1)}{m.group(2)}: [{', '.join(_q(g) for g in globs[m.group(2)])}]"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _globs(files: list[str]) -> list[str]:
+    """Files as one glob per directory and suffix (``deploy/*.yaml``) when a directory holds several."""
+    by_dir: dict[tuple[str, str], list[str]] = {}
+    for f in files:
+        by_dir.setdefault((str(Path(f).parent), Path(f).suffix), []).append(f)
+    out = []
+    for (d, suffix), group in sorted(by_dir.items()):
+        out += group if len(group) == 1 else [f"{d}/*{suffix}" if d != "." else f"*{suffix}"]
+    return out
+
+
+def _hook_paths(root: Path, det: Any) -> Any:
+    """The paths the hooks' files: filters follow: the user's configuration, else what init found."""
+    from hooks.config import CONFIG_FILE, Paths, load_config
+
+    if (root / CONFIG_FILE).is_file() or _pyproject_config(root):
+        loaded = load_config(root)
+        if not loaded.diagnostics:
+            return loaded.config.paths
+    return Paths(**det.paths_differ())
+
+
+def _pre_commit_action(root: Path, source: Any, paths: Any, tracked: set[str], fresh: bytes) -> Action:
+    """Create the config, or merge govcell's hooks into the one there (comments and order kept)."""
+    from hooks.config import Paths
+    from hooks.precommit_config import MergeError, merge, new_config
+
+    defaults = paths == Paths()
+    rel = PRE_COMMIT_CONFIG
+    path = root / rel
+    is_tracked = rel in tracked
+    if (root / ".pre-commit-config.yml").exists() and not path.exists():
+        return Action(rel, "skip", reason=".pre-commit-config.yml is the config: add govcell's hooks to it "
+                      "(`govcell init --print-hooks`)")
+    if not path.exists() and not path.is_symlink():
+        return Action(rel, "create", new_config(source, paths, defaults=defaults).encode("utf-8"))
+    if path.is_symlink() or not path.is_file():
+        return Action(rel, "skip", reason="not a regular file; init never writes through it", tracked=is_tracked)
+    text = _text(path)
+    if text.encode("utf-8") in (fresh, new_config(source, paths, defaults=defaults).encode("utf-8")):
+        return Action(rel, "unchanged", text.encode("utf-8"), tracked=is_tracked)
+    try:
+        merged = merge(text, source, paths, defaults=defaults)
+    except MergeError as exc:
+        return Action(rel, "skip", reason=f"{exc}; add govcell's hooks to it yourself (`govcell init "
+                      "--print-hooks` prints them)", tracked=is_tracked)
+    if merged is None:
+        return Action(rel, "skip", reason="already runs govcell's hooks; left as it is", tracked=is_tracked)
+    return Action(rel, "merge", merged.encode("utf-8"), reason="govcell's hooks added, comments and order kept",
+                  tracked=is_tracked)
 
 
 def _pyproject_config(root: Path) -> bool:
@@ -304,10 +432,6 @@ def _decide(root: Path, rel: str, data: bytes, force: bool, tracked: set[str], r
 
 
 def _exists_reason(root: Path, rel: str) -> str:
-    if rel == ".pre-commit-config.yaml":
-        text = _text(root / rel)
-        if "id: spec-ledger" not in text:
-            return "exists; add govcell's hooks to it (the repos entry above)"
     if rel == ".gitignore":
         have = set(_text(root / rel).split())
         want = [ln for ln in (scaffold_files()[rel].decode().splitlines()) if ln and not ln.startswith("#")]
@@ -362,10 +486,9 @@ def _notes(plan: Plan, files: dict[str, bytes]) -> None:
         plan.notes.append(f"{det.feature_status} is {what}; set feature_status.format: {fmt} in your "
                           "configuration, or the feature-status check reports feature-status.foreign-format "
                           "(govcell never rewrites it)")
-    action = plan.action(".pre-commit-config.yaml")
-    if action and action.kind == "skip" and "add govcell's hooks" in action.reason:
-        text = files[".pre-commit-config.yaml"].decode("utf-8")
-        plan.notes.append("add to the repos: of .pre-commit-config.yaml:\n" + text[text.index("  - repo:"):].rstrip())
+    if det.docs_tool == "mkdocs" and "govcell" not in _text(plan.root / str(det.docs_tool_file)):
+        plan.notes.append(f"{det.docs_tool_file}: add `- govcell` to its plugins: to put the governance pages in "
+                          "your MkDocs site (`govcell site build` builds them on their own meanwhile)")
 
 
 def init_cell(root: Path, *, force: bool = False, stage: bool = False, convert_feature_status: bool = False,
@@ -378,7 +501,7 @@ def init_cell(root: Path, *, force: bool = False, stage: bool = False, convert_f
     """
     root.mkdir(parents=True, exist_ok=True)
     plan = plan or plan_init(root, force=force, convert_feature_status=convert_feature_status)
-    report = InitReport(root)
+    report = InitReport(root, source=plan.source.describe() if plan.source is not None else "")
     deferred: list[Action] = []
     for action in plan.actions:
         if action.kind == "render":
@@ -421,6 +544,10 @@ def _apply(root: Path, action: Action, report: InitReport) -> None:
     if action.kind == "unchanged":
         report.unchanged.append(action.rel)
         return
+    if action.kind == "omit":
+        report.left_out.append(action.rel)
+        report.reasons[action.rel] = action.reason
+        return
     assert action.data is not None
     # The path policy (hooks.fsutil): a symlinked directory out of the repository, .git/, a FIFO: skipped.
     place, problem = resolve_output(root, action.rel, what="scaffold file")
@@ -431,13 +558,14 @@ def _apply(root: Path, action: Action, report: InitReport) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, action.data)
-    (report.created if action.kind == "create" else report.overwritten).append(action.rel)
+    {"create": report.created, "merge": report.merged}.get(action.kind, report.overwritten).append(action.rel)
 
 
 def _stage(root: Path, report: InitReport) -> None:
     import subprocess
 
-    paths = sorted({*report.created, *report.overwritten, *report.unchanged})
+    # A merged pre-commit config is staged too: pre-commit refuses to run with its config unstaged.
+    paths = sorted({*report.created, *report.overwritten, *report.unchanged, *report.merged})
     if not paths:
         return
     try:
@@ -457,7 +585,10 @@ def format_report(report: InitReport, in_git: bool) -> str:
     lines: list[str] = []
     for label, items in (("created", report.created), ("overwritten", report.overwritten)):
         lines += [f"{label}: {rel}" for rel in items]
+    lines += [f"merged: {rel} (govcell's hooks added; its comments, order and other hooks kept)"
+              for rel in report.merged]
     lines += [f"skipped: {what} ({why})" for what, why in _grouped(report.skipped, report.reasons)]
+    lines += [f"left out: {what} ({why})" for what, why in _grouped(report.left_out, report.reasons)]
     lines.append(f"govcell init: {len(report.created)} created, {len(report.overwritten)} overwritten, "
                  f"{len(report.unchanged)} already as scaffolded, {len(report.skipped)} skipped")
     if report.staged:
@@ -471,13 +602,14 @@ def format_report(report: InitReport, in_git: bool) -> str:
     if not report.staged:
         steps.append("git add -A")
     steps += ["pre-commit install", "pre-commit run --all-files"]
-    hooks_added = ".pre-commit-config.yaml" in (*report.created, *report.overwritten, *report.unchanged)
+    hooks_added = PRE_COMMIT_CONFIG in (*report.created, *report.overwritten, *report.unchanged, *report.merged) \
+        or "already runs govcell's hooks" in report.reasons.get(PRE_COMMIT_CONFIG, "")
     if not hooks_added:
-        steps.insert(0, "add govcell's hooks to .pre-commit-config.yaml (the repos entry above)")
+        steps.insert(0, "add govcell's hooks to .pre-commit-config.yaml (`govcell init --print-hooks` prints them)")
+    if hooks_added and report.source:
+        lines.append(report.source)
     lines.append("next: " + " && ".join(steps))
     then = []
-    if hooks_added:
-        then.append(f"set the govcell URL in .pre-commit-config.yaml (now {GOVCELL_URL})")
     if STARTER_LEDGER in (*report.created, *report.overwritten):
         then.append("rename the CELL IDs in specs/spec_ledger.yaml and features/")
     then.append("run `govcell check`")
@@ -501,6 +633,11 @@ def _grouped(rels: list[str], reasons: dict[str, str]) -> list[tuple[str, str]]:
             import os.path
 
             common = os.path.commonpath(group)
+            policies = [r for r in group if r.startswith("policy/") and r.count("/") == 1 and r.endswith(".rego")
+                        and not r.endswith("_test.rego")]
+            if len(policies) == 1 and all(r.startswith("policy/") for r in group):
+                out.append((f"{policies[0]} and {len(group) - 1} file(s) of its tests and fixtures", why))
+                continue
             out.append((f"{common}/ ({len(group)} files of the scaffold)" if common else f"{len(group)} files", why))
     return out
 
@@ -533,12 +670,13 @@ def format_plan(plan: Plan) -> str:
             if unfed:
                 lines.append(f"  policies judged on their fixtures only (no input of the cell has the shape they "
                              f"read): {', '.join(unfed)}")
-    changed = [a for a in plan.actions if a.tracked and (a.kind == "overwrite" or
+    changed = [a for a in plan.actions if a.tracked and (a.kind in ("overwrite", "merge") or
                                                          (a.kind == "render" and a.reason in ("convert", "overwrite")))]
     kept = [a for a in plan.actions if a.tracked and a.kind == "skip"]
     if changed:
         for a in changed:
-            how = "converted to govcell's report" if a.reason == "convert" else "overwritten (--force)"
+            how = ("converted to govcell's report" if a.reason == "convert" else
+                   f"merged ({a.reason})" if a.kind == "merge" else "overwritten (--force)")
             lines.append(f"tracked file {a.rel} will be {how}")
     elif kept or det.existing:
         lines.append("tracked files: none will be changed")
@@ -583,9 +721,16 @@ def format_dry_run(plan: Plan) -> str:
             continue
         if a.kind in ("create", "overwrite"):
             lines.append(f"would {a.kind}: {a.rel}")
+        elif a.kind == "merge":
+            lines.append(f"would merge: {a.rel} ({a.reason})")
     skips = [a for a in plan.actions if a.kind == "skip"]
     reasons = {a.rel: a.reason for a in skips if a.reason}
     lines += [f"would skip: {what} ({why})" for what, why in _grouped([a.rel for a in skips], reasons)]
+    omits = [a for a in plan.actions if a.kind == "omit"]
+    lines += [f"would leave out: {what} ({why})"
+              for what, why in _grouped([a.rel for a in omits], {a.rel: a.reason for a in omits})]
+    if plan.source is not None:
+        lines.append(plan.source.describe())
     lines.append("govcell init --dry-run: nothing was written")
     return "\n".join(lines) + "\n"
 
@@ -599,6 +744,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--no-stage", dest="stage", action="store_false",
                    help="do not `git add` the scaffold's files (default: add them when in a git repository)")
     p.add_argument("--dry-run", action="store_true", help="print what init would do, and write nothing")
+    p.add_argument("--repo", metavar="URL", help="the hook repository for .pre-commit-config.yaml (with --rev); "
+                   "default: repo: local hooks that run the installed govcell, which work offline at once")
+    p.add_argument("--rev", metavar="REV", help="the tag of --repo to pin, e.g. v0.1.0")
+    p.add_argument("--print-hooks", action="store_true",
+                   help="print govcell's repos: entry for the cell's configured paths (for a config you keep "
+                        "yourself, or after moving paths) and write nothing")
     p.add_argument("--convert-feature-status", action="store_true",
                    help="replace a feature-status report in another format (e.g. cargo xtask ac-status's) with "
                         "govcell's (default: keep it in its format)")
@@ -608,12 +759,28 @@ def command(args: Any) -> int:
     """``govcell init``: exit 0 when done (skips are not failures), 2 when the target is unusable."""
     import sys
 
+    from hooks.precommit_config import Source, entry_lines
+
     root = Path(args.directory)
     if root.exists() and not root.is_dir():
         print(f"govcell init: {root} exists and is not a directory", file=sys.stderr)
         return 2
+    if bool(args.repo) != bool(args.rev):
+        print("govcell init: --repo and --rev go together (the hook repository and the tag to pin, e.g. "
+              "--repo https://github.com/ORG/govcell --rev v0.1.0); without both the hooks run the installed "
+              "govcell", file=sys.stderr)
+        return 2
+    source = Source(args.repo, args.rev) if args.repo else Source()
+    if args.print_hooks:
+        from hooks.adopt import detect
+        from hooks.config import Paths
+
+        paths = _hook_paths(root.absolute(), detect(root.absolute()))
+        sys.stdout.write("\n".join(entry_lines(source, paths, defaults=paths == Paths())) + "\n")
+        return 0
     try:
-        plan = plan_init(root, force=bool(args.force), convert_feature_status=bool(args.convert_feature_status))
+        plan = plan_init(root, force=bool(args.force), convert_feature_status=bool(args.convert_feature_status),
+                         source=source)
         sys.stdout.write(format_plan(plan))
         if args.dry_run:
             sys.stdout.write(format_dry_run(plan))

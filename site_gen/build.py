@@ -28,7 +28,11 @@ def default_config(root: Path, docs_dir: Path, site_dir: Path, govcell_config: s
 
     cell = Cell(root, govcell_config)
     ledger = cell.ledger.model
-    title = (ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) or "govcell"
+    from site_gen.sanitize import plain_name
+
+    # The theme prints the site name both escaped and raw (aria-label): no markup character may be in it.
+    title = plain_name(ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) \
+        or "govcell"
     plugin: dict[str, Any] = {"root": str(root), "prefix": ""}
     if govcell_config:
         plugin["config"] = govcell_config
@@ -89,7 +93,14 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
     if place is None:
         raise SiteRefused(problem)
     # Built in a fresh directory and swapped in whole: an interrupted or failed build keeps the old site.
-    fresh = fresh_dir_beside(place)
+    try:
+        fresh = fresh_dir_beside(place)
+    except OSError as exc:
+        from hooks.diagnostics import diag
+
+        raise SiteRefused(diag("write.failed", f"cannot write site directory '{place.rel}': "
+                               f"{exc.strerror or exc}", place.rel,
+                               hint="check the directory's permissions and free space")) from None
     try:
         with mkdocs_config_file(root, Path(fresh), govcell_config, mkdocs_file) as (path, _default):
             overrides: dict[str, Any] = {"site_dir": fresh}
@@ -190,6 +201,12 @@ def main(args: argparse.Namespace) -> int:
         site = build(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs, strict=args.strict)
     except (Abort, ConfigurationError) as exc:
         print(f"govcell site: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        # A docs file MkDocs could not read (the govcell plugin leaves such files out; without it, MkDocs fails).
+        from hooks.diagnostics import printable
+
+        print(printable(f"govcell site: cannot build the site: {exc}"), file=sys.stderr)
         return 1
     except SiteRefused as exc:
         from hooks.reporters import text

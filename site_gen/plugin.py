@@ -64,8 +64,11 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         from site_gen.render import ASSETS, Context
         from site_gen.views import stories
 
+        from site_gen.safe_files import drop_unsafe
+
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
+        drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
         data = collect(cell)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title
@@ -121,7 +124,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
             config.nav.append({self.config.nav_title: section})
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        return self.bodies.get(page.file.src_uri, html)
+        body = self.bodies.get(page.file.src_uri)
+        if body is not None:
+            return body  # govcell's own page: every repository text in it is escaped
+        from site_gen.sanitize import sanitize_html
+
+        return sanitize_html(html)  # the repository's Markdown (docs, the feature status report, ADRs)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""

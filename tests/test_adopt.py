@@ -115,8 +115,9 @@ def test_user_ledger_with_the_starter_pack_gets_a_config_for_both(tmp_path: Path
     assert config["policy"]["data"] == {"contextpack": {"required_tasks": ["review"]}}
     assert config["policy"]["targets"]["ledger"] == ["ledger"]
     assert config["policy"]["targets"]["contextpack"] == ["contextpack"]
-    assert sorted(config["policy"]["namespaces"]) == ["contextpack", "features", "flags", "k8s", "ledger", "privacy"]
-    assert (tmp_path / "policy/k8s.rego").is_file()  # the repository had no policies: it gets the pack
+    # The repository had no policies: it gets the pieces of the pack that govern the cell (nothing else to govern).
+    assert sorted(config["policy"]["namespaces"]) == ["contextpack", "features", "ledger"]
+    assert (tmp_path / "policy/ledger.rego").is_file() and not (tmp_path / "policy/k8s.rego").exists()
     result = run_command("govcell check policy-test", tmp_path)
     assert result.code == 0, result.output
 

@@ -24,7 +24,7 @@ EXPECTED_FAILURE: dict[str, list[str]] = {
     "ac-tags": ["features/more.feature:3:3", "ac.orphaned-tag"],
     "context-bundles": [".llm/contextpack.yaml", "bundle.over-budget"],
     "governance-graph": ["specs/spec_ledger.yaml", "adr.missing", "ADR-0002"],
-    "policy-test": ["policy/testdata/flags_valid.yaml", "policy.fixture-unexpected-failure"],
+    "policy-test": ["policy/testdata/ledger_valid.yaml", "policy.fixture-unexpected-failure"],
     "feature-status": ["files were modified by this hook", "docs/feature_status.md: regenerated"],
     "test-results": ["test-results/bad.json", "results.malformed"],
     "governance-site": ["missing-page.md", "strict mode"],
@@ -54,12 +54,15 @@ def _empty_git_repo(cell: CellBuilder) -> CellBuilder:
 def _has_scaffold(cell: CellBuilder) -> None:
     from hooks.scaffold import SCHEMAS, scaffold_files
 
-    expected = set(scaffold_files()) | {f"docs/schema/{n}.json" for n in SCHEMAS} | {"docs/feature_status.md"}
+    from hooks.scaffold import PIECE_NEEDS, policy_piece
+
+    expected = {rel for rel in scaffold_files() if not (rel.startswith("policy/") and policy_piece(rel) in PIECE_NEEDS)}
+    expected |= {f"docs/schema/{n}.json" for n in SCHEMAS} | {"docs/feature_status.md"}
     present = {p for p in cell.snapshot() if not p.startswith(".git/")}
     assert expected <= present, sorted(expected - present)
     for rel in (".pre-commit-config.yaml", ".govcell.yaml", ".llm/contextpack.yaml", "mkdocs.yml",
-                "docs/adr/0001-record-architecture-decisions.md", "features/governance.feature", "policy/k8s.rego",
-                "policy/testdata/k8s_valid.yaml"):
+                "docs/adr/0001-record-architecture-decisions.md", "features/governance.feature", "policy/ledger.rego",
+                "policy/testdata/ledger_valid.yaml"):
         assert rel in present, rel
 
 
@@ -167,7 +170,9 @@ def _break_cell(cell: CellBuilder) -> None:
     # ac-tags: a scenario naming no AC of the ledger (also makes feature_status.md stale).
     cell.write("features/more.feature", "Feature: More\n\n  @AC-CELL-999\n  Scenario: Orphan\n    Given x\n")
     # policy-test: a "valid" fixture that fails its policy.
-    cell.write("policy/testdata/flags_valid.yaml", 'flags:\n  - {name: x, expires: "2030-01-01", rollout: 5}\n')
+    cell.write("policy/testdata/ledger_valid.yaml", "stories:\n  - id: US-A-001\n    title: s\n    requirements:\n"
+               "      - id: REQ-A-ONE\n        title: r\n        acceptance_criteria:\n"
+               "          - {id: AC-A-001, text: untested}\n")
     # context-bundles: a budget the bundle cannot fit.
     pack = cell.root / ".llm/contextpack.yaml"
     pack.write_text(pack.read_text(encoding="utf-8").replace("max_bytes: 100000", "max_bytes: 100"), encoding="utf-8")

@@ -199,10 +199,15 @@ def _only_config(cell: CellBuilder, ctx: dict[str, object], config: str, ignore:
 
 @then("no tracked file changed")
 def _tracked_unchanged(cell: CellBuilder, ctx: dict[str, object]) -> None:
+    _tracked_unchanged_but(cell, ctx, "")
+
+
+@then(parsers.parse('no tracked file changed but "{rel}"'))
+def _tracked_unchanged_but(cell: CellBuilder, ctx: dict[str, object], rel: str) -> None:
     tracked = ctx["tracked"]
     assert isinstance(tracked, dict)
-    changed = [rel for rel, data in tracked.items() if (cell.root / rel).read_bytes() != data]
-    assert changed == []
+    changed = [r for r, data in tracked.items() if (cell.root / r).read_bytes() != data]
+    assert changed == ([rel] if rel else [])
 
 
 @then(parsers.parse('the file "{rel}" contains "{text}"'))

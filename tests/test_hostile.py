@@ -76,6 +76,8 @@ def outside_snapshot(cell: Path) -> dict[str, Any]:
             key = p.relative_to(cell.parent).as_posix()
             if p.is_symlink():
                 out[key] = ("link", os.readlink(p))
+            elif p == cell:
+                out[key] = ("the cell",)  # its own mode is the cell's (a read-only case sets it)
             elif p.is_file():
                 out[key] = ("file", st.st_mode, p.read_bytes())
             else:
@@ -101,22 +103,73 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
     root = tmp_path / "cell"
     case = materialise(name, root)
     before = outside_snapshot(root)
-    for step in case.get("commands") or []:
-        ran = run_command(["govcell", *shlex.split(step["run"])], root)
-        assert "Traceback" not in ran.output and ran.code != 99, ran.output
-        for code in step.get("expect") or []:
-            assert f": {code}: " in ran.output, f"{name}: `{step['run']}` should report {code}:\n{ran.output}"
-        assert ran.code == step.get("exit", 1), f"{name}: `{step['run']}`:\n{ran.output}"
-        # Text taken from files never reaches the terminal raw (escape sequences, forged lines).
-        shown = ran.stderr if step.get("raw_stdout") else ran.output
-        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
-        forbidden = set(step.get("forbid_lines") or [])
-        assert not forbidden & set(ran.output.splitlines()), f"{name}: `{step['run']}` printed a forged line"
-        for text in step.get("contains") or []:
-            assert text in ran.output, f"{name}: `{step['run']}` should print {text!r}:\n{ran.output}"
-        for rel in step.get("not_created") or []:
-            assert not os.path.lexists(root / rel), f"{name}: `{step['run']}` wrote {rel}"
-        assert outside_snapshot(root) == before, f"{name}: `{step['run']}` changed something outside the cell"
+    readonly = [root / rel for rel in case.get("readonly") or []]
+    for path in readonly:
+        path.chmod(0o555)
+    try:
+        for step in case.get("commands") or []:
+            _run_step(name, case, step, root, before, bool(readonly))
+    finally:
+        for path in readonly:
+            path.chmod(0o755)
+    _check_case(name, case, root, before, tmp_path)
+
+
+def _script_step(argv: list[str], root: Path, step: dict[str, Any], readonly: bool) -> Any:
+    """Run the installed ``govcell`` script in a process of its own: for an environment (``env``),
+    a Ctrl-C (``interrupt_after``) or read-only directories (root loses its power to ignore them)."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import Result
+
+    script = str(Path(sys.executable).with_name("govcell"))
+    command = [script, *argv]
+    if readonly and os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("read-only directories cannot bind root without setpriv")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    env = {**os.environ, **{k: str(v) for k, v in (step.get("env") or {}).items()}}
+    proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if step.get("interrupt_after"):
+        try:
+            proc.wait(timeout=float(step["interrupt_after"]))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return Result(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def _run_step(name: str, case: dict[str, Any], step: dict[str, Any], root: Path, before: dict[str, Any],
+              readonly: bool) -> None:
+    argv = shlex.split(step["run"])
+    if readonly or step.get("env") or step.get("interrupt_after"):
+        ran = _script_step(argv, root, step, readonly)
+    else:
+        ran = run_command(["govcell", *argv], root)
+    assert "Traceback" not in ran.output and ran.code != 99, ran.output
+    assert "internal error" not in ran.output and ran.code != 70, ran.output
+    for code in step.get("expect") or []:
+        assert f": {code}: " in ran.output, f"{name}: `{step['run']}` should report {code}:\n{ran.output}"
+    assert ran.code == step.get("exit", 1), f"{name}: `{step['run']}`:\n{ran.output}"
+    # Text taken from files never reaches the terminal raw (escape sequences, forged lines).
+    shown = ran.stderr if step.get("raw_stdout") else ran.output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
+    forbidden = set(step.get("forbid_lines") or [])
+    assert not forbidden & set(ran.output.splitlines()), f"{name}: `{step['run']}` printed a forged line"
+    for text in step.get("contains") or []:
+        assert text in ran.output, f"{name}: `{step['run']}` should print {text!r}:\n{ran.output}"
+    for rel in step.get("not_created") or []:
+        assert not os.path.lexists(root / rel), f"{name}: `{step['run']}` wrote {rel}"
+    for text in step.get("lines") or []:
+        assert text in ran.output.splitlines(), f"{name}: `{step['run']}` should print the line {text!r}"
+    if "max_lines" in step:
+        assert len(ran.output.splitlines()) <= step["max_lines"], ran.output
+    assert outside_snapshot(root) == before, f"{name}: `{step['run']}` changed something outside the cell"
+
+
+def _check_case(name: str, case: dict[str, Any], root: Path, before: dict[str, Any], tmp_path: Path) -> None:
     started = time.perf_counter()
     result = run_command(["govcell", "check", "--format", "json"], root)
     elapsed = time.perf_counter() - started
@@ -143,7 +196,9 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
         for page in pages:
             text = page.read_text(encoding="utf-8", errors="replace")
             for raw in never:
-                assert raw not in text, f"{raw!r} unescaped in {page.relative_to(site)}"
+                if raw in text:  # not `assert`: pytest would diff whole pages
+                    at = text.index(raw)
+                    pytest.fail(f"{raw!r} unescaped in {page.relative_to(site)}: ...{text[at - 80:at + 80]}...")
 
 
 def test_every_case_says_what_it_expects() -> None:

@@ -49,3 +49,20 @@ def _link(cell: CellBuilder, rel: str, target: str) -> None:
         (cell.root / target).write_text("[core]\n", encoding="utf-8")
     (cell.root / rel).parent.mkdir(parents=True, exist_ok=True)
     os.symlink(os.path.relpath(cell.root / target, (cell.root / rel).parent), cell.root / rel)
+
+
+@given(parsers.parse('a file "{rel}" of {n:d} nested JSON arrays'))
+def _nested_json(cell: CellBuilder, rel: str, n: int) -> None:
+    cell.write(rel, "[" * n + "]" * n)
+
+
+@given(parsers.parse('a ledger whose story ID is "{prefix}" and {n:d} more characters'), target_fixture="cell")
+def _long_id(cell: CellBuilder, prefix: str, n: int) -> CellBuilder:
+    cell.ledger(f"stories:\n  - id: {prefix}{'A' * n}\n    title: A story\n    requirements: []\n")
+    return cell
+
+
+@then(parsers.parse('the file "{rel}" contains "{text}"'))
+def _file_contains(cell: CellBuilder, rel: str, text: str) -> None:
+    content = (cell.root / rel).read_text(encoding="utf-8")
+    assert text in content, content

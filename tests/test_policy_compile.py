@@ -289,6 +289,9 @@ _PanicException.__name__ = "PanicException"
 def counting_engine(monkeypatch: pytest.MonkeyPatch) -> type[_CountingEngine]:
     import regorus
 
+    import hooks.policy_isolation
+
+    monkeypatch.setattr(hooks.policy_isolation, "ISOLATE", False)  # the counts are this process's
     monkeypatch.setattr(_CountingEngine, "queries", [])
     monkeypatch.setattr(_CountingEngine, "panic_on", None)
     monkeypatch.setattr(_CountingEngine, "real", regorus.Engine)

@@ -43,13 +43,16 @@ def test_init_fits_the_template_and_feeds_its_policies_as_its_ci_does(checkout: 
                  "  policy flags judges flags/registry.yaml merged with {rollouts: flags/rollouts.yaml .environments}",
                  "  policy flags_warn judges the flags registry (flags/registry.yaml)",
                  "  policy privacy judges specs/privacy.yaml",
-                 "tracked files: none will be changed"):
+                 "tracked file .pre-commit-config.yaml will be merged (govcell's hooks added, comments and order "
+                 "kept)"):
         assert line in plan, f"{line!r} not in the plan:\n{plan}"
-    # Nothing tracked changed; the only new files are the config and the JSON Schemas.
+    # Nothing tracked changed but the pre-commit config, which kept every line and gained govcell's hooks;
+    # the only new files are the config and the JSON Schemas.
     after = _tracked(root)
-    assert [rel for rel, data in before.items() if after.get(rel) != data] == []
+    assert [rel for rel, data in before.items() if after.get(rel) != data] == [".pre-commit-config.yaml"]
+    assert after[".pre-commit-config.yaml"].startswith(before[".pre-commit-config.yaml"])
     new = set(git(root, "status", "--porcelain", "--untracked-files=all").split()) - {"A", "??", "M"}
-    assert new == {".govcell.yaml", *(f"docs/schema/{n}.json" for n in ("config", "contextpack", "flows",
+    assert new == {".govcell.yaml", ".pre-commit-config.yaml", *(f"docs/schema/{n}.json" for n in ("config", "contextpack", "flows",
                                                                        "ledger", "tasks"))}, new
     # No second ADR-0001, no policy pack beside the template's, no fixture clash.
     assert sorted(p.name for p in (root / "docs/adr").glob("0001-*")) == ["0001-hexagonal-architecture.md"]

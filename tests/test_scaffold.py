@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from hooks import __version__
-from hooks.scaffold import GOVCELL_URL, init_cell, iter_templates, scaffold_files, target_path
+from hooks.scaffold import init_cell, iter_templates, scaffold_files, target_path
 from tests.conftest import REPO_ROOT, init_git, run_command
 
 
@@ -24,12 +24,26 @@ def test_scaffold_policy_pack_is_this_repository_policy_pack() -> None:
 
 
 def test_scaffold_pre_commit_config_uses_every_hook_at_this_version() -> None:
-    config = yaml.safe_load(scaffold_files()[".pre-commit-config.yaml"])
-    (repo,) = config["repos"]
-    assert repo["repo"] == GOVCELL_URL and repo["rev"] == f"v{__version__}"
+    """Offline by default (repo: local running the installed scripts); --repo/--rev pin every hook of the manifest."""
+    from hooks.config import Paths
+    from hooks.precommit_config import HOOKS, Source, new_config
+
     manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert sorted(h["id"] for h in repo["hooks"]) == sorted(h["id"] for h in manifest)
-    assert "repo: local" in scaffold_files()[".pre-commit-config.yaml"].decode()
+    assert [(h["id"], h["name"], tuple(h.get("stages", ())) if h.get("stages") == ["manual"] else ())
+            for h in manifest] == [tuple(h) for h in HOOKS]
+    (local,) = yaml.safe_load(scaffold_files()[".pre-commit-config.yaml"])["repos"]
+    assert local["repo"] == "local"
+    by_id = {h["id"]: h for h in manifest}
+    for hook in local["hooks"]:
+        want = by_id[hook["id"]]
+        assert hook["entry"] == want["entry"] and hook["language"] == "system"
+        assert hook.get("files") == want.get("files") and hook.get("stages", []) == want.get("stages", [])
+        assert hook.get("always_run", False) == want.get("always_run", False)
+    assert [h["id"] for h in local["hooks"]] == [h["id"] for h in manifest]
+    (remote,) = yaml.safe_load(new_config(Source("https://github.com/o/govcell", f"v{__version__}"), Paths(),
+                                          defaults=True))["repos"]
+    assert remote["repo"] == "https://github.com/o/govcell" and remote["rev"] == f"v{__version__}"
+    assert remote["hooks"] == [{"id": h["id"]} for h in manifest]
 
 
 def test_dot_segments_become_dotfiles() -> None:
@@ -37,7 +51,7 @@ def test_dot_segments_become_dotfiles() -> None:
     assert target_path("docs/adr/0001-x.md") == "docs/adr/0001-x.md"
     assert target_path("dot-govcell.yaml") == ".govcell.yaml"
     names = [rel for rel, _ in iter_templates()]
-    assert names == sorted(names) and "dot-pre-commit-config.yaml" in names
+    assert names == sorted(names) and "dot-govcell.yaml" in names
 
 
 def test_init_twice_changes_nothing(tmp_path: Path) -> None:

@@ -146,3 +146,70 @@ def test_an_unreadable_ledger_is_one_cause_in_every_dependent_check(cell: CellBu
 
     assert update(c) == 1
     assert (cell.root / "docs/feature_status.md").read_text() == "kept\n"
+
+
+# Older versions of the Rust template's files (shapes seen in its history): they load as they are.
+OLD_LEDGER = """\
+stories:
+  - id: US-TPL-001
+    requirements:
+      - id: REQ-TPL-HEALTH
+        tags: [platform]
+        must_have_ac: true
+        docs: docs/design/health.md
+        acceptance_criteria:
+          - id: AC-TPL-001
+            tests: [{type: bdd, tag: "@AC-TPL-001", file: specs/features/core.feature}]
+          - id: AC-TPL-002
+            text: Refund errors are stable
+            tests:
+              - {type: snapshot, path: tests/snapshots/refund_error.snap}
+              - {type: unit, tag: "commands::bdd::tests::refund", module: "app::tests"}
+"""
+OLD_TASKS = """\
+schema_version: '1.0'
+template_version: "v2.4.0"
+tasks:
+  - id: implement_ac
+    title: Implement an AC
+    requirement: REQ-TPL-HEALTH
+    acs: [AC-TPL-001]
+    status: "in_progress"
+    owner: steven
+    labels: [feature]
+    docs: {design: [docs/design/health.md], plan: []}
+    summary: >
+      Implement a feature starting from an AC
+    recommended_flows: [ac_first]
+"""
+OLD_FLOWS = """\
+schema_version: "1.0"
+template_version: "v2.4.0"
+commands:
+  selftest:
+    category: onboarding
+    summary: "Full gate"
+    required: true
+    docs: {readme_table: true, contributing_flow: true, claude_golden_path: true}
+flows:
+  ac_first:
+    name: "Feature addition (AC-first)"
+    description: "Add behavior via acceptance criterion"
+    required: true
+    documented_in: ["CONTRIBUTING.md"]
+    steps: ["selftest"]
+"""
+
+
+def test_older_template_formats_load_as_they_are(cell: CellBuilder) -> None:
+    """No metadata, a story without title, an AC without text, a snapshot mapping with path, v2 tasks/flows."""
+    cell.ledger(OLD_LEDGER)
+    cell.write("specs/tasks.yaml", OLD_TASKS)
+    cell.write("specs/devex_flows.yaml", OLD_FLOWS)
+    c = Cell(cell.root)
+    assert [a.id for _, _, a in c.ledger.model.iter_acs()] == ["AC-TPL-001", "AC-TPL-002"]
+    assert c.tasks.model.tasks[0].status == "in_progress" and c.flows.model.commands["selftest"].required
+    found = run(c, ["spec-ledger"])
+    assert sorted({(d.code, d.severity.value) for d in found}) == [
+        ("ledger.empty-text", "warning"), ("ledger.extension-key", "info"), ("ledger.unknown-test-type", "warning")]
+    assert [d.line for d in found if d.code == "ledger.empty-text"] == [2, 4, 9]  # story, requirement, AC

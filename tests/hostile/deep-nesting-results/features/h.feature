@@ -1,0 +1,5 @@
+Feature: Hostile
+  @AC-H-001
+  Scenario: Something holds
+    Given a thing
+    Then it holds
