@@ -100,8 +100,7 @@ def check(cell: Cell) -> list[Diagnostic]:
             if not t.file:
                 continue
             rel = t.file.replace("\\", "/")
-            target = cell.root / rel
-            if not target.exists():
+            if not cell.source.exists(rel):
                 found.append(diag("ac.mapped-file-missing", f"{ac.id} maps a {t.type} test to {t.file}, which does "
                                                             "not exist", raw.path, line, col,
                                   hint="fix the path (relative to the repository root) or remove the mapping"))

@@ -44,25 +44,28 @@ class AdrIndex:
 def scan(cell: Cell) -> AdrIndex:
     """Read the ADR directory once: names, numbers, titles (first heading) and status."""
     rel_dir = cell.config.paths.adr.rstrip("/")
-    directory = cell.root / rel_dir
     adrs: dict[str, Adr] = {}
     found: list[Diagnostic] = []
-    if not directory.is_dir():
-        return AdrIndex(adrs, found)
-    try:
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    except OSError as exc:
-        return AdrIndex(adrs, [diag("file.unreadable", f"cannot list {rel_dir}: {exc.strerror or exc}", rel_dir,
-                                    hint="fix the directory's permissions")])
-    for entry in entries:
+    if not cell.in_worktree:  # a git revision or the index (hooks.revisions)
+        names = cell.source.listdir(rel_dir) if cell.source.is_dir(rel_dir) else []
+    else:
+        directory = cell.root / rel_dir
+        if not directory.is_dir():
+            return AdrIndex(adrs, found)
+        try:
+            entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            return AdrIndex(adrs, [diag("file.unreadable", f"cannot list {rel_dir}: {exc.strerror or exc}", rel_dir,
+                                        hint="fix the directory's permissions")])
         # A symlink is looked at too (a loop, or a link out of the repository, is a finding, not skipped).
-        if not (entry.is_symlink() or entry.is_file()) or entry.suffix != ".md" \
-                or entry.name.lower() in {"readme.md", "index.md"}:
+        names = [e.name for e in entries if e.is_symlink() or e.is_file()]
+    for name in names:
+        if not name.endswith(".md") or name.lower() in {"readme.md", "index.md"}:
             continue
-        rel = f"{rel_dir}/{entry.name}"
-        match = ADR_FILE.match(entry.name)
+        rel = f"{rel_dir}/{name}"
+        match = ADR_FILE.match(name)
         if not match:
-            found.append(diag("adr.bad-name", f"ADR file name '{entry.name}' is not NNNN-slug.md", rel,
+            found.append(diag("adr.bad-name", f"ADR file name '{name}' is not NNNN-slug.md", rel,
                               severity="warning", hint="rename it like 0007-use-postgres.md (4 digits, lowercase slug)"))
             continue
         number = int(match.group(1))
@@ -79,9 +82,7 @@ def scan(cell: Cell) -> AdrIndex:
 def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | None, str | None]:
     """Title (first heading) and status of one ADR, read as every cell file is (``hooks.yamlio.read_text``):
     inside the repository, size-bounded, UTF-8; why not is a ``file.*`` finding."""
-    from hooks.yamlio import read_text
-
-    read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
+    read = cell.read_text(rel)
     found.extend(read.diagnostics)
     title: str | None = None
     status: str | None = None

@@ -149,7 +149,7 @@ class _State:
         self.cell = cell
         self.root_real = os.path.realpath(cell.root)
         skip = [cell.config.bundles.output_dir]
-        self.files: RepoFiles = list_files(cell.root, skip)
+        self.files: RepoFiles = list_files(cell.root, skip) if cell.in_worktree else cell.source.repo_files(skip)
         self._info: dict[str, FileInfo] = {}
         self._texts: dict[str, str | None] = {}
         self.ignore_findings: list[Diagnostic] = []
@@ -162,12 +162,10 @@ class _State:
         return self._ledger_index
 
     def _load_llmignore(self) -> Callable[[str], bool]:
-        from hooks.yamlio import read_text
-
         rel = self.cell.config.paths.llmignore
-        if not (self.cell.root / rel).exists() and not os.path.islink(self.cell.root / rel):
+        if not self.cell.source.exists(rel):
             return lambda _path: False
-        read = read_text(self.cell.root, rel, max_bytes=1024 * 1024, code="bundle.llmignore")
+        read = self.cell.read_text(rel, max_bytes=1024 * 1024, code="bundle.llmignore")
         if read.text is None:
             self.ignore_findings.extend(read.diagnostics)
             return lambda _path: False
@@ -193,6 +191,8 @@ class _State:
         return got
 
     def _read(self, path: str) -> FileInfo:
+        if not self.cell.in_worktree:
+            return self._read_from_source(path)
         full = os.path.join(self.cell.root, path)
         fi = FileInfo(path, secret_file=secret_file_kind(path))
         real = os.path.realpath(full)
@@ -225,6 +225,29 @@ class _State:
         except OSError as exc:
             fi.skip, fi.skip_kind = f"unreadable: {exc.strerror or exc}", "unreadable"
             return fi
+        return self._content(fi, raw)
+
+    def _read_from_source(self, path: str) -> FileInfo:
+        """``_read`` for a cell loaded from a git revision or the index."""
+        fi = FileInfo(path, secret_file=secret_file_kind(path))
+        source = self.cell.source
+        if not source.is_file(path):
+            kind = "missing" if not source.exists(path) else "not-a-file"
+            fi.skip, fi.skip_kind = ("missing from " + source.label if kind == "missing"
+                                     else "not a regular file (or a link out of the repository)"), kind
+            return fi
+        raw = source.read_bytes(path)
+        if raw is None:
+            fi.skip, fi.skip_kind = "unreadable", "unreadable"
+            return fi
+        limit = self.cell.config.limits.max_file_bytes
+        if len(raw) > limit:
+            fi.size = len(raw)
+            fi.skip, fi.skip_kind = f"too large to read ({len(raw)} bytes, limit {limit})", "too-large"
+            return fi
+        return self._content(fi, raw)
+
+    def _content(self, fi: FileInfo, raw: bytes) -> FileInfo:
         fi.size = len(raw)
         if b"\x00" in raw[:BINARY_SNIFF]:
             fi.skip, fi.skip_kind = "binary", "binary"
@@ -242,10 +265,7 @@ class _State:
     def text(self, path: str) -> str | None:
         """A ledger-referenced text file (feature file), or None when unreadable."""
         if path not in self._texts:
-            from hooks.yamlio import read_text
-
-            self._texts[path] = read_text(self.cell.root, path,
-                                          max_bytes=self.cell.config.limits.max_file_bytes).text
+            self._texts[path] = self.cell.read_text(path).text
         return self._texts[path]
 
 
@@ -371,7 +391,8 @@ def _choose(state: _State, cell: Cell, name: str, task: BundleTask,
         kept = [p for p in matched if not excluded(p) and not state.ignored(p)]
         if not matched:
             hint = "fix the pattern, or remove it"
-            if state.files.in_git and not any(c in pattern for c in "*?[") and (cell.root / pattern).exists():
+            if state.files.in_git and cell.in_worktree and not any(c in pattern for c in "*?[") \
+                    and (cell.root / pattern).exists():
                 hint = f"'{pattern}' exists but is not tracked by git: `git add` it"
             findings.append(diag("bundle.no-match", f"bundle '{name}': pattern '{pattern}' matches no file",
                                  cp, line, col, hint=hint, severity=Severity.WARNING))

@@ -25,17 +25,36 @@ if TYPE_CHECKING:
     from hooks.graph import GovGraph
     from hooks.ledger import Ledger
     from hooks.policy import PolicyReport
+    from hooks.revisions import FileSource
     from hooks.results import ResultSet
     from hooks.tasks import TasksFile
     from hooks.validation import Loaded
+    from hooks.yamlio import ReadResult
 
 
 class Cell:
     """A governed repository rooted at ``root``."""
 
-    def __init__(self, root: Path | str = ".", config_path: str | None = None) -> None:
+    def __init__(self, root: Path | str = ".", config_path: str | None = None,
+                 source: FileSource | None = None) -> None:
+        from hooks.revisions import WorkTree
+
         self.root = Path(root).absolute()
-        self._loaded_config: LoadedConfig = load_config(self.root, config_path)
+        #: the config file named on the command line (None: found in the cell)
+        self.config_path = config_path
+        #: where every file of the cell is read from (the working tree, a git revision, the index)
+        self.source: FileSource = source if source is not None else WorkTree(self.root)
+        self._loaded_config: LoadedConfig = load_config(self.root, config_path, source=self.source)
+
+    @property
+    def in_worktree(self) -> bool:
+        """True when the cell is read from disk (not from a git revision or the index)."""
+        return self.source.kind == "worktree"
+
+    def read_text(self, rel: str, *, max_bytes: int | None = None, code: str = "file") -> ReadResult:
+        """Read a text file of the cell from its source (findings instead of exceptions)."""
+        limit = self.config.limits.max_file_bytes if max_bytes is None else max_bytes
+        return self.source.read_text(rel, max_bytes=limit, code=code)
 
     @property
     def config(self) -> Config:
@@ -51,9 +70,8 @@ class Cell:
 
     def _load(self, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded:
         from hooks.validation import validate
-        from hooks.yamlio import load_yaml
 
-        raw = load_yaml(self.root, rel, max_bytes=self.config.limits.max_file_bytes, required=required)
+        raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)
         return validate(model, raw, prefix, empty_ok=empty_ok)
 
     @functools.cached_property
@@ -94,6 +112,10 @@ class Cell:
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
         """Policies run on their fixtures and targets (``hooks.policy``); imports regorus."""
+        if not self.in_worktree:
+            from hooks.revisions import policy_report_at
+
+            return policy_report_at(self)  # type: ignore[return-value]
         from hooks.policy import build_report
 
         return build_report(self)

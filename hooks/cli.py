@@ -40,12 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     from hooks.bundle_cmd import add_parser as add_bundle_parser
+    from hooks.diff import add_parser as add_diff_parser
+    from hooks.fingerprint import add_parser as add_baseline_parser
     from hooks.policy_cli import add_parser as add_policy_parser
     from hooks.status_cli import add_parsers as add_status_parsers
 
     add_policy_parser(sub)
     add_status_parsers(sub)
     add_bundle_parser(sub)
+    add_diff_parser(sub)
+    add_baseline_parser(sub)
 
     from site_gen.build import add_parser as add_site_parser
 
@@ -80,7 +84,8 @@ def _check(args: argparse.Namespace) -> int:
     if unknown:
         print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
         return 2
-    return run_and_report(args.root, args.config, args.checks or None, args.strict, args.format, args.output)
+    return run_and_report(args.root, args.config, args.checks or None, args.strict, args.format, args.output,
+                          new_since=args.new_since, baseline=args.baseline)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -118,6 +123,18 @@ def _bundle(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from hooks.diff import command
+
+    return command(args)
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from hooks.fingerprint import baseline_command
+
+    return baseline_command(args)
+
+
 def _graph(args: argparse.Namespace) -> int:
     from hooks.graph import export
 
@@ -143,7 +160,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
-             "bundle": _bundle,
+             "bundle": _bundle, "diff": _diff, "baseline": _baseline,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
              "site": _site}
 

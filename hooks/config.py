@@ -8,13 +8,17 @@ line) and the defaults are used, so the other checks still run.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from hooks.diagnostics import Diagnostic, diag
 from hooks.models import StrictModel, StrList
+
+if TYPE_CHECKING:
+    from hooks.revisions import FileSource
 
 CONFIG_FILE = ".govcell.yaml"
 #: pyproject.toml is read whole to find [tool.govcell]; a real one is a few kilobytes.
@@ -173,27 +177,35 @@ class LoadedConfig:
     diagnostics: list[Diagnostic]
 
 
-def load_config(root: Path, explicit: str | None = None) -> LoadedConfig:
-    """Find and validate the configuration of the cell at ``root``."""
+def load_config(root: Path, explicit: str | None = None, *, source: FileSource | None = None) -> LoadedConfig:
+    """Find and validate the configuration of the cell at ``root`` (read from ``source``, default the disk)."""
     from hooks.validation import validate
     from hooks.yamlio import load_yaml
 
     rel = explicit or CONFIG_FILE
-    if explicit or (root / CONFIG_FILE).exists():
-        loaded = load_yaml(root, rel, max_bytes=1024 * 1024)
+    from_git = source is not None and source.kind != "worktree"
+    if from_git and explicit and os.path.isabs(explicit):
+        from_git = False  # a config outside the cell is read from disk whatever the revision
+    if explicit or (source.exists(CONFIG_FILE) if from_git and source else (root / CONFIG_FILE).exists()):
+        loaded = source.load_yaml(rel, max_bytes=1024 * 1024) if from_git and source \
+            else load_yaml(root, rel, max_bytes=1024 * 1024)
         result = validate(Config, loaded, "config", empty_ok=True)
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
         model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
         model, outside = _inside_paths(model, rel, lambda loc: loaded.position(loc))
         return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
+    if from_git and source:
+        if source.is_file("pyproject.toml"):
+            return _from_pyproject(root, root / "pyproject.toml", source)
+        return LoadedConfig(Config(), None, [])
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         return _from_pyproject(root, pyproject)
     return LoadedConfig(Config(), None, [])
 
 
-def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
+def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = None) -> LoadedConfig:
     import tomllib
 
     from pydantic import ValidationError
@@ -202,7 +214,8 @@ def _from_pyproject(root: Path, pyproject: Path) -> LoadedConfig:
 
     rel = "pyproject.toml"
     # Read under the same rules as every other file: inside the repository, a size bound, UTF-8.
-    read = read_text(root, rel, max_bytes=PYPROJECT_MAX_BYTES, code="file")
+    read = source.read_text(rel, max_bytes=PYPROJECT_MAX_BYTES, code="file") if source is not None \
+        else read_text(root, rel, max_bytes=PYPROJECT_MAX_BYTES, code="file")
     if read.text is None:
         return LoadedConfig(Config(), rel, read.diagnostics)
     text = read.text

@@ -125,9 +125,7 @@ def render_govcell(cell: Cell) -> str:
 
 
 def _current(cell: Cell) -> str | None:
-    from hooks.yamlio import read_text
-
-    return read_text(cell.root, cell.config.paths.feature_status, max_bytes=cell.config.limits.max_file_bytes).text
+    return cell.read_text(cell.config.paths.feature_status).text
 
 
 def _place(cell: Cell) -> Diagnostic | None:

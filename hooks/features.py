@@ -26,6 +26,7 @@ from hooks.diagnostics import Diagnostic, Severity, diag
 
 if TYPE_CHECKING:
     from hooks.cell import Cell
+    from hooks.revisions import FileSource
 
 DEFAULT_AC_TAG = r"@AC-[A-Z0-9][A-Z0-9-]*"
 GHERKIN_REFERENCE = "see https://cucumber.io/docs/gherkin/reference/"
@@ -200,14 +201,26 @@ def discover(root: Path, dirs: Sequence[str], problems: list[Diagnostic] | None 
     return sorted(found)
 
 
+def discover_in(source: FileSource, dirs: Sequence[str]) -> list[str]:
+    """``discover`` over any file source (a git revision, the index)."""
+    found: set[str] = set()
+    for entry in dirs:
+        rel = Path(entry).as_posix()
+        if source.is_file(rel) and rel.endswith(".feature"):
+            found.add(rel)
+            continue
+        found.update(p for p in source.walk(rel, skip_hidden_dirs=True) if p.endswith(".feature"))
+    return sorted(found)
+
+
 def load_index(cell: Cell) -> FeatureIndex:
     """Parse every feature file of ``cell`` (what ``Cell.features`` caches)."""
-    from hooks.yamlio import read_text
-
     matcher, found = matcher_for(cell)
     texts: list[tuple[str, str]] = []
-    for rel in discover(cell.root, cell.config.paths.features, found):
-        read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes)
+    paths = discover(cell.root, cell.config.paths.features, found) if cell.in_worktree \
+        else discover_in(cell.source, cell.config.paths.features)
+    for rel in paths:
+        read = cell.read_text(rel)
         found.extend(read.diagnostics)
         if read.text is not None:
             texts.append((rel, read.text))

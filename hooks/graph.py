@@ -363,7 +363,7 @@ def _doc_node(b: _Builder, doc: str, file: str, line: int, col: int, referrer: s
 def _inside_file_exists(cell: Cell, rel: str) -> bool:
     if not rel or rel.startswith("/") or ".." in rel.split("/"):
         return False
-    return (cell.root / rel).is_file()
+    return cell.source.is_file(rel)
 
 
 def _workflow_node(b: _Builder, ref: str, file: str, line: int, col: int, referrer: str) -> str:
@@ -502,15 +502,17 @@ def _add_flows(b: _Builder) -> None:
 def _add_policies(b: _Builder) -> None:
     """Policy files (``*.rego`` under the policy directory, fixtures and ``*_test.rego`` aside)."""
     cell = b.cell
-    directory = cell.root / cell.config.paths.policy
-    if not directory.is_dir():
+    directory = cell.config.paths.policy.rstrip("/")
+    if not cell.source.is_dir(directory):
         return
-    skip = [cell.root / d for d in cell.config.paths.policy_testdata]
-    for entry in sorted(directory.rglob("*.rego")):
-        if entry.name.endswith("_test.rego") or not entry.is_file() or any(entry.is_relative_to(s) for s in skip):
+    skip = tuple(d.strip("/") + "/" for d in cell.config.paths.policy_testdata)
+    for rel in cell.source.walk(directory):
+        name = rel.rsplit("/", 1)[-1]
+        if not name.endswith(".rego") or name.endswith("_test.rego") or rel.startswith(skip) \
+                or not cell.source.is_file(rel):
             continue
-        rel = entry.relative_to(cell.root).as_posix()
-        b.add("policy", entry.stem, entry.stem, rel, 1, 1)
+        stem = name[:-len(".rego")]
+        b.add("policy", stem, stem, rel, 1, 1)
 
 
 def _add_bundles(b: _Builder) -> None:

@@ -11,6 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hooks.cell import Cell
+    from hooks.diagnostics import Diagnostic
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +25,11 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--new-since", default=None, metavar="REF",
+                       help="report only findings that are not already present at git revision REF")
+    group.add_argument("--baseline", default=None, metavar="FILE",
+                       help="report only findings that are not in this baseline file (`govcell baseline`)")
 
 
 def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
@@ -32,18 +42,27 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     from hooks.runtime import no_cycle_gc
 
     with no_cycle_gc():
-        return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format)
+        return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format,
+                              new_since=args.new_since, baseline=args.baseline)
 
 
 def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, strict: bool, fmt: str,
-                   out: str | None = None) -> int:
+                   out: str | None = None, *, new_since: str | None = None, baseline: str | None = None) -> int:
     from hooks.cell import Cell
     from hooks.checks import run
     from hooks.diagnostics import exit_code
     from hooks.reporters import render
 
     cell = Cell(root, config)
-    found = run(cell, checks, strict=strict)
+    if new_since or baseline:
+        from hooks.fingerprint import baseline_counts
+        from hooks.revisions import Later
+
+        other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline))
+        found = run(cell, checks, strict=strict)
+        found = _only_new(cell, found, other.result())
+    else:
+        found = run(cell, checks, strict=strict)
     text = render(found, fmt)
     if out:
         from hooks.fsutil import cell_inputs, write_output
@@ -55,3 +74,21 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     elif text:
         sys.stdout.write(text)
     return exit_code(found)
+
+
+def _only_new(cell: Cell, found: list[Diagnostic], other: object) -> list[Diagnostic]:
+    """``found`` without the findings already present at ``--new-since`` (or in ``--baseline``)."""
+    from hooks.diagnostics import diag
+    from hooks.fingerprint import id_pattern, split_new
+
+    status, value = other  # type: ignore[misc]
+    if status != "ok":
+        return [diag("internal.error", f"cannot compute the findings to compare with: {value}", ".",
+                     hint="this is a govcell bug; please report it")]
+    counts, what, problems = value
+    if counts is None:
+        return problems  # type: ignore[no-any-return]
+    new, old = split_new(found, counts, id_pattern(cell.config))
+    if old:
+        print(f"govcell: {len(old)} finding(s) already present in {what} not shown", file=sys.stderr)
+    return problems + new  # type: ignore[no-any-return]

@@ -104,6 +104,9 @@ def load_results(cell: Cell) -> ResultSet:
     from hooks.features import matcher_for
     from hooks.yamlio import read_text
 
+    if not cell.in_worktree:
+        # Test results are a run's output, not part of a revision.
+        return ResultSet([], [], [])
     matcher, _ = matcher_for(cell)
     files: list[ResultFile] = []
     results: list[TestResult] = []

@@ -24,12 +24,22 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: schema name -> (module, function returning the schema, command) of output documents whose schema is
+#: written by hand (no model behind it)
+WRITTEN: dict[str, tuple[str, str, str]] = {
+    "diff": ("hooks.diff", "json_schema", "govcell diff --format json"),
+}
+
+
 def names() -> list[str]:
     """Every schema ``govcell schema NAME`` prints: file formats and output documents."""
-    return sorted({**MODELS, **OUTPUTS})
+    return sorted({**MODELS, **OUTPUTS, **WRITTEN})
 
 
 def schema(name: str) -> dict[str, object]:
+    if name in WRITTEN:
+        module_name, func, _command = WRITTEN[name]
+        return getattr(importlib.import_module(module_name), func)()  # type: ignore[no-any-return]
     module, cls, target = MODELS.get(name) or OUTPUTS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {

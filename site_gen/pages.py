@@ -235,10 +235,10 @@ def findings(ctx: Context) -> list[Output]:
 
 
 def schemas(ctx: Context) -> list[Output]:
-    from hooks.schema import MODELS, OUTPUTS, names, schema_text
+    from hooks.schema import MODELS, OUTPUTS, WRITTEN, names, schema_text
 
     out = [Output(f"schema/{name}.json", schema_text(name)) for name in names()]
-    described = {**{n: t for n, (_, _, t) in MODELS.items()}, **{n: t for n, (_, _, t) in OUTPUTS.items()}}
+    described = {n: t for table in (MODELS, OUTPUTS, WRITTEN) for n, (_, _, t) in table.items()}
     out.append(_page(ctx, "schemas.md", "schemas.md", models={n: described[n] for n in names()},
                      has_status=ctx.data.has("status")))
     return out

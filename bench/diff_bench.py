@@ -1,0 +1,85 @@
+"""Time ``govcell diff`` and ``govcell check --new-since`` between two commits of a synthetic cell.
+
+    python bench/diff_bench.py [--items 2000] [--repeat 5]
+
+The cell comes from ``bench/gen_cell.py`` (one commit); a second commit makes a
+pull request's worth of change: ten AC texts rewritten, one AC renamed (its
+scenario tag too), one story added with an uncovered AC.  Each command runs in a
+fresh process; wall min / median, CPU (user + sys of the command and every
+process it started) median.  Figures are printed as Markdown rows for
+``docs/benchmarks.md``; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def make_cell(items: int) -> Path:
+    cell = HERE / "cells" / f"diff-{items}"
+    subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
+                   capture_output=True)
+    ledger = cell / "specs/spec_ledger.yaml"
+    text = ledger.read_text()
+    text = re.sub(r"(id: AC-B00(0[1-9]|10)-101\n            text: When the user does thing 1)",
+                  r"\1 twice", text)
+    text = text.replace("AC-B0002-201", "AC-B0002-291")
+    text += ("  - id: US-NEW\n    title: A new story\n    requirements:\n      - id: REQ-NEW-1\n"
+             "        title: New\n        acceptance_criteria:\n          - id: AC-NEW-001\n"
+             "            text: Something new holds\n")
+    ledger.write_text(text)
+    feature = cell / "specs/features/story_0002.feature"
+    feature.write_text(feature.read_text().replace("AC-B0002-201", "AC-B0002-291"))
+    _git(cell, "commit", "-qam", "change")
+    return cell
+
+
+def measure(argv: list[str], cwd: Path, repeat: int) -> tuple[float, float, float]:
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(walls), statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    cell = make_cell(args.items)
+    govcell = str(BIN / "govcell")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| command | min | median | CPU |\n|---|---:|---:|---:|")
+    for label, argv in (("govcell diff HEAD~1 HEAD", [govcell, "diff", "HEAD~1", "HEAD"]),
+                        ("govcell diff HEAD~1 HEAD --format json", [govcell, "diff", "HEAD~1", "HEAD",
+                                                                    "--format", "json"]),
+                        ("govcell check --new-since HEAD~1", [govcell, "check", "--new-since", "HEAD~1"]),
+                        ("govcell check", [govcell, "check"])):
+        lo, med, cpu = measure(argv, cell, args.repeat)
+        print(f"| `{label}` ({args.items} items) | {lo:.2f} | {med:.2f} | {cpu:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Fingerprints of findings and baseline files (hooks.fingerprint)."""
+
+from __future__ import annotations
+
+import json
+
+from hooks.diagnostics import diag
+from hooks.fingerprint import (BASELINE_FORMAT, baseline_text, fingerprint, id_pattern, item_of,
+                               normalise_message, read_baseline, split_new)
+
+IDS = id_pattern(None)
+
+
+def test_fingerprints_ignore_positions_and_sizes() -> None:
+    a = diag("bundle.over-budget", "bundle 'x' renders to 881598 bytes, see a.feature:12:3 line 4", "p.yaml", 3, 1)
+    b = diag("bundle.over-budget", "bundle 'x' renders to 881599 bytes, see a.feature:40:1 line 9", "p.yaml", 90, 7)
+    assert fingerprint(a, IDS) == fingerprint(b, IDS)
+    assert normalise_message("AC-X-001 at x.feature:3 has 2 tags") == "AC-X-001 at x.feature:N has N tags"
+    moved = diag("ac.uncovered-kernel", "kernel AC AC-X-001 has no test", "specs/other.yaml", 5, 1)
+    here = diag("ac.uncovered-kernel", "kernel AC AC-X-001 has no test", "specs/spec_ledger.yaml", 50, 1)
+    assert item_of(here, IDS) == "AC-X-001" and fingerprint(moved, IDS) == fingerprint(here, IDS)
+    other = diag("ac.uncovered-kernel", "kernel AC AC-X-002 has no test", "specs/spec_ledger.yaml", 50, 1)
+    assert fingerprint(other, IDS) != fingerprint(here, IDS)
+    assert fingerprint(diag("ac.other", here.message, here.path), IDS) != fingerprint(here, IDS)
+
+
+def test_equal_fingerprints_match_one_for_one() -> None:
+    one = diag("x.y", "same problem", "a.txt", 1, 1)
+    two = diag("x.y", "same problem", "a.txt", 2, 1)
+    new, old = split_new([one, two], [one], IDS)
+    assert (new, old) == ([two], [one])
+
+
+def test_a_baseline_round_trips_and_bad_ones_are_findings() -> None:
+    found = [diag("x.y", "problem 1 of AC-A-001", "a.txt", 3, 1), diag("a.b", "other", "b.txt", 1, 1)]
+    text = baseline_text(found, IDS)
+    assert text == baseline_text(list(reversed(found)), IDS)  # deterministic
+    doc = json.loads(text)
+    assert doc["format"] == BASELINE_FORMAT and [e["code"] for e in doc["findings"]] == ["a.b", "x.y"]
+    counts, problems = read_baseline(text, "b.json")
+    assert problems == [] and counts is not None and sum(counts.values()) == 2
+    assert split_new(found, counts, IDS)[0] == []
+    for bad in ("not json", "[]", json.dumps({"format": BASELINE_FORMAT, "findings": [{}]})):
+        counts, problems = read_baseline(bad, "b.json")
+        assert counts is None and [d.code for d in problems] == ["baseline.invalid"]
