@@ -51,15 +51,9 @@ class FileSource:
         return read_text(self.root, rel, max_bytes=max_bytes, code=code)
 
     def load_yaml(self, rel: str, *, max_bytes: int, required: bool = True) -> LoadedYaml:
-        from hooks.yamlio import LoadedYaml, parse_yaml
+        from hooks.yamlio import yaml_from_read
 
-        read = self.read_text(rel, max_bytes=max_bytes)
-        if read.text is None:
-            missing = any(d.code == "file.missing" for d in read.diagnostics)
-            if missing and not required:
-                return LoadedYaml(rel, present=False)
-            return LoadedYaml(rel, diagnostics=read.diagnostics, present=not missing)
-        return parse_yaml(read.text, rel)
+        return yaml_from_read(self.read_text(rel, max_bytes=max_bytes), rel, required=required)
 
     def read_bytes(self, rel: str) -> bytes | None:
         """The raw content of a regular file (symlinks followed inside the cell), or None."""

@@ -138,7 +138,11 @@ def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
 
 def load_yaml(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, required: bool = True) -> LoadedYaml:
     """Read and parse one YAML file of the cell.  Never raises for bad input."""
-    read = read_text(root, rel, max_bytes=max_bytes)
+    return yaml_from_read(read_text(root, rel, max_bytes=max_bytes), rel, required=required)
+
+
+def yaml_from_read(read: ReadResult, rel: str, *, required: bool = True) -> LoadedYaml:
+    """Parse what a reader returned (from the working tree or a git revision); an absent optional file is absent."""
     if read.text is None:
         missing = any(d.code == "file.missing" for d in read.diagnostics)
         if missing and not required:
