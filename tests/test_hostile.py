@@ -194,11 +194,45 @@ def _check_case(name: str, case: dict[str, Any], root: Path, before: dict[str, A
         pages = [p for p in site.rglob("*") if p.suffix in (".html", ".svg")]  # JSON/CSV carry the data as data
         assert pages
         for page in pages:
-            text = page.read_text(encoding="utf-8", errors="replace")
+            text = _markup(page.read_text(encoding="utf-8", errors="replace"))
             for raw in never:
                 if raw in text:  # not `assert`: pytest would diff whole pages
                     at = text.index(raw)
                     pytest.fail(f"{raw!r} unescaped in {page.relative_to(site)}: ...{text[at - 80:at + 80]}...")
+
+
+def _markup(html: str) -> str:
+    """What a browser runs or interprets of a page: its tags with their attributes, and script/style text.
+
+    Text between tags is shown, never run, so repository text that reads ``onclick="alert(1)"``
+    (escaped ``<``) is not markup; every tag the page really has, and everything inside a script or
+    style element, is.
+    """
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.out: list[str] = []
+            self.raw_text = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.out.append(self.get_starttag_text() or "")
+            self.raw_text += tag in ("script", "style")
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.out.append(self.get_starttag_text() or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.raw_text -= tag in ("script", "style") and self.raw_text > 0
+
+        def handle_data(self, data: str) -> None:
+            if self.raw_text:
+                self.out.append(data)
+
+    parser = Tags()
+    parser.feed(html)
+    return "\n".join(parser.out)
 
 
 def test_every_case_says_what_it_expects() -> None:
