@@ -266,8 +266,8 @@ def _write(path: Path, text: str) -> None:
 def _feature_status(out: Path) -> None:
     """Commit-ready ``docs/feature_status.md`` (what the feature-status hook would write)."""
     try:
-        from hooks.cell import Cell
-        from hooks.feature_status import render
+        from govcell.cell import Cell
+        from govcell.derive.feature_status import render
     except ImportError:  # govcell not installed: the feature-status hook creates it on first run
         return
     _write(out / "docs" / "feature_status.md", render(Cell(out)))

@@ -85,7 +85,7 @@ def measure(argv: list[str], cwd: Path, repeat: int) -> Sample:
 
 
 def checks() -> list[str]:
-    from hooks.checks import CHECKS
+    from govcell.checks import CHECKS
 
     return list(CHECKS)
 
@@ -114,7 +114,7 @@ def machine() -> list[str]:
                    if line.startswith("MemTotal"))
     except (OSError, StopIteration):
         mem = "?"
-    from hooks import __version__
+    from govcell import __version__
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()

@@ -24,7 +24,7 @@ from gen_cell import generate  # noqa: E402
 
 def timed_build(root: Path, out: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "hooks.cli", "site", "build", "--root", str(root), "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "govcell.cli.main", "site", "build", "--root", str(root), "--out", str(out)],
                    check=True, capture_output=True, cwd=ROOT)
     return time.perf_counter() - start
 

@@ -11,25 +11,25 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hooks.config import Config, LoadedConfig, load_config
-from hooks.diagnostics import Diagnostic
+from govcell.load.config import Config, LoadedConfig, load_config
+from govcell.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from hooks.adr import AdrIndex
-    from hooks.contextpack import ContextPack
-    from hooks.docindex import DocIndex
-    from hooks.coverage import Coverage
-    from hooks.docindex import DocIndex
-    from hooks.features import FeatureIndex
-    from hooks.flows import FlowsFile
-    from hooks.graph import GovGraph
-    from hooks.ledger import Ledger
-    from hooks.policy import PolicyReport
-    from hooks.revisions import FileSource
-    from hooks.results import ResultSet
-    from hooks.tasks import TasksFile
-    from hooks.validation import Loaded
-    from hooks.yamlio import ReadResult
+    from govcell.load.adr import AdrIndex
+    from govcell.formats.contextpack import ContextPack
+    from govcell.formats.docindex import DocIndex
+    from govcell.derive.coverage import Coverage
+    from govcell.formats.docindex import DocIndex
+    from govcell.load.features import FeatureIndex
+    from govcell.formats.flows import FlowsFile
+    from govcell.derive.graph import GovGraph
+    from govcell.formats.ledger import Ledger
+    from govcell.derive.policy.run import PolicyReport
+    from govcell.load.sources import FileSource
+    from govcell.load.results import ResultSet
+    from govcell.formats.tasks import TasksFile
+    from govcell.load.validate import Loaded
+    from govcell.load.yamlio import ReadResult
 
 
 class Cell:
@@ -37,7 +37,7 @@ class Cell:
 
     def __init__(self, root: Path | str = ".", config_path: str | None = None,
                  source: FileSource | None = None) -> None:
-        from hooks.revisions import WorkTree
+        from govcell.load.sources import WorkTree
 
         self.root = Path(root).absolute()
         #: the config file named on the command line (None: found in the cell)
@@ -69,38 +69,38 @@ class Cell:
         return self._loaded_config.diagnostics
 
     def _load(self, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded:
-        from hooks.validation import validate
+        from govcell.load.validate import validate
 
         raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)
         return validate(model, raw, prefix, empty_ok=empty_ok)
 
     @functools.cached_property
     def ledger(self) -> Loaded[Ledger]:
-        from hooks.ledger import Ledger
+        from govcell.formats.ledger import Ledger
 
         return self._load(self.config.paths.ledger, Ledger, "ledger", required=False)
 
     @functools.cached_property
     def tasks(self) -> Loaded[TasksFile]:
-        from hooks.tasks import TasksFile
+        from govcell.formats.tasks import TasksFile
 
         return self._load(self.config.paths.tasks, TasksFile, "tasks", required=False, empty_ok=True)
 
     @functools.cached_property
     def flows(self) -> Loaded[FlowsFile]:
-        from hooks.flows import FlowsFile
+        from govcell.formats.flows import FlowsFile
 
         return self._load(self.config.paths.flows, FlowsFile, "flows", required=False, empty_ok=True)
 
     @functools.cached_property
     def contextpack(self) -> Loaded[ContextPack]:
-        from hooks.contextpack import ContextPack
+        from govcell.formats.contextpack import ContextPack
 
         return self._load(self.config.paths.contextpack, ContextPack, "contextpack", required=False, empty_ok=True)
 
     @functools.cached_property
     def doc_index(self) -> Loaded[DocIndex]:
-        from hooks.docindex import DocIndex
+        from govcell.formats.docindex import DocIndex
 
         return self._load(self.config.paths.doc_index, DocIndex, "docindex", required=False, empty_ok=True)
 
@@ -111,44 +111,44 @@ class Cell:
 
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
-        """Policies run on their fixtures and targets (``hooks.policy``); imports regorus."""
+        """Policies run on their fixtures and targets (``govcell.derive.policy.run``); imports regorus."""
         if not self.in_worktree:
-            from hooks.revisions import policy_report_at
+            from govcell.load.sources import policy_report_at
 
             return policy_report_at(self)  # type: ignore[return-value]
-        from hooks.policy import build_report
+        from govcell.derive.policy.run import build_report
 
         return build_report(self)
 
     @functools.cached_property
     def adrs(self) -> AdrIndex:
-        from hooks.adr import scan
+        from govcell.load.adr import scan
 
         return scan(self)
 
     @functools.cached_property
     def graph(self) -> GovGraph:
-        from hooks.graph import build
+        from govcell.derive.graph import build
 
         return build(self)
 
     @functools.cached_property
     def features(self) -> FeatureIndex:
         """Every feature file under ``paths.features``, parsed (gherkin-official)."""
-        from hooks.features import load_index
+        from govcell.load.features import load_index
 
         return load_index(self)
 
     @functools.cached_property
     def test_results(self) -> ResultSet:
         """The test result files named in ``results.files``, read and matched to scenarios."""
-        from hooks.results import load_results
+        from govcell.load.results import load_results
 
         return load_results(self)
 
     @functools.cached_property
     def coverage(self) -> Coverage:
         """Static coverage and run status of every AC, with requirement/story roll-ups."""
-        from hooks.coverage import compute
+        from govcell.derive.coverage import compute
 
         return compute(self)

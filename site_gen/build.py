@@ -24,11 +24,11 @@ MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 
 def default_config(root: Path, docs_dir: Path, site_dir: Path, govcell_config: str | None) -> dict[str, Any]:
     """The configuration used when the repository has no mkdocs.yml."""
-    from hooks.cell import Cell
+    from govcell.cell import Cell
 
     cell = Cell(root, govcell_config)
     ledger = cell.ledger.model
-    from site_gen.sanitize import plain_name
+    from govcell_site.sanitize import plain_name
 
     # The theme prints the site name both escaped and raw (aria-label): no markup character may be in it.
     title = plain_name(ledger.metadata.title if ledger is not None and ledger.metadata.title else root.name) \
@@ -80,11 +80,11 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life banner
 
-    from hooks.cell import Cell
-    from hooks.fsutil import cell_inputs, fresh_dir_beside, resolve_output, swap_in
+    from govcell.cell import Cell
+    from govcell.write import cell_inputs, fresh_dir_beside, resolve_output, swap_in
 
     root = Path(root).absolute()
-    # The path policy (hooks.fsutil): the site directory is a real directory (never a symlink, which
+    # The path policy (govcell.write): the site directory is a real directory (never a symlink, which
     # the swap would otherwise delete through) that holds no input of the cell; --out is the user's
     # choice and may lie outside the repository.
     place, problem = resolve_output(root, str(out) if out else "site", what="site directory",
@@ -96,7 +96,7 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
     try:
         fresh = fresh_dir_beside(place)
     except OSError as exc:
-        from hooks.diagnostics import diag
+        from govcell.diagnostics import diag
 
         raise SiteRefused(diag("write.failed", f"cannot write site directory '{place.rel}': "
                                f"{exc.strerror or exc}", place.rel,
@@ -144,7 +144,7 @@ def serve(root: str | Path = ".", *, govcell_config: str | None = None, mkdocs_f
 
 
 def add_parser(sub: Any) -> None:
-    """``govcell site build|serve`` (called from hooks.cli.build_parser)."""
+    """``govcell site build|serve`` (called from govcell.cli.main.build_parser)."""
     p = sub.add_parser("site", help="build or serve the governance site (needs the 'site' extra)")
     site = p.add_subparsers(dest="site_command", metavar="ACTION")
     for name, text in (("build", "build the static site"), ("serve", "serve the site with live reload")):
@@ -204,12 +204,12 @@ def main(args: argparse.Namespace) -> int:
         return 1
     except (OSError, UnicodeDecodeError) as exc:
         # A docs file MkDocs could not read (the govcell plugin leaves such files out; without it, MkDocs fails).
-        from hooks.diagnostics import printable
+        from govcell.diagnostics import printable
 
         print(printable(f"govcell site: cannot build the site: {exc}"), file=sys.stderr)
         return 1
     except SiteRefused as exc:
-        from hooks.reporters import text
+        from govcell.report.findings import text
 
         sys.stderr.write(text([exc.diagnostic]))
         return 1

@@ -105,7 +105,7 @@ def _base(kind: str, colours: Sequence[str], labels: list[str], height: int, **c
 
 def states_by_story(story_states: dict[str, dict[str, int]], order: list[str]) -> Chart | None:
     """Stacked bars: each story's live ACs by state (the stories with the most ACs needing work first)."""
-    from site_gen.views import words
+    from govcell_site.views import words
 
     rows = [(sid, story_states[sid]) for sid in order if sid in story_states and sum(story_states[sid].values())]
     if not rows:
@@ -138,7 +138,7 @@ def coverage_totals(acs: dict[str, Any]) -> Chart | None:
         return None
     parts = [("covered", "#2e7d32", 0), ("uncovered", "#ef6c00", 0), ("meta", "#0277bd", 0),
              ("passing", "#1b5e20", 1), ("failing", "#c62828", 1), ("not_run", "#f9a825", 1)]
-    from site_gen.views import words
+    from govcell_site.views import words
 
     labels = ["runs", "coverage"]  # drawn bottom-up: coverage on top
     chart = _base("HorizontalStackedBar", [c for _, c, _ in parts], labels, height=210, show_x_guides=True,

@@ -1,7 +1,7 @@
 """Everything the site shows, computed once per build from the kernel.
 
 The site never re-implements a check: it asks ``hooks`` for the loaded cell,
-the findings of ``hooks.checks.run`` and whatever derived results the kernel
+the findings of ``govcell.checks.run`` and whatever derived results the kernel
 offers (coverage, status document, bundle budgets, policy report, graph).
 Derived results come from modules that land independently, so each is looked
 up by name and is ``None`` when its module does not exist yet; a page that
@@ -20,22 +20,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hooks.cell import Cell
-    from hooks.diagnostics import Diagnostic
-    from hooks.ledger import Ledger
+    from govcell.cell import Cell
+    from govcell.diagnostics import Diagnostic
+    from govcell.formats.ledger import Ledger
 
 #: name -> "module:attribute" of every derived result the site can render.
 #: The attribute is called with the Cell; ``Cell.x`` names a property of the cell
 #: itself that the module adds (the cell caches it for every other consumer).
 PROVIDERS: dict[str, str] = {
-    "features": "hooks.features:Cell.features",
-    "coverage": "hooks.coverage:Cell.coverage",
-    "status": "hooks.status:status_document",
-    "next": "hooks.next_work:next_items",
-    "bundles": "hooks.bundles:budgets",
-    "policy": "hooks.policy:evaluate",
-    "graph": "hooks.graph:Cell.graph",
-    "adrs": "hooks.adr:Cell.adrs",
+    "features": "govcell.load.features:Cell.features",
+    "coverage": "govcell.derive.coverage:Cell.coverage",
+    "status": "govcell.report.status:status_document",
+    "next": "govcell.derive.next_work:next_items",
+    "bundles": "govcell.derive.bundles:budgets",
+    "policy": "govcell.derive.policy.run:evaluate",
+    "graph": "govcell.derive.graph:Cell.graph",
+    "adrs": "govcell.load.adr:Cell.adrs",
 }
 
 
@@ -49,7 +49,7 @@ def provider(name: str) -> Callable[[Cell], Any] | None:
     if importlib.util.find_spec(module) is None:
         return None
     if attr.startswith("Cell."):
-        from hooks.cell import Cell
+        from govcell.cell import Cell
 
         prop = attr.removeprefix("Cell.")
         return (lambda cell: getattr(cell, prop)) if hasattr(Cell, prop) else None
@@ -72,8 +72,8 @@ class SiteData:
 
 def collect(cell: Cell, names: tuple[str, ...] | None = None) -> SiteData:
     """Load the cell once, run every check, and compute each available derived result."""
-    from hooks.checks import run
-    from hooks.diagnostics import diag
+    from govcell.checks import run
+    from govcell.diagnostics import diag
 
     findings = run(cell)
     ledger = cell.ledger.model if cell.ledger.present else None

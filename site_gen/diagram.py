@@ -17,7 +17,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from site_gen.views import StoryView
+    from govcell_site.views import StoryView
 
 #: state -> (fill, stroke, text); the kernel's states, worst first, then requirement/story roll-ups
 COLOURS: dict[str, tuple[str, str, str]] = {
@@ -95,7 +95,7 @@ def _w(ident: str) -> float:
 
 
 def _tip(ident: str, state: str | None, text: str) -> str:
-    from site_gen.views import words
+    from govcell_site.views import words
 
     head = f"{ident} ({words(state)})" if state else ident
     return f"{head}: {text}" if text else head
@@ -103,7 +103,7 @@ def _tip(ident: str, state: str | None, text: str) -> str:
 
 def layout(story: StoryView) -> Layout:
     """Where every node of ``story``'s tree goes."""
-    from site_gen.views import words
+    from govcell_site.views import words
 
     story_w = _w(story.id)
     req_w = max((_w(r.id) for r in story.reqs), default=0.0)

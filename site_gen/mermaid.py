@@ -1,6 +1,6 @@
 """The Mermaid source of a story's diagram, kept on its page for readers who paste it elsewhere.
 
-The drawing itself is ``site_gen.diagram`` (a compact tree drawn by a template
+The drawing itself is ``govcell_site.diagram`` (a compact tree drawn by a template
 at build time): mkdocs-material would fetch Mermaid from a CDN to draw the
 source, which breaks the offline rule.  The source is the kernel's Mermaid
 export of the story's part of the graph (``graph_story_source``), or, without
@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from site_gen.views import StoryView
+    from govcell_site.views import StoryView
 
 _LABEL = re.compile(r"[^A-Za-z0-9 ._:/@-]+")
 
@@ -35,7 +35,7 @@ def label(text: str) -> str:
 
 def story_source(story: StoryView) -> str:
     """story -> requirements -> ACs, each AC coloured by its status (when known)."""
-    from site_gen.views import token
+    from govcell_site.views import token
 
     lines = ["flowchart LR", f'  s["{label(story.id)}"]']
     used: set[str] = set()
@@ -66,11 +66,11 @@ def graph_story_source(graph: Any, story_id: str) -> str | None:
 
     Only the choice of nodes is made here (the story's descendants of
     ``STORY_KINDS``); the drawing, labels and escaping are the kernel's
-    ``hooks.graph.to_mermaid``.
+    ``govcell.derive.graph.to_mermaid``.
     """
-    from hooks.graph import to_mermaid
+    from govcell.derive.graph import to_mermaid
 
-    from hooks.graph import GovGraph, Store
+    from govcell.derive.graph import GovGraph, Store
 
     start = graph.resolve(story_id)
     if start is None:

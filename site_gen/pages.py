@@ -1,6 +1,6 @@
 """The registry of generated pages: each one a template plus a data function.
 
-A page lists the derived results it ``needs`` (names of ``site_gen.data.PROVIDERS``);
+A page lists the derived results it ``needs`` (names of ``govcell_site.data.PROVIDERS``);
 it is generated only when they are available, so a page appears the moment the
 kernel module behind it lands, with no change here beyond its entry.  Every
 page builder returns ``Output`` objects (Markdown pages and plain files such
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from site_gen.render import Context
+    from govcell_site.render import Context
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _summary(ctx: Context) -> dict[str, Any]:
     doc = ctx.data.derived.get("status")
     if not isinstance(doc, dict) or doc.get("schema") != "govcell.status/1":
         # no status document (or one of a shape this dashboard does not know): only the findings are known
-        from hooks.diagnostics import counts
+        from govcell.diagnostics import counts
 
         return {"doc": None, "findings": counts(ctx.data.findings)}
     return {"doc": doc, "findings": doc["findings"]}
@@ -85,10 +85,10 @@ def _invalid(ctx: Context) -> list[tuple[str, list[Any]]]:
 
 
 def _charts(ctx: Context) -> dict[str, Any]:
-    """The build's charts (``site_gen.charts``), drawn once; empty when pygal is not installed."""
+    """The build's charts (``govcell_site.charts``), drawn once; empty when pygal is not installed."""
     if "charts" in ctx.cache:
         return dict(ctx.cache["charts"])
-    from site_gen import charts
+    from govcell_site import charts
 
     out: dict[str, Any] = {}
     if charts.available():
@@ -117,9 +117,9 @@ def dashboard(ctx: Context) -> list[Output]:
 
 
 def stories(ctx: Context) -> Iterator[Output]:
-    from site_gen.diagram import NODE_H, PAD, layout
-    from site_gen.mermaid import graph_story_source, story_source
-    from site_gen.render import environment
+    from govcell_site.diagram import NODE_H, PAD, layout
+    from govcell_site.mermaid import graph_story_source, story_source
+    from govcell_site.render import environment
 
     graph = ctx.data.derived.get("graph")
     tree = environment().get_template("diagram.svg")
@@ -135,14 +135,14 @@ def stories(ctx: Context) -> Iterator[Output]:
 
 def _filter(name: str, label: str, values: Any, labels: Callable[[str], str] | None = None) -> dict[str, Any]:
     """One select of a filter bar: its options are the values the rows carry, in a stable order."""
-    from site_gen.views import words
+    from govcell_site.views import words
 
     shown = labels or words
     return {"name": name, "label": label, "options": [(v, shown(v)) for v in values]}
 
 
 def _state_order(values: set[str]) -> list[str]:
-    from hooks.coverage import STATES
+    from govcell.derive.coverage import STATES
 
     return [s for s in STATES if s in values] + sorted(values - set(STATES))
 
@@ -235,7 +235,7 @@ def findings(ctx: Context) -> list[Output]:
 
 
 def schemas(ctx: Context) -> list[Output]:
-    from hooks.schema import MODELS, OUTPUTS, WRITTEN, names, schema_text
+    from govcell.formats.schema import MODELS, OUTPUTS, WRITTEN, names, schema_text
 
     out = [Output(f"schema/{name}.json", schema_text(name)) for name in names()]
     described = {n: t for table in (MODELS, OUTPUTS, WRITTEN) for n, (_, _, t) in table.items()}
@@ -246,7 +246,7 @@ def schemas(ctx: Context) -> list[Output]:
 
 def _invariants(ctx: Context) -> list[Any]:
     """The governance-graph check's findings (the cell caches the graph, so this is cheap)."""
-    from hooks.checks import CHECKS, run
+    from govcell.checks import CHECKS, run
 
     if "invariants" not in ctx.cache:
         ctx.cache["invariants"] = run(ctx.data.cell, ["governance-graph"]) if "governance-graph" in CHECKS else []
@@ -255,7 +255,7 @@ def _invariants(ctx: Context) -> list[Any]:
 
 def graph_page(ctx: Context) -> list[Output]:
     """The graph invariants and the graph itself as files."""
-    from hooks.graph import to_json, to_mermaid
+    from govcell.derive.graph import to_json, to_mermaid
 
     graph = ctx.data.derived["graph"]
     invariants = _invariants(ctx)
@@ -321,8 +321,8 @@ def adr_refs(ctx: Context) -> dict[str, list[dict[str, str]]]:
 
 def adrs(ctx: Context) -> list[Output]:
     """The ADR index, and a page per ADR file with its text and what cites it (metadata.adrs too)."""
-    from hooks.yamlio import read_text
-    from site_gen.text import render_markdown
+    from govcell.load.yamlio import read_text
+    from govcell_site.text import render_markdown
 
     index = ctx.data.derived["adrs"]
     refs = adr_refs(ctx)

@@ -66,12 +66,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
-        from hooks.cell import Cell
-        from site_gen.data import collect
-        from site_gen.pages import navigation, stream
-        from site_gen.render import ASSETS, Context
-        from site_gen.safe_files import drop_unsafe
-        from site_gen.views import stories
+        from govcell.cell import Cell
+        from govcell_site.data import collect
+        from govcell_site.pages import navigation, stream
+        from govcell_site.render import ASSETS, Context
+        from govcell_site.safe_files import drop_unsafe
+        from govcell_site.views import stories
 
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
@@ -112,7 +112,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         log.info("govcell: %d generated files for %d stories, %d findings", generated, len(ctx.stories),
                  len(data.findings))
         # Everything MkDocs needs is in the files now: let the cell go before the pages are
-        # rendered.  govcell's commands pause the cyclic collector (hooks.runtime.no_cycle_gc),
+        # rendered.  govcell's commands pause the cyclic collector (govcell.process.no_cycle_gc),
         # and the cell holds cycles, so it is collected here, once (a large cell is most of the
         # build's memory).
         del cell, data, ctx
@@ -202,13 +202,13 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         if path is not None:  # govcell's own page: every repository text in it is escaped or sanitised
             with open(path, encoding="utf-8") as fh:
                 return fh.read()
-        from site_gen.sanitize import sanitize_html
+        from govcell_site.sanitize import sanitize_html
 
         return sanitize_html(html)  # the repository's Markdown (docs, the feature status report, ADRs)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Rebuild when the cell's specs change, not only the docs."""
-        from hooks.cell import Cell
+        from govcell.cell import Cell
 
         if self.cell_root is None:
             return server

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jinja2
 
-    from site_gen.data import SiteData
-    from site_gen.views import StoryView
+    from govcell_site.data import SiteData
+    from govcell_site.views import StoryView
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _slug(value: str) -> str:
-    from site_gen.views import slug
+    from govcell_site.views import slug
 
     return slug(value)
 ASSETS = Path(__file__).parent / "assets"
@@ -38,7 +38,7 @@ ASSETS = Path(__file__).parent / "assets"
 def environment() -> jinja2.Environment:
     import jinja2
 
-    from site_gen.views import slug, token, words
+    from govcell_site.views import slug, token, words
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -140,7 +140,7 @@ class Context:
                 out.setdefault(req.id, (page, req.anchor))
                 for ac in req.acs:
                     out.setdefault(ac.id, (page, ac.anchor))
-        from site_gen.views import slug
+        from govcell_site.views import slug
 
         adrs = self.data.derived.get("adrs")
         for ident in getattr(adrs, "adrs", {}) or {}:

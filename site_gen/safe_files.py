@@ -50,7 +50,7 @@ def drop_unsafe(files: Any, config: Any, cell_root: str, max_bytes: int, warn: C
             continue  # the theme's own files
         why = problem(file.abs_src_path, allowed, page=file.is_documentation_page(), max_bytes=max_bytes)
         if why is not None:
-            from hooks.diagnostics import printable
+            from govcell.diagnostics import printable
 
             rel = os.path.relpath(os.path.abspath(file.abs_src_path), os.path.abspath(cell_root))
             shown = file.src_uri if rel.startswith("..") else rel.replace(os.sep, "/")

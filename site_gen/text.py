@@ -4,7 +4,7 @@ Every piece of the repository's own Markdown that a govcell page shows goes
 through ``render_markdown``: raw HTML in the source is not passed through (it
 shows as text), a link or image whose address is not http(s), mailto, an anchor
 or a relative path loses it (``javascript:``, ``data:`` and the like), and the
-result goes through the site's sanitiser (``site_gen.sanitize.sanitize_html``,
+result goes through the site's sanitiser (``govcell_site.sanitize.sanitize_html``,
 nh3) like every Markdown page of the repository.
 """
 
@@ -55,7 +55,7 @@ def render_markdown(text: str) -> Markup:
     """``text`` (repository Markdown) as HTML that is safe to put on a page."""
     from markupsafe import Markup
 
-    from site_gen.sanitize import sanitize_html
+    from govcell_site.sanitize import sanitize_html
 
     md = _converter()
     md.reset()

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from site_gen.data import SiteData
+    from govcell_site.data import SiteData
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -153,7 +153,7 @@ def bundle_refs(data: SiteData) -> dict[str, list[str]]:
 
 def stories(data: SiteData) -> list[StoryView]:
     """One view per ledger story, in ledger order, with unique page slugs."""
-    from hooks.ledger import is_kernel
+    from govcell.formats.ledger import is_kernel
 
     if data.ledger is None:
         return []

@@ -71,16 +71,16 @@ class Result:
 
 
 ENTRY_POINTS = {
-    "govcell": "hooks.cli:main",
-    "govcell-spec-ledger": "hooks.spec_ledger:main",
-    "govcell-context-bundles": "hooks.context_bundles:main",
-    "govcell-policy-test": "hooks.policy_test:main",
-    "govcell-governance-graph": "hooks.governance_graph:main",
-    "govcell-governance-selftest": "hooks.governance_selftest:main",
-    "govcell-ac-tags": "hooks.ac_tags:main",
-    "govcell-feature-status": "hooks.feature_status:main",
-    "govcell-test-results": "hooks.result_files:main",
-    "govcell-governance-site": "hooks.governance_site:main",
+    "govcell": "govcell.cli.main:main",
+    "govcell-spec-ledger": "govcell.entry.hooks:spec_ledger",
+    "govcell-context-bundles": "govcell.entry.hooks:context_bundles",
+    "govcell-policy-test": "govcell.entry.hooks:policy_test",
+    "govcell-governance-graph": "govcell.entry.hooks:governance_graph",
+    "govcell-governance-selftest": "govcell.entry.hooks:governance_selftest",
+    "govcell-ac-tags": "govcell.entry.hooks:ac_tags",
+    "govcell-feature-status": "govcell.entry.hooks:feature_status",
+    "govcell-test-results": "govcell.entry.hooks:test_results",
+    "govcell-governance-site": "govcell.entry.hooks:governance_site",
 }
 
 

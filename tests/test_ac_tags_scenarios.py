@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, scenarios, then
 
-from hooks.cell import Cell
+from govcell.cell import Cell
 from tests.conftest import CellBuilder, Result, run_command
 
 scenarios("ac_tags.feature")

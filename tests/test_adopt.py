@@ -1,4 +1,4 @@
-"""hooks/adopt.py and the brownfield paths of hooks/scaffold.py: detection, input matching, generated config."""
+"""hooks/adopt/detect.py and the brownfield paths of hooks/adopt/scaffold.py: detection, input matching, generated config."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from hooks.adopt import Candidate, best_input, detect, feature_status_format, render_config, scan_policy
-from hooks.config import Config
-from hooks.scaffold import init_cell, plan_init
+from govcell.adopt.detect import Candidate, best_input, detect, feature_status_format, render_config, scan_policy
+from govcell.load.config import Config
+from govcell.adopt.scaffold import init_cell, plan_init
 from tests.conftest import CellBuilder, init_git, run_command
 
 
@@ -134,8 +134,8 @@ def test_dry_run_and_plan_write_nothing(tmp_path: Path) -> None:
 
 def test_xtask_status_follows_the_xtask_static_rules(tmp_path: Path) -> None:
     """Static columns as the xtask renders them; run status only where its static rules decide it."""
-    from hooks.cell import Cell
-    from hooks.feature_status_xtask import render
+    from govcell.cell import Cell
+    from govcell.derive.feature_status_xtask import render
 
     cell = CellBuilder(tmp_path)
     cell.write(".govcell.yaml", "feature_status: {format: xtask}\n")

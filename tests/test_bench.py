@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.checks import CHECKS, run
+from govcell.cell import Cell
+from govcell.checks import CHECKS, run
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
@@ -62,7 +62,7 @@ def test_runner_reports_every_command() -> None:
 @pytest.mark.ac("AC-PERF-006")
 def test_single_check_hooks_do_not_import_networkx_on_a_cell_without_cycles(tmp_path: Path) -> None:
     generate(tmp_path / "cell", stories=2)
-    code = ("import sys; from hooks.cli import main; rc = main(['check', 'governance-graph', 'spec-ledger', "
+    code = ("import sys; from govcell.cli.main import main; rc = main(['check', 'governance-graph', 'spec-ledger', "
             "'ac-tags']); print('networkx' in sys.modules, 'regorus' in sys.modules); sys.exit(rc)")
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "cell", capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

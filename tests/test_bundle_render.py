@@ -1,4 +1,4 @@
-"""hooks.bundle_render: fences no content can break, XML that round-trips, budgets that hold."""
+"""govcell.report.bundle: fences no content can break, XML that round-trips, budgets that hold."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.bundle_render import fence_for, fit, md_path, render
-from hooks.bundles import Bundle, FileInfo
+from govcell.report.bundle import fence_for, fit, md_path, render
+from govcell.derive.bundles import Bundle, FileInfo
 
 # Text as files hold it: any unicode except lone surrogates (not encodable as UTF-8).
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)

@@ -1,4 +1,4 @@
-"""hooks.bundles: the context-bundles check, budgets() and govcell bundle, on real repositories."""
+"""govcell.derive.bundles: the context-bundles check, budgets() and govcell bundle, on real repositories."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hooks.bundles import budgets, build, check
-from hooks.cell import Cell
+from govcell.derive.bundles import budgets, build, check
+from govcell.cell import Cell
 from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
 
 LEDGER = """\
@@ -200,12 +200,12 @@ def test_hook_is_published() -> None:
     assert hook["entry"] == "govcell-context-bundles" and hook["pass_filenames"] is False
     local = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
     assert "context-bundles" in [h["id"] for repo in local["repos"] for h in repo["hooks"]]
-    assert 'govcell-context-bundles = "hooks.console:context_bundles"' in (REPO_ROOT / "pyproject.toml").read_text()
+    assert 'govcell-context-bundles = "govcell.entry.console:context_bundles"' in (REPO_ROOT / "pyproject.toml").read_text()
 
 
 def test_hook_starts_without_heavy_imports(cell: CellBuilder) -> None:
     committed(cell, "tasks:\n  t: {description: T, max_bytes: 9000, include: [tests/*], acs: [AC-A-001]}\n")
-    code = ("import sys; from hooks.context_bundles import main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import context_bundles as main; rc = main(['--root', %r]);"
             "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
             "print(rc, heavy)") % str(cell.root)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.schema import names, schema_text
+from govcell.formats.schema import names, schema_text
 from tests.conftest import REPO_ROOT, CellBuilder, run_command
 from tests.test_foundation_scenarios import VALID_LEDGER
 
@@ -22,7 +22,7 @@ def test_published_schemas_are_current(name: str) -> None:
 def test_own_ledger_validates_against_published_schema() -> None:
     import jsonschema
 
-    from hooks.yamlio import load_yaml
+    from govcell.load.yamlio import load_yaml
 
     schema = json.loads((REPO_ROOT / "docs/schema/ledger.json").read_text())
     data = load_yaml(REPO_ROOT, "specs/spec_ledger.yaml").data
@@ -58,7 +58,7 @@ def test_hook_starts_without_heavy_imports(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from hooks.spec_ledger import main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import spec_ledger as main; rc = main(['--root', %r]);"
             "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
             "print(heavy)") % str(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
@@ -94,8 +94,8 @@ def test_status_document_matches_its_published_schema(tmp_path: Path) -> None:
     """`govcell schema status` describes what `govcell status --json` prints, verdict and commit included."""
     import jsonschema
 
-    from hooks.cell import Cell
-    from hooks.status import status_document
+    from govcell.cell import Cell
+    from govcell.report.status import status_document
 
     doc = status_document(Cell(REPO_ROOT))
     jsonschema.validate(doc, json.loads((REPO_ROOT / "docs/schema/status.json").read_text()))

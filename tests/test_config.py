@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hooks.cell import Cell
-from hooks.checks import run
+from govcell.cell import Cell
+from govcell.checks import run
 from tests.conftest import CellBuilder
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from hooks.config import Config
-from hooks.schema import MODELS
+from govcell.load.config import Config
+from govcell.formats.schema import MODELS
 from tests.conftest import REPO_ROOT
 
 HOOKS = REPO_ROOT / "hooks"
@@ -29,7 +29,7 @@ FILE_SUFFIXES = {"json", "md", "mmd", "dot", "csv", "html", "svg", "yaml", "yml"
 
 def _sources() -> dict[str, str]:
     """The kernel and the site generator (which reports what it could not compute)."""
-    files = [*sorted(HOOKS.glob("*.py")), *sorted((REPO_ROOT / "site_gen").glob("*.py"))]
+    files = [*sorted(HOOKS.rglob("*.py")), *sorted((REPO_ROOT / "site_gen").rglob("*.py"))]
     return {p.relative_to(REPO_ROOT).as_posix(): p.read_text(encoding="utf-8") for p in files}
 
 
@@ -51,8 +51,8 @@ def emitted_codes() -> set[str]:
     codes = {c for c in re.findall(r'"((?:%s)\.[a-z0-9-]+)"' % "|".join(map(re.escape, sorted(families))), text)
              if c.rsplit(".", 1)[1] not in FILE_SUFFIXES}
     codes -= read_families - {"file"}
-    read_suffixes = set(re.findall(r'f"\{code\}\.([a-z-]+)"', src["hooks/yamlio.py"]))
-    validation_suffixes = set(re.findall(r'f"\{prefix\}\.([a-z-]+)"', src["hooks/validation.py"]))
+    read_suffixes = set(re.findall(r'f"\{code\}\.([a-z-]+)"', src["hooks/load/yamlio.py"]))
+    validation_suffixes = set(re.findall(r'f"\{prefix\}\.([a-z-]+)"', src["hooks/load/validate.py"]))
     assert read_suffixes and validation_suffixes and {"ledger", "config"} <= prefixes
     codes |= {f"{fam}.{suf}" for fam in read_families for suf in read_suffixes}
     codes |= {f"{pre}.{suf}" for pre in prefixes for suf in validation_suffixes}
@@ -116,8 +116,8 @@ def _examples() -> list[tuple[str, str]]:
 
 def test_format_examples_make_a_cell_without_findings(tmp_path: Path) -> None:
     """The examples, written together, form a valid cell: every check passes on them."""
-    from hooks.cell import Cell
-    from hooks.checks import run
+    from govcell.cell import Cell
+    from govcell.checks import run
 
     examples = _examples()
     written = {path for path, _ in examples}

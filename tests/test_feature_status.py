@@ -1,4 +1,4 @@
-"""hooks.feature_status on this repository's own cell."""
+"""govcell.derive.feature_status on this repository's own cell."""
 
 from __future__ import annotations
 

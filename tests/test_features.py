@@ -1,11 +1,11 @@
-"""hooks.features: gherkin parsing, inherited tags, scenario text, discovery."""
+"""govcell.load.features: gherkin parsing, inherited tags, scenario text, discovery."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.features import TagMatcher, parse_feature
+from govcell.cell import Cell
+from govcell.load.features import TagMatcher, parse_feature
 from tests.conftest import CellBuilder
 
 OUTLINE = """\
@@ -103,8 +103,8 @@ def test_features_are_parsed_once_per_cell(cell: CellBuilder) -> None:
 
 def test_parallel_parse_equals_serial(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large cells are parsed by forked workers; the index must be the same as a serial parse."""
-    import hooks.features as features
-    from hooks.cell import Cell
+    import govcell.load.features as features
+    from govcell.cell import Cell
 
     count = features.PARALLEL_MIN_FILES + 4
     for i in range(count):

@@ -1,11 +1,11 @@
-"""Fingerprints of findings and baseline files (hooks.fingerprint)."""
+"""Fingerprints of findings and baseline files (govcell.derive.fingerprint)."""
 
 from __future__ import annotations
 
 import json
 
-from hooks.diagnostics import diag
-from hooks.fingerprint import (BASELINE_FORMAT, baseline_text, fingerprint, id_pattern, item_of,
+from govcell.diagnostics import diag
+from govcell.derive.fingerprint import (BASELINE_FORMAT, baseline_text, fingerprint, id_pattern, item_of,
                                normalise_message, read_baseline, split_new)
 
 IDS = id_pattern(None)

@@ -1,4 +1,4 @@
-"""The path policy for everything govcell writes (hooks.fsutil), and the site's swap-in build."""
+"""The path policy for everything govcell writes (govcell.write), and the site's swap-in build."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.fsutil import cell_inputs, resolve_output, write_atomic, write_output
+from govcell.write import cell_inputs, resolve_output, write_atomic, write_output
 from tests.conftest import run_command
 
 
@@ -36,7 +36,7 @@ def _cell(tmp_path: Path) -> Path:
     ("", "write.not-a-file"),
 ])
 def test_policy_refuses(tmp_path: Path, target: str, code: str) -> None:
-    from hooks.cell import Cell
+    from govcell.cell import Cell
 
     root = _cell(tmp_path)
     os.symlink("../outside", root / "link")
@@ -67,7 +67,7 @@ def test_user_given_path_may_lie_outside_but_never_onto_a_special_file(tmp_path:
 
 
 def test_written_files_respect_the_umask_and_keep_an_existing_mode(tmp_path: Path) -> None:
-    from hooks import fsutil
+    from govcell import write as fsutil
 
     old = os.umask(0o027)
     fsutil._umask.cache_clear()
@@ -88,7 +88,7 @@ def test_interrupted_site_build_keeps_the_previous_site(tmp_path: Path, monkeypa
     pytest.importorskip("mkdocs")
     import mkdocs.commands.build
 
-    from site_gen.build import build
+    from govcell_site.build import build
 
     root = _cell(tmp_path)
     (root / "site").mkdir()

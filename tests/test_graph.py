@@ -1,12 +1,12 @@
-"""hooks/graph.py: building, invariants and exports on small real cells."""
+"""hooks/derive/graph.py: building, invariants and exports on small real cells."""
 
 from __future__ import annotations
 
 import json
 
-from hooks.cell import Cell
-from hooks.checks import run
-from hooks.graph import focus, to_dot, to_json, to_mermaid
+from govcell.cell import Cell
+from govcell.checks import run
+from govcell.derive.graph import focus, to_dot, to_json, to_mermaid
 from tests.conftest import CellBuilder, run_command
 
 LEDGER = """\
@@ -114,7 +114,7 @@ def test_hook_does_not_import_networkx_for_other_hooks(cell: CellBuilder) -> Non
     import sys
 
     _cell(cell)
-    code = ("import sys; from hooks.spec_ledger import main; main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import spec_ledger as main; main(['--root', %r]);"
             "print('networkx' in sys.modules)") % str(cell.root)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "False"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hooks.checks import CHECKS
+from govcell.checks import CHECKS
 from tests.conftest import ENTRY_POINTS, REPO_ROOT
 
 MANIFEST = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -43,11 +43,11 @@ def test_every_check_is_a_hook_and_every_hook_a_console_script() -> None:
         script = f"govcell-{hook_id}"
         assert hook["entry"] == script, hook_id
         assert script in SCRIPTS and script in ENTRY_POINTS, script
-        # the installed script runs the hook module's main() through hooks.console (fast exit)
-        from hooks import console
+        # the installed script runs the hook module's main() through govcell.entry.console (fast exit)
+        from govcell.entry import console
 
-        assert SCRIPTS[script] == f"hooks.console:{console.attribute(script)}"
-        assert console.SCRIPTS[script] == ENTRY_POINTS[script].partition(":")[0]
+        assert SCRIPTS[script] == f"govcell.entry.console:{console.attribute(script)}"
+        assert console.SCRIPTS[script] == ENTRY_POINTS[script]
 
 
 @pytest.mark.parametrize("hook_id", sorted(HOOKS))
@@ -84,7 +84,7 @@ def test_unfiltered_hooks_are_the_ones_whose_inputs_can_be_anywhere() -> None:
 
 
 def test_pre_commit_accepts_the_manifest_and_both_configs(tmp_path: Path) -> None:
-    from hooks.scaffold import scaffold_files
+    from govcell.adopt.scaffold import scaffold_files
 
     scaffolded = tmp_path / ".pre-commit-config.yaml"
     scaffolded.write_bytes(scaffold_files()[".pre-commit-config.yaml"])

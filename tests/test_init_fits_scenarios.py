@@ -168,7 +168,7 @@ def _passed(ctx: dict[str, object]) -> None:
 
 
 def _hook_id(name: str) -> str:
-    from hooks.precommit_config import HOOKS
+    from govcell.adopt.precommit import HOOKS
 
     return next(h[0] for h in HOOKS if h[1] == name)
 

@@ -1,11 +1,11 @@
-"""hooks.next_work: priority parsing (the ranking itself is in features/ac_tags.feature)."""
+"""govcell.derive.next_work: priority parsing (the ranking itself is in features/ac_tags.feature)."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.next_work import priority_rank
-from hooks.tasks import Task
+from govcell.derive.next_work import priority_rank
+from govcell.formats.tasks import Task
 
 
 @pytest.mark.parametrize(("priority", "labels", "rank"), [

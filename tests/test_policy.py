@@ -1,4 +1,4 @@
-"""hooks/policy.py: the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
+"""hooks/derive/policy/run.py: the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.checks import run
-from hooks.policy import evaluate, feature_records, fixture_owner, is_valid_fixture
+from govcell.cell import Cell
+from govcell.checks import run
+from govcell.derive.policy.run import evaluate, feature_records, fixture_owner, is_valid_fixture
 from tests.conftest import REPO_ROOT, CellBuilder
 from tests.test_foundation_scenarios import VALID_LEDGER
 
@@ -40,7 +40,7 @@ def test_engine_missing_is_one_finding_and_other_checks_still_run(cell: CellBuil
 
 
 def test_no_regorus_import_without_policies(tmp_path: Path) -> None:
-    code = ("import sys; from hooks.policy_test import main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import policy_test as main; rc = main(['--root', %r]);"
             "print(rc, 'regorus' in sys.modules)") % str(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "0 False", out.stdout + out.stderr

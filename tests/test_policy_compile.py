@@ -1,4 +1,4 @@
-"""hooks/policy_compile.py: every .rego file is compiled as `opa check` would, fixtures or not.
+"""hooks/derive/policy/compile.py: every .rego file is compiled as `opa check` would, fixtures or not.
 
 Each error class has a small real policy, in Rego v1 and v0, in a cell under
 ``tmp_path``; none has a fixture or a target, so only the compile check can
@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.diagnostics import Diagnostic, Severity
-from hooks.policy import build_report, evaluate
+from govcell.cell import Cell
+from govcell.diagnostics import Diagnostic, Severity
+from govcell.derive.policy.run import build_report, evaluate
 from tests.conftest import REPO_ROOT, CellBuilder, run_command
 
 V1 = "package main\nimport rego.v1\n\n"
@@ -289,9 +289,9 @@ _PanicException.__name__ = "PanicException"
 def counting_engine(monkeypatch: pytest.MonkeyPatch) -> type[_CountingEngine]:
     import regorus
 
-    import hooks.policy_isolation
+    import govcell.derive.policy.isolation
 
-    monkeypatch.setattr(hooks.policy_isolation, "ISOLATE", False)  # the counts are this process's
+    monkeypatch.setattr(govcell.derive.policy.isolation, "ISOLATE", False)  # the counts are this process's
     monkeypatch.setattr(_CountingEngine, "queries", [])
     monkeypatch.setattr(_CountingEngine, "panic_on", None)
     monkeypatch.setattr(_CountingEngine, "real", regorus.Engine)

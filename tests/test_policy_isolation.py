@@ -1,4 +1,4 @@
-"""hooks.policy_isolation: the engine runs in a child with limits; a crash or a hang names the policy."""
+"""govcell.derive.policy.isolation: the engine runs in a child with limits; a crash or a hang names the policy."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.checks import run
+from govcell.cell import Cell
+from govcell.checks import run
 from tests.conftest import CellBuilder
 
 V1 = "package main\nimport rego.v1\n\n"
@@ -53,7 +53,7 @@ def test_a_policy_that_runs_too_long_is_stopped_and_named(cell: CellBuilder) -> 
 def test_a_killed_engine_is_a_finding_never_the_end_of_the_run(cell: CellBuilder,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A real process death (SIGSEGV, as a self-recursive rule in a native engine gives) of one policy."""
-    import hooks.policy as policy
+    import govcell.derive.policy.run as policy
 
     _cell(cell)
     cell.write("policy/crash.rego", V1 + 'deny contains "x" if input.x\n')

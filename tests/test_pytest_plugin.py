@@ -1,4 +1,4 @@
-"""hooks.pytest_plugin and hooks.results end to end: a real pytest-bdd run writes the
+"""govcell.entry.pytest_plugin and govcell.load.results end to end: a real pytest-bdd run writes the
 govcell results file, cucumber JSON and JUnit XML, and each gives the ACs their run status."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from hooks.cell import Cell
+from govcell.cell import Cell
 
 LEDGER = """\
 stories:

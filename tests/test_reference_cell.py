@@ -16,18 +16,18 @@ from typing import Any
 import pytest
 import yaml
 
-from hooks.cell import Cell
-from hooks.checks import run
-from hooks.validation import Loaded, validate
-from hooks.yamlio import load_yaml
+from govcell.cell import Cell
+from govcell.checks import run
+from govcell.load.validate import Loaded, validate
+from govcell.load.yamlio import load_yaml
 
 FORMAT_SUFFIXES = (".type", ".missing-field", ".unknown-key")
 SPEC_FILES = {
-    "ledger": ("specs/spec_ledger.yaml", "hooks.ledger", "Ledger"),
-    "tasks": ("specs/tasks.yaml", "hooks.tasks", "TasksFile"),
-    "flows": ("specs/devex_flows.yaml", "hooks.flows", "FlowsFile"),
-    "contextpack": (".llm/contextpack.yaml", "hooks.contextpack", "ContextPack"),
-    "docindex": ("specs/doc_index.yaml", "hooks.docindex", "DocIndex"),
+    "ledger": ("specs/spec_ledger.yaml", "govcell.formats.ledger", "Ledger"),
+    "tasks": ("specs/tasks.yaml", "govcell.formats.tasks", "TasksFile"),
+    "flows": ("specs/devex_flows.yaml", "govcell.formats.flows", "FlowsFile"),
+    "contextpack": (".llm/contextpack.yaml", "govcell.formats.contextpack", "ContextPack"),
+    "docindex": ("specs/doc_index.yaml", "govcell.formats.docindex", "DocIndex"),
 }
 
 
@@ -36,7 +36,7 @@ def test_the_reference_cell_loads_with_no_format_error(reference_cell: Path) -> 
     found = run(cell)
     format_errors = [d for d in found if d.code.split(".")[0] in SPEC_FILES and d.code.endswith(FORMAT_SUFFIXES)]
     assert format_errors == []
-    from hooks.status import status_document
+    from govcell.report.status import status_document
 
     doc = status_document(cell)
     assert doc["counts"] == {"stories": 5, "requirements": 55, "acs": 134, "feature_files": 25, "scenarios": 288,
@@ -98,7 +98,7 @@ def _is_format_key(kind: str, path: tuple[Any, ...]) -> bool:
     """Whether the last key of ``path`` is a field the format defines (walking the model's shapes)."""
     import importlib
 
-    from hooks.validation import shape_of
+    from govcell.load.validate import shape_of
 
     _, module, cls = SPEC_FILES[kind]
     shape = shape_of(getattr(importlib.import_module(module), cls))

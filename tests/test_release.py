@@ -38,7 +38,8 @@ def test_package_passes_pypi_checks(tmp_path: Path) -> None:
     import zipfile
 
     names = zipfile.ZipFile(wheel).namelist()
-    assert {"hooks/py.typed", "site_gen/py.typed"} <= set(names)
+    assert {"govcell/py.typed", "govcell_site/py.typed"} <= set(names)
+    assert not any(n.startswith(("hooks/", "site_gen/")) for n in names), "the folders install under govcell's own names"
     assert any(n.endswith("licenses/LICENSE") for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Project-URL: Homepage, https://govcell.dev" in meta and "Framework :: Pre-commit" not in meta
@@ -51,7 +52,7 @@ def test_make_release_then_autoupdate_pins_the_tag(govcell_snapshot: tuple[Path,
     git(tmp_path, "clone", "-q", str(snapshot), str(clone))
     git(clone, "config", "user.name", "t")
     git(clone, "config", "user.email", "t@example.invalid")
-    from hooks import __version__
+    from govcell import __version__
 
     git(clone, "tag", f"v{__version__}")
     major, minor, _patch = (int(p) for p in __version__.split("."))

@@ -1,4 +1,4 @@
-"""hooks.repofiles: which files a bundle can see, and the globs that pick them."""
+"""govcell.load.repofiles: which files a bundle can see, and the globs that pick them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.repofiles import RepoFiles, escape_reason, glob_regex, list_files, match, matcher
+from govcell.load.repofiles import RepoFiles, escape_reason, glob_regex, list_files, match, matcher
 from tests.conftest import CellBuilder, git, init_git
 
 FILES = RepoFiles(sorted([
@@ -100,7 +100,7 @@ def test_walk_honours_gitignore_and_skips_dot_git(tmp_path: Path) -> None:
 
 def _naive_glob_regex(pattern: str) -> re.Pattern[str]:
     """The straightforward translation (exponential on hostile input): the oracle for small cases."""
-    from hooks.repofiles import normalise
+    from govcell.load.repofiles import normalise
 
     pat = normalise(pattern)
     if pat.endswith("/"):

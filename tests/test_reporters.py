@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.diagnostics import Severity, apply_policy, diag
-from hooks.reporters import github, render, sarif
+from govcell.diagnostics import Severity, apply_policy, diag
+from govcell.report.findings import github, render, sarif
 from tests.conftest import REPO_ROOT
 
 FOUND = apply_policy([
@@ -98,8 +98,8 @@ def test_sarif_uris_are_percent_encoded() -> None:
 def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
     from xml.etree import ElementTree as ET
 
-    from hooks.policy import PolicyReport
-    from hooks.policy_cli import as_junit
+    from govcell.derive.policy.run import PolicyReport
+    from govcell.cli.policy import as_junit
 
     found = [diag("policy.compile-error", "bad \x00\x1b\ufffe\ud800 message", "policy/x\x01.rego", 1, 1,
                   hint="\x0c hint")]
@@ -110,10 +110,10 @@ def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
 
 
 def test_the_finding_catalogue_is_generated_from_docs_findings() -> None:
-    """hooks/catalogue.json is docs/findings.md's tables; regenerate with `python -m hooks.catalogue`."""
-    from hooks.catalogue import render
+    """hooks/report/catalogue.json is docs/findings.md's tables; regenerate with `python -m govcell.report.catalogue`."""
+    from govcell.report.catalogue import render
 
-    assert (REPO_ROOT / "hooks/catalogue.json").read_text() == render((REPO_ROOT / "docs/findings.md").read_text())
+    assert (REPO_ROOT / "hooks/report/catalogue.json").read_text() == render((REPO_ROOT / "docs/findings.md").read_text())
 
 
 def test_sarif_has_what_code_scanning_wants() -> None:

@@ -1,11 +1,11 @@
-"""hooks.results readers and hooks.coverage matching/roll-ups, on edge cases."""
+"""govcell.load.results readers and govcell.derive.coverage matching/roll-ups, on edge cases."""
 
 from __future__ import annotations
 
-from hooks.coverage import mapping_matches, natural_key, worst
-from hooks.ledger import TestMapping as Mapping
-from hooks.results import TestResult as Result
-from hooks.results import parse_results
+from govcell.derive.coverage import mapping_matches, natural_key, worst
+from govcell.formats.ledger import TestMapping as Mapping
+from govcell.load.results import TestResult as Result
+from govcell.load.results import parse_results
 
 
 def test_junit_outcomes_properties_and_nesting() -> None:

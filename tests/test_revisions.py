@@ -1,4 +1,4 @@
-"""File sources (hooks.revisions): a cell loads from a commit or the index as from the working tree."""
+"""File sources (govcell.load.sources): a cell loads from a commit or the index as from the working tree."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.checks import CHECKS, run
-from hooks.revisions import RevisionError, at_revision, close_all, source_for, staged
+from govcell.cell import Cell
+from govcell.checks import CHECKS, run
+from govcell.load.sources import RevisionError, at_revision, close_all, source_for, staged
 from tests.conftest import git, init_git
 
 CHECKED = [c for c in CHECKS if c != "test-results"]
@@ -88,8 +88,8 @@ def test_files_read_from_a_revision(tmp_path: Path) -> None:
 
 
 def test_a_diff_in_process_leaves_the_parse_settings_as_they_were(tmp_path: Path) -> None:
-    import hooks.features as features
-    from hooks.diff import compute
+    import govcell.load.features as features
+    from govcell.derive.diff import compute
 
     init_git(tmp_path)
     _cell(tmp_path)

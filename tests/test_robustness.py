@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks.cell import Cell
-from hooks.checks import run
-from hooks.diagnostics import Diagnostic
+from govcell.cell import Cell
+from govcell.checks import run
+from govcell.diagnostics import Diagnostic
 from tests.test_foundation_scenarios import VALID_LEDGER
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -141,11 +141,11 @@ def test_mutated_feature_file(pos: int, cut: int, insert: str) -> None:
         lambda t: VALID_FEATURE[:t[0]] + t[2] + VALID_FEATURE[t[0] + t[1]:])),
     st.lists(feature_lines, max_size=20).map("\n".join)))
 def test_fast_gherkin_parse_equals_gherkin(text: str) -> None:
-    """hooks.gherkin_fast gives gherkin's own AST, or gherkin's own error."""
+    """govcell.load.gherkin_fast gives gherkin's own AST, or gherkin's own error."""
     from gherkin.parser import Parser
     from gherkin.token_scanner import TokenScanner
 
-    from hooks.gherkin_fast import parse
+    from govcell.load.gherkin_fast import parse
 
     try:
         expected: object = Parser().parse(TokenScanner(text))

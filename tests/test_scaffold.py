@@ -1,4 +1,4 @@
-"""hooks/scaffold.py: the files ``govcell init`` writes, and that they stay in step with govcell."""
+"""hooks/adopt/scaffold.py: the files ``govcell init`` writes, and that they stay in step with govcell."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hooks import __version__
-from hooks.scaffold import init_cell, iter_templates, scaffold_files, target_path
+from govcell import __version__
+from govcell.adopt.scaffold import init_cell, iter_templates, scaffold_files, target_path
 from tests.conftest import REPO_ROOT, init_git, run_command
 
 
@@ -20,13 +20,13 @@ def test_scaffold_policy_pack_is_this_repository_policy_pack() -> None:
     """The pack a new cell gets is govcell's own, fixtures included, byte for byte."""
     own = _tree(REPO_ROOT / "policy")
     shipped = {rel.removeprefix("policy/"): data for rel, data in scaffold_files().items() if rel.startswith("policy/")}
-    assert shipped == own, "copy policy/ to hooks/templates/init/policy/ (they must stay identical)"
+    assert shipped == own, "copy policy/ to hooks/adopt/templates/init/policy/ (they must stay identical)"
 
 
 def test_scaffold_pre_commit_config_uses_every_hook_at_this_version() -> None:
     """Offline by default (repo: local running the installed scripts); --repo/--rev pin every hook of the manifest."""
-    from hooks.config import Paths
-    from hooks.precommit_config import HOOKS, Source, new_config
+    from govcell.load.config import Paths
+    from govcell.adopt.precommit import HOOKS, Source, new_config
 
     manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [(h["id"], h["name"], tuple(h.get("stages", ())) if h.get("stages") == ["manual"] else ())

@@ -1,10 +1,10 @@
-"""hooks.secrets: secret file names and secret-looking content."""
+"""govcell.load.secrets: secret file names and secret-looking content."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.secrets import scan_text, secret_file_kind
+from govcell.load.secrets import scan_text, secret_file_kind
 from tests.conftest import REPO_ROOT
 
 # Every sample is assembled from pieces so this file never looks like it holds a secret.
@@ -81,7 +81,7 @@ def test_scan_is_linear_on_a_large_text() -> None:
     ("deploy/prod.env", "dotenv"), (".env.local", "dotenv"), (".git/config", "git"),
 ])
 def test_more_secret_files(path: str, kind: str) -> None:
-    from hooks.secrets import secret_file_kind
+    from govcell.load.secrets import secret_file_kind
 
     assert kind in (secret_file_kind(path) or ""), path
     assert secret_file_kind("infra/prod.tfvars.example") is None and secret_file_kind("docs/config.json") is None

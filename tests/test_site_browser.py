@@ -72,9 +72,9 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
     result = run_command(f"govcell site build --out {site} --strict", cell.root)
     assert result.code == 0, result.output
     # What the story page must show for each AC is what the kernel says (not a copy of its rules).
-    from hooks.cell import Cell
-    from site_gen.data import collect
-    from site_gen.views import stories, words
+    from govcell.cell import Cell
+    from govcell_site.data import collect
+    from govcell_site.views import stories, words
 
     expected = {ac.id: (ac.status or "unknown") for s in stories(collect(Cell(cell.root))) for ac in s.acs}
 

@@ -9,13 +9,13 @@ import re
 
 import pytest
 
-from hooks.cell import Cell
-from site_gen import data as site_data
-from site_gen.data import collect
-from site_gen.mermaid import story_source
-from site_gen.pages import generate, traceability_csv
-from site_gen.render import Context, page_url, relative
-from site_gen.views import stories
+from govcell.cell import Cell
+from govcell_site import data as site_data
+from govcell_site.data import collect
+from govcell_site.mermaid import story_source
+from govcell_site.pages import generate, traceability_csv
+from govcell_site.render import Context, page_url, relative
+from govcell_site.views import stories
 from tests.conftest import CellBuilder
 
 LEDGER = """\
@@ -135,7 +135,7 @@ def _story_of(n_reqs: int, acs_per_req: int) -> str:
 
 def test_story_diagram_fits_and_links_every_node(cell: CellBuilder) -> None:
     """15 ACs: a few rows, not a tower; every node a link to its anchor with its full text on hover."""
-    from site_gen.diagram import WIDTH, layout
+    from govcell_site.diagram import WIDTH, layout
 
     cell.ledger(_story_of(3, 5))
     ctx = _context(cell)
@@ -154,7 +154,7 @@ def test_story_diagram_fits_and_links_every_node(cell: CellBuilder) -> None:
 
 
 def test_huge_story_diagram_grows_wide_not_tall(cell: CellBuilder) -> None:
-    from site_gen.diagram import WIDE, layout
+    from govcell_site.diagram import WIDE, layout
 
     cell.ledger(_story_of(2, 60))
     d = layout(_context(cell).stories[0])
@@ -167,8 +167,8 @@ def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> No
     import sys
 
     cell.ledger(LEDGER)
-    code = ("import sys; from hooks.cell import Cell; from site_gen.data import collect; "
-            "from site_gen.render import Context; from site_gen.views import stories; from site_gen.pages import _charts; "
+    code = ("import sys; from govcell.cell import Cell; from govcell_site.data import collect; "
+            "from govcell_site.render import Context; from govcell_site.views import stories; from govcell_site.pages import _charts; "
             "d = collect(Cell(sys.argv[1])); c = _charts(Context(d, stories(d))); "
             "print(sorted(c)); print(''.join(str(x.svg) for x in c.values()))")
     runs = [subprocess.run([sys.executable, "-c", code, str(cell.root)], capture_output=True, text=True, check=True,
@@ -182,8 +182,8 @@ def test_pages_spooled_by_the_plugin_are_the_rendered_pages(cell: CellBuilder, t
     """The plugin writes page bodies to disk piece by piece (Markup pieces included): same text as a render."""
     import tempfile
 
-    from site_gen.pages import stream
-    from site_gen.plugin import GovcellPlugin
+    from govcell_site.pages import stream
+    from govcell_site.plugin import GovcellPlugin
 
     cell.ledger('stories:\n  - id: US-A-001\n    title: "<b>x</b> & \\"q\\""\n    requirements:\n'
                 '      - id: REQ-A-ONE\n        title: r\n        acceptance_criteria:\n'

@@ -1,4 +1,4 @@
-"""site_gen.sanitize: repository Markdown reaches the site without scripts, handlers or unsafe URLs."""
+"""govcell_site.sanitize: repository Markdown reaches the site without scripts, handlers or unsafe URLs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("nh3")
 
-from hooks.feature_status import _cell  # noqa: E402
-from site_gen.sanitize import plain_name, sanitize_html  # noqa: E402
+from govcell.derive.feature_status import _cell  # noqa: E402
+from govcell_site.sanitize import plain_name, sanitize_html  # noqa: E402
 
 
 @pytest.mark.ac("AC-HOSTILE-006")

@@ -33,11 +33,11 @@ def _mkdocs_build(cell: CellBuilder, ctx: dict[str, object]) -> None:
 
 @when("the governance pages are rendered")
 def _render(cell: CellBuilder, ctx: dict[str, object]) -> None:
-    from hooks.cell import Cell
-    from site_gen.data import collect
-    from site_gen.pages import generate
-    from site_gen.render import Context
-    from site_gen.views import stories
+    from govcell.cell import Cell
+    from govcell_site.data import collect
+    from govcell_site.pages import generate
+    from govcell_site.render import Context
+    from govcell_site.views import stories
 
     data = collect(Cell(cell.root))
     outputs, _nav = generate(Context(data, stories(data)))
@@ -130,7 +130,7 @@ def _site_file_is_command_output(cell: CellBuilder, ctx: dict[str, object], rel:
 
 @then(parsers.parse('the story page "{page}" shows each AC with the status the kernel computed'))
 def _story_statuses(cell: CellBuilder, ctx: dict[str, object], page: str) -> None:
-    from hooks.cell import Cell
+    from govcell.cell import Cell
 
     html = (_site(cell, ctx) / page).read_text(encoding="utf-8")
     shown = dict(re.findall(r'<div class="gc-ac" data-ac="([^"]+)" data-status="([^"]+)">', html))

@@ -1,14 +1,14 @@
-"""hooks.validation: unknown keys (typo or extension), partial loading, positions after pruning."""
+"""govcell.load.validate: unknown keys (typo or extension), partial loading, positions after pruning."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.cell import Cell
-from hooks.checks import run
-from hooks.ledger import Ledger
-from hooks.validation import validate
-from hooks.yamlio import load_yaml
+from govcell.cell import Cell
+from govcell.checks import run
+from govcell.formats.ledger import Ledger
+from govcell.load.validate import validate
+from govcell.load.yamlio import load_yaml
 from tests.conftest import CellBuilder
 
 LEDGER = """\
@@ -142,7 +142,7 @@ def test_an_unreadable_ledger_is_one_cause_in_every_dependent_check(cell: CellBu
         assert [d.code for d in run(c, [check])] == ["yaml.syntax"], check
     assert [d.code for d in run(c)] == ["yaml.syntax"]
     assert c.coverage.summary["orphaned_scenarios"] == 0
-    from hooks.feature_status import update
+    from govcell.derive.feature_status import update
 
     assert update(c) == 1
     assert (cell.root / "docs/feature_status.md").read_text() == "kept\n"

@@ -6,7 +6,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from hooks.yamlio import load_yaml, parse_yaml
+from govcell.load.yamlio import load_yaml, parse_yaml
 from tests.test_foundation_scenarios import ALIAS_BOMB
 
 

@@ -1,0 +1,1 @@
+"""``govcell init``: what an existing repository holds, and the governed cell that fits it."""

@@ -1,0 +1,1 @@
+"""The ``govcell`` command: the only layer that parses argv, prints and writes files."""

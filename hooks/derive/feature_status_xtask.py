@@ -1,0 +1,192 @@
+"""``feature_status.format: xtask``: the report the Rust template's ``cargo xtask ac-status`` writes.
+
+The template's xtask (``crates/xtask/src/commands/ac_status.rs``,
+``generate_status_md_content``) writes ``docs/feature_status.md`` as a header
+comment, one table row per AC sorted by ID (story, requirement, status, number
+of automated tests), the unmapped service ACs, the meta / CI-only ACs and the
+scenarios whose AC tag names no AC.  govcell renders the same text from the
+repository, so the ``feature-status`` hook governs such a report in its own
+format instead of converting it.
+
+Everything but the *Status* column is static, and govcell renders it exactly as
+the xtask does:
+
+* ``Tests`` counts the AC's ``unit`` / ``integration`` / ``bdd`` test mappings;
+* an AC is *unmapped* when it has no such mapping or its status is unknown, and
+  *meta* when it is tagged ``harness`` / ``example`` / ``ci-only`` or has a
+  ``ci`` mapping (meta ACs are listed apart, with " – ");
+* the header carries the ledger's first ``template_version:`` and
+  ``last_updated:`` lines, as the xtask reads them;
+* a scenario is identified by its name and its first own ``@AC-…`` tag, and
+  listed when that AC is not in the ledger (path relative to the parent of the
+  feature directory, as the xtask prints it).
+
+*Status* is a run result (the xtask reads the BDD coverage file and unit test
+results), which a committed report rendered from the repository alone cannot
+know.  So govcell applies the xtask's static rules where they decide (no
+automated mapping: ``[UNKNOWN] unknown``; a mapped ``unit`` test counts as run,
+so never unknown: ``[PASS] pass`` unless recorded as failing) and otherwise
+keeps the status the report already records for that AC; an AC the report does
+not hold yet is ``[UNKNOWN] unknown`` until the xtask runs it.  The report
+therefore never flips between machines, and ``cargo xtask ac-status --check``
+keeps agreeing with it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govcell.cell import Cell
+
+AUTOMATED = ("unit", "integration", "bdd")
+META_TAGS = ("harness", "example", "ci-only")
+ICONS = {"pass": "[PASS]", "fail": "[FAIL]", "unknown": "[UNKNOWN]"}
+_ROW = re.compile(r"^\| (\S+) \| .* \| \[(?:PASS|FAIL|UNKNOWN)\] (pass|fail|unknown) \| \d+ \|$")
+_AC_TAG = re.compile(r"^@(AC-[A-Z0-9-]+)$")
+
+
+def recorded_statuses(text: str | None) -> dict[str, str]:
+    """AC ID -> pass | fail | unknown, from the table of an existing report."""
+    out: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        match = _ROW.match(line)
+        if match:
+            out[match.group(1)] = match.group(2)
+    return out
+
+
+def _ledger_line_value(text: str, key: str) -> str | None:
+    """The xtask's reading: the first line starting with ``key:``, between its first and second colon."""
+    for line in text.splitlines():
+        if line.strip().startswith(f"{key}:"):
+            parts = line.split(":")
+            if len(parts) > 1:
+                return parts[1].strip().strip('"')
+    return None
+
+
+def _ac_rows(cell: Cell) -> list[dict[str, Any]]:
+    """Every AC as the xtask's ``parse_ledger`` sees it (a later duplicate ID replaces an earlier one)."""
+    model = cell.ledger.model
+    acs: dict[str, dict[str, Any]] = {}
+    if model is None:
+        return []
+    for story, req, ac in model.iter_acs():
+        types = [str(t.type).lower() for t in ac.tests]
+        acs[ac.id] = {
+            "id": ac.id, "story": story.id, "req": req.id, "text": ac.text or "",
+            "tags": list(ac.tags or []), "types": types,
+            "total": sum(1 for t in types if t in AUTOMATED),
+        }
+    return [acs[k] for k in sorted(acs)]
+
+
+def _status(row: dict[str, Any], recorded: dict[str, str]) -> str:
+    if row["total"] == 0:
+        return "unknown"
+    had = recorded.get(row["id"], "unknown")
+    if "unit" in row["types"]:
+        return "fail" if had == "fail" else "pass"
+    return had
+
+
+def _is_meta(row: dict[str, Any]) -> bool:
+    return any(t in META_TAGS for t in row["tags"]) or "ci" in row["types"]
+
+
+def _unmapped_scenarios(cell: Cell, ac_ids: set[str]) -> list[tuple[str, str, str]]:
+    """(name, AC ID, file) of scenarios whose first own AC tag names no AC, one per name (the xtask's map)."""
+    by_name: dict[str, tuple[str, str, str]] = {}
+    for ff in cell.features.files:
+        for sc in ff.scenarios:
+            first = next((m.group(1) for t in (sc.own_tags or sc.tags) if (m := _AC_TAG.match(t))), None)
+            if first is None:
+                continue
+            rel = sc.file
+            for directory in cell.config.paths.features:
+                d = directory.rstrip("/")
+                if rel.startswith(d + "/"):
+                    parent = Path(d).parent.as_posix()
+                    rel = rel[len(parent) + 1:] if parent not in ("", ".") else rel
+                    break
+            by_name[sc.name.strip()] = (sc.name.strip(), first, rel)
+    return sorted((v for v in by_name.values() if v[1] not in ac_ids), key=lambda v: v[0])
+
+
+def render(cell: Cell, current: str | None) -> str:
+    """The report's text for ``cell``; ``current`` (the committed report) supplies recorded run statuses."""
+    from govcell.load.yamlio import read_text
+
+    recorded = recorded_statuses(current)
+    ledger_rel = cell.config.paths.ledger
+    read = read_text(cell.root, ledger_rel, max_bytes=cell.config.limits.max_file_bytes, code="file")
+    ledger_text = read.text or ""
+    out = [
+        "<!--",
+        "  AUTO-GENERATED FILE: DO NOT EDIT BY HAND.",
+        "",
+        "  Source of truth:",
+        "    - Specs: specs/spec_ledger.yaml",
+        "    - Tests: specs/features/**/*.feature + unit test results (cargo test)",
+        "  Generated by:",
+        "    - cargo run -p xtask -- ac-status",
+        "  Regenerated by:",
+        "    - cargo run -p xtask -- selftest (AC/ADR mapping step)",
+    ]
+    version = _ledger_line_value(ledger_text, "template_version")
+    if version is not None:
+        out.append(f"  Template Version: {version}")
+    updated = _ledger_line_value(ledger_text, "last_updated")
+    if updated is not None:
+        out.append(f"  Last Updated: {updated}")
+    out += [
+        "    ",
+        "  To update this file, modify specs or BDD scenarios, then run:",
+        "    cargo xtask ac-status",
+        "-->",
+        "",
+        "# Feature Status",
+        "",
+        "Auto-generated AC status from acceptance (BDD) and unit tests.",
+        "",
+        "## AC Status Summary",
+        "",
+        "> **How to read this**",
+        "> - `[PASS]` = at least one test (BDD or unit) ran and passed.",
+        "> - `[FAIL]` = at least one test ran and failed.",
+        "> - `[UNKNOWN]` = no local test ran for this AC. Common causes:",
+        ">   - No BDD scenario is tagged with this AC ID (e.g., `@AC-TPL-001`)",
+        ">   - No unit tests are mapped to this AC in `spec_ledger.yaml`",
+        ">   - Coverage file is missing or stale (run `cargo xtask bdd` first)",
+        ">   - The AC is intentionally meta/CI-only (see sections at the end)",
+        ">",
+        "> For formal definitions of `must_have_ac` and AC governance semantics, see",
+        "> [`crates/ac-kernel/README.md`](../crates/ac-kernel/README.md#ac-governance-semantics).",
+        "",
+        "| AC ID | Story | Requirement | Status | Tests |",
+        "|-------|-------|-------------|--------|-------|",
+    ]
+    rows = _ac_rows(cell)
+    for row in rows:
+        row["status"] = _status(row, recorded)
+        out.append(f"| {row['id']} | {row['story']} | {row['req']} | {ICONS[row['status']]} {row['status']} | "
+                   f"{row['total']} |")
+    unmapped = [r for r in rows if r["total"] == 0 or r["status"] == "unknown"]
+    service = [r for r in unmapped if not _is_meta(r)]
+    meta = [r for r in unmapped if _is_meta(r)]
+    out += ["", "## Unmapped ACs (Service Behaviour)", "",
+            "*(This list SHOULD be empty in this repo. If anything appears here, it's a bug.)*", ""]
+    out += [f"- {r['id']}: {r['text'].strip()}" for r in service] or ["- *(none)*"]
+    if meta:
+        out += ["", "## Meta / CI-only ACs (Not Executed Locally)", "",
+                "These ACs describe test harness or example workspace behaviour. They are",
+                "validated in CI, not by local selftest:", ""]
+        out += [f"- {r['id']} – {r['text'].strip()}" for r in meta]
+    scenarios = _unmapped_scenarios(cell, {r["id"] for r in rows})
+    if scenarios:
+        out += ["", "## Unmapped Scenarios", "", "Scenarios referencing non-existent ACs:", ""]
+        out += [f"- Scenario '{name}' references {ac} (in {rel})" for name, ac, rel in scenarios]
+    return "\n".join(out) + "\n"

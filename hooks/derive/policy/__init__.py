@@ -1,0 +1,1 @@
+"""Policies as code: the embedded Rego engine, compile checks, composed inputs, isolation."""

@@ -1,0 +1,149 @@
+"""Run the Rego engine in a child process, with time and memory limits.
+
+Policies are code a pull request can change, and the embedded engine is native
+code: a self-recursive rule can overflow its stack and kill the process, a rule
+can allocate gigabytes or run for minutes.  So the policy run happens in a
+forked child with an address-space limit, and the parent waits at most
+``policy.timeout_seconds``.  A child that dies or runs out of time becomes a
+finding naming the policy (``policy.engine-crash``, ``policy.timeout``): the
+policies are then run one per child to find which, and every other check of the
+run still reports.  Where ``fork`` is unavailable the run is in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+from typing import TYPE_CHECKING, Any
+
+from govcell.diagnostics import Diagnostic, diag
+
+if TYPE_CHECKING:
+    from govcell.cell import Cell
+    from govcell.derive.policy.run import PolicyReport
+
+
+#: Tests that observe the engine from this process (counting its calls) turn isolation off.
+ISOLATE = True
+
+
+def run_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> PolicyReport:
+    """``run(only)`` in a child; on a crash or time-out, each of ``names`` (stem, path) alone.
+
+    ``run(None)`` computes the whole report; ``run(stem)`` the report of one policy.
+    """
+    if not ISOLATE or not hasattr(os, "fork"):
+        return run(None)  # type: ignore[no-any-return]
+    cfg = cell.config.policy
+    _warm(cell)
+    outcome = _in_child(lambda: run(None), cfg.timeout_seconds, cfg.max_memory_mb)
+    if isinstance(outcome, tuple):
+        report: PolicyReport = outcome[1]
+        return report
+    # Something killed the whole run: find the policies that do it, keep the others' results.
+    merged: PolicyReport = run("\0none")  # the report's frame (engine, availability) without any policy
+    for stem, path in names:
+        part = _in_child(lambda stem=stem: run(stem), cfg.timeout_seconds, cfg.max_memory_mb)
+        if isinstance(part, tuple):
+            merged.policies.extend(part[1].policies)
+            merged.tests.extend(part[1].tests)
+            merged.coverage.extend(part[1].coverage)
+            merged.diagnostics.extend(d for d in part[1].diagnostics if d not in merged.diagnostics)
+        else:
+            merged.diagnostics.append(_failure(part, stem, path, cfg))
+    if not names:
+        merged.diagnostics.append(_failure(outcome, "", cell.config.paths.policy, cfg))
+    merged.diagnostics.sort(key=lambda d: d.sort_key())
+    return merged
+
+
+def _warm(cell: Cell) -> None:
+    """Load in the parent what a policy run reads, so the child's work is not done twice."""
+    for name in ("ledger", "contextpack", "tasks", "flows"):
+        getattr(cell, name)
+    wanted = {t for targets in cell.config.policy.targets.values() for t in targets}
+    if "features" in wanted or cell.config.policy.inputs:
+        cell.features  # noqa: B018 - a cached property, computed here once
+
+
+def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | str:
+    """``("ok", fn())`` computed in a forked child, or why not: "timeout", "signal N", "exit N", "memory"."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's stack
+        code = 0
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            import faulthandler
+
+            faulthandler.disable()  # a crash is reported by the parent, not as a dump on stderr
+            _limit_memory(max_memory_mb)
+            try:
+                payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                payload = pickle.dumps(("memory", None))
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent reports it as a crash
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    status = "timeout"
+    with os.fdopen(read_fd, "rb") as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([pipe], [], [], left)
+            if not ready:
+                break
+            chunk = os.read(pipe.fileno(), 1 << 20)
+            if not chunk:
+                status = ""
+                break
+            chunks.append(chunk)
+    if status == "timeout":
+        os.kill(pid, signal.SIGKILL)
+    _, wait_status = os.waitpid(pid, 0)
+    if status == "timeout":
+        return "timeout"
+    if os.WIFSIGNALED(wait_status):
+        return f"signal {os.WTERMSIG(wait_status)}"
+    if not chunks:
+        return f"exit {os.WEXITSTATUS(wait_status)}"
+    kind, value = pickle.loads(b"".join(chunks))
+    return ("ok", value) if kind == "ok" else str(kind)
+
+
+def _limit_memory(max_memory_mb: int) -> None:
+    """Cap the child's address space at what it has now plus ``max_memory_mb``."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = current + max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError):
+        pass  # no limit where the platform has none; the time limit still holds
+
+
+def _failure(why: str, stem: str, path: str, cfg: Any) -> Diagnostic:
+    what = f"policy {stem}" if stem else "the policy run"
+    if why == "timeout":
+        return diag("policy.timeout", f"{what} did not finish within {cfg.timeout_seconds:g} s", path, 1, 1,
+                    hint="a rule loops over large inputs or recurses; simplify it, or raise policy.timeout_seconds")
+    if why == "memory":
+        return diag("policy.engine-crash", f"{what} needed more than {cfg.max_memory_mb} MB and was stopped",
+                    path, 1, 1, hint="a rule builds huge values; fix it, or raise policy.max_memory_mb")
+    if why == f"signal {int(signal.SIGABRT)}":
+        why += f": the engine aborted, as it does when it exceeds policy.max_memory_mb ({cfg.max_memory_mb} MB)"
+    return diag("policy.engine-crash", f"the Rego engine crashed on {what} ({why})", path, 1, 1,
+                hint="self-recursive or pathological rules crash the engine: fix the policy; the other checks ran")

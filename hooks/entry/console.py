@@ -1,0 +1,48 @@
+"""Console-script entry points: each hook's ``main``, ended with a fast exit.
+
+The hooks keep the pre-commit-hooks shape (``main(argv) -> int``, in
+:mod:`govcell.entry.hooks`) and stay callable in-process; the installed scripts point here so the process
+skips freeing its heap at exit (see ``govcell.process.exit_fast``).  Each
+wrapper imports its module only when called, so a script imports nothing but
+what its hook runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import NoReturn
+
+from govcell.process import exit_fast
+
+
+#: console script -> the ``module:function`` it runs (a hook's ``main(argv) -> int``).
+SCRIPTS: dict[str, str] = {
+    "govcell": "govcell.cli.main:main",
+    "govcell-spec-ledger": "govcell.entry.hooks:spec_ledger",
+    "govcell-context-bundles": "govcell.entry.hooks:context_bundles",
+    "govcell-policy-test": "govcell.entry.hooks:policy_test",
+    "govcell-governance-graph": "govcell.entry.hooks:governance_graph",
+    "govcell-governance-selftest": "govcell.entry.hooks:governance_selftest",
+    "govcell-ac-tags": "govcell.entry.hooks:ac_tags",
+    "govcell-feature-status": "govcell.entry.hooks:feature_status",
+    "govcell-test-results": "govcell.entry.hooks:test_results",
+    "govcell-governance-site": "govcell.entry.hooks:governance_site",
+}
+
+
+def _script(target: str) -> Callable[[], NoReturn]:
+    module, _, function = target.partition(":")
+
+    def main() -> int:
+        return int(getattr(importlib.import_module(module), function)())
+
+    return exit_fast(main)
+
+
+def attribute(script: str) -> str:
+    """The attribute of this module that ``script`` points at (``govcell-ac-tags`` -> ``ac_tags``)."""
+    return script.removeprefix("govcell-").replace("-", "_")
+
+
+globals().update({attribute(name): _script(module) for name, module in SCRIPTS.items()})

@@ -1,0 +1,1 @@
+"""Loading: files -> located data and findings (text, YAML, validation, config, git, Gherkin, results, ADRs)."""

@@ -1,0 +1,385 @@
+"""Gherkin feature files, parsed once into an index of scenarios and their AC tags.
+
+The parser is gherkin-official (the one pytest-bdd itself uses), so what govcell
+reads is exactly what the test runner executes: Rules, Backgrounds, Scenario
+Outlines with Examples, and every language of the Gherkin dialect list.  Tags
+are kept with their lines so a finding points at the tag, and each scenario
+carries its *effective* tags (Feature and Rule tags are inherited; the tags of
+an Outline's Examples apply to their rows, so they count for the outline too).
+
+gherkin is imported inside :func:`parse_feature` only: hooks that never read a
+feature file never pay for it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import os
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from govcell.diagnostics import Diagnostic, Severity, diag
+
+if TYPE_CHECKING:
+    from govcell.cell import Cell
+    from govcell.load.sources import FileSource
+
+DEFAULT_AC_TAG = r"@AC-[A-Z0-9][A-Z0-9-]*"
+GHERKIN_REFERENCE = "see https://cucumber.io/docs/gherkin/reference/"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TagRef:
+    """One tag as written in a file: where it is and what it is attached to."""
+
+    name: str  #: with '@'
+    line: int
+    col: int
+    level: str  #: feature | rule | scenario | examples
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Examples:
+    """An Examples table of a Scenario Outline; its tags apply to its rows."""
+
+    name: str
+    line: int
+    tags: tuple[str, ...]
+    ac_ids: tuple[str, ...]
+    rows: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scenario:
+    """A Scenario or Scenario Outline with its effective tags.
+
+    ``tags`` are the effective tags (Feature, Rule, Scenario and, for an outline,
+    its Examples' tags), with '@', sorted; ``ac_ids`` are the AC IDs among them.
+    """
+
+    name: str
+    keyword: str
+    file: str
+    line: int
+    tags: tuple[str, ...]
+    ac_ids: tuple[str, ...]
+    rule: str | None
+    text: str
+    column: int = 1
+    own_tags: tuple[str, ...] = ()
+    examples: tuple[Examples, ...] = ()
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def outline(self) -> bool:
+        return bool(self.examples)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FeatureFile:
+    """One parsed ``.feature`` file (``name`` is empty when it holds no Feature)."""
+
+    path: str
+    name: str
+    line: int
+    language: str
+    tags: tuple[str, ...]
+    scenarios: list[Scenario]
+    keyword: str = "Feature"
+    tag_refs: tuple[TagRef, ...] = ()
+
+
+@dataclasses.dataclass
+class FeatureIndex:
+    """Every feature file of the cell, the parse findings, and scenarios by AC ID."""
+
+    files: list[FeatureFile]
+    diagnostics: list[Diagnostic]
+    by_ac: dict[str, list[Scenario]]
+    pattern: str = DEFAULT_AC_TAG
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        return [s for f in self.files for s in f.scenarios]
+
+    def file(self, path: str) -> FeatureFile | None:
+        for f in self.files:
+            if f.path == path:
+                return f
+        return None
+
+
+#: Longest tag matched against the AC tag pattern: an ID of govcell.load.regex_safety.MAX_ID_LENGTH, '@' and a prefix.
+_MAX_TAG = 256
+
+
+class TagMatcher:
+    """Decides which tags are AC tags and which AC ID each names."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.regex = re.compile(pattern)
+        self.loose = re.compile(pattern.lstrip("^").rstrip("$"), re.IGNORECASE)
+
+    def ac_id(self, tag: str) -> str | None:
+        """The AC ID a tag names, or None when it is not an AC tag (nor one that is over-long)."""
+        if len(tag) > _MAX_TAG:
+            return None
+        m = self.regex.fullmatch(tag)
+        if m is None:
+            return None
+        if "id" in self.regex.groupindex and m.group("id"):
+            return m.group("id")
+        if self.regex.groups and m.group(1):
+            return m.group(1)
+        return tag[1:] if tag.startswith("@") else tag
+
+    def near_miss(self, tag: str) -> str | None:
+        """For a tag that *almost* is an AC tag (case, stray comma), the tag meant."""
+        if len(tag) > _MAX_TAG or self.regex.fullmatch(tag):
+            return None
+        m = self.loose.search(tag)
+        if m is None:
+            return None
+        guess = m.group(0)
+        if not guess.startswith("@"):
+            guess = "@" + guess
+        upper = guess.upper()
+        if self.regex.fullmatch(guess):
+            return guess
+        if self.regex.fullmatch(upper):
+            return upper
+        return None
+
+
+def matcher_for(cell: Cell) -> tuple[TagMatcher, list[Diagnostic]]:
+    """The configured AC tag matcher (the default, plus a finding, if the pattern is bad)."""
+    source = cell.config.ac_tags.pattern or "@" + cell.config.ids.ac
+    try:
+        return TagMatcher(source), []
+    except re.error as exc:
+        where = cell.config_source or ".govcell.yaml"
+        return TagMatcher(DEFAULT_AC_TAG), [diag("config.bad-pattern",
+                                                 f"the AC tag pattern {source!r} is not a valid regular expression: {exc}",
+                                                 where, 1, 1, hint="fix ac_tags.pattern (or ids.ac) in the config")]
+
+
+def discover(root: Path, dirs: Sequence[str], problems: list[Diagnostic] | None = None) -> list[str]:
+    """Every ``*.feature`` under ``dirs`` (files allowed too), relative, sorted, unique.
+
+    A directory that resolves outside the repository (a symlink out of it) is
+    not walked; ``problems`` gets a ``file.outside-repo`` finding for it.
+    """
+    found: set[str] = set()
+    real_root = os.path.realpath(root)
+    for entry in dirs:
+        base = root / entry
+        real = os.path.realpath(base)
+        if os.path.commonpath([real, real_root]) != real_root:
+            if problems is not None and os.path.lexists(base):
+                problems.append(diag("file.outside-repo", f"feature directory {entry} resolves outside the "
+                                     "repository; not searched", entry,
+                                     hint="keep feature files inside the repository (no symlink out of it)"))
+            continue
+        if base.is_file() and base.suffix == ".feature":
+            found.add(Path(entry).as_posix())
+            continue
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.endswith(".feature"):
+                    found.add(Path(os.path.relpath(os.path.join(dirpath, name), root)).as_posix())
+    return sorted(found)
+
+
+def discover_in(source: FileSource, dirs: Sequence[str]) -> list[str]:
+    """``discover`` over any file source (a git revision, the index)."""
+    found: set[str] = set()
+    for entry in dirs:
+        rel = Path(entry).as_posix()
+        if source.is_file(rel) and rel.endswith(".feature"):
+            found.add(rel)
+            continue
+        found.update(p for p in source.walk(rel, skip_hidden_dirs=True) if p.endswith(".feature"))
+    return sorted(found)
+
+
+def load_index(cell: Cell) -> FeatureIndex:
+    """Parse every feature file of ``cell`` (what ``Cell.features`` caches)."""
+    matcher, found = matcher_for(cell)
+    texts: list[tuple[str, str]] = []
+    paths = discover(cell.root, cell.config.paths.features, found) if cell.in_worktree \
+        else discover_in(cell.source, cell.config.paths.features)
+    for rel in paths:
+        read = cell.read_text(rel)
+        found.extend(read.diagnostics)
+        if read.text is not None:
+            texts.append((rel, read.text))
+    files: list[FeatureFile] = []
+    for feature, diags in _parse_all(texts, matcher):
+        found.extend(diags)
+        if feature is not None:
+            files.append(feature)
+    return build_index(files, found, matcher.pattern)
+
+
+#: Below this many files one process parses faster than starting workers.
+PARALLEL_MIN_FILES = 96
+
+
+def _parse_all(texts: list[tuple[str, str]], matcher: TagMatcher) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
+    """Parse in file order; gherkin-official is pure Python, so large cells use every core.
+
+    Files go to the workers in chunks (one pickled matcher per chunk, not per file).
+    """
+    from govcell.process import parallel_map
+
+    if len(texts) < PARALLEL_MIN_FILES:
+        return _parse_chunk((texts, matcher))
+    size = -(-len(texts) // 8)
+    chunks = [(texts[i:i + size], matcher) for i in range(0, len(texts), size)]
+    return [result for part in parallel_map(_parse_chunk, chunks, min_items=1, chunks_per_worker=1)
+            for result in part]
+
+
+def _parse_chunk(job: tuple[list[tuple[str, str]], TagMatcher]) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
+    texts, matcher = job
+    return [parse_feature(text, rel, matcher) for rel, text in texts]
+
+
+def build_index(files: list[FeatureFile], diagnostics: list[Diagnostic], pattern: str = DEFAULT_AC_TAG) -> FeatureIndex:
+    by_ac: dict[str, list[Scenario]] = {}
+    for f in files:
+        for s in f.scenarios:
+            for ac in s.ac_ids:
+                by_ac.setdefault(ac, []).append(s)
+    return FeatureIndex(files, diagnostics, dict(sorted(by_ac.items())), pattern)
+
+
+def parse_feature(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[FeatureFile | None, list[Diagnostic]]:
+    """Parse one feature file's text; syntax errors become findings with their line."""
+    from gherkin.errors import CompositeParserException, ParserException
+
+    from govcell.load.gherkin_fast import parse
+
+    matcher = matcher or TagMatcher(DEFAULT_AC_TAG)
+    try:
+        doc = parse(text)
+    except CompositeParserException as exc:
+        return None, [_parse_error(e, path) for e in exc.errors]
+    except ParserException as exc:
+        return None, [_parse_error(exc, path)]
+    feature = doc.get("feature")
+    if not feature:
+        return None, [diag("gherkin.no-feature", f"{path} holds no Feature", path, 1, 1, severity=Severity.WARNING,
+                           hint="start the file with 'Feature: <name>', or delete it")]
+    return _Builder(text, path, matcher).feature(feature), []
+
+
+def _parse_error(exc: Exception, path: str) -> Diagnostic:
+    loc = getattr(exc, "location", None) or {}
+    line, col = int(loc.get("line") or 1), int(loc.get("column") or 1)
+    message = re.sub(r"^\(\d+:\d+\): ", "", str(exc))
+    if type(exc).__name__ == "NoSuchLanguageException":
+        return diag("gherkin.unknown-language", message, path, line, col,
+                    hint="use a language code of the Gherkin dialects (en, fr, de, ...) in '# language: xx'")
+    return diag("gherkin.syntax", message, path, line, col, hint=GHERKIN_REFERENCE)
+
+
+class _Builder:
+    """Turns gherkin's AST into govcell's dataclasses for one file."""
+
+    def __init__(self, text: str, path: str, matcher: TagMatcher) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+        self.matcher = matcher
+        self.refs: list[TagRef] = []
+        self.starts: list[int] = []
+
+    def _tags(self, node: dict[str, Any], level: str) -> tuple[str, ...]:
+        names = []
+        for t in node.get("tags") or ():
+            loc = t.get("location") or {}
+            self.refs.append(TagRef(t["name"], int(loc.get("line", 0)), int(loc.get("column", 0)), level))
+            names.append(t["name"])
+        return tuple(names)
+
+    def _acs(self, tags: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted({a for a in (self.matcher.ac_id(t) for t in tags) if a}))
+
+    def _start(self, node: dict[str, Any]) -> int:
+        lines = [int(t["location"]["line"]) for t in node.get("tags") or ()]
+        return min(lines + [int(node["location"]["line"])])
+
+    def feature(self, node: dict[str, Any]) -> FeatureFile:
+        ftags = self._tags(node, "feature")
+        pending: list[tuple[dict[str, Any], str | None, tuple[str, ...]]] = []
+        for child in node.get("children") or ():
+            if "rule" in child:
+                rule = child["rule"]
+                self.starts.append(self._start(rule))
+                rtags = self._tags(rule, "rule")
+                for rchild in rule.get("children") or ():
+                    if "scenario" in rchild:
+                        pending.append((rchild["scenario"], rule.get("name") or "", ftags + rtags))
+                    elif "background" in rchild:
+                        self.starts.append(self._start(rchild["background"]))
+            elif "scenario" in child:
+                pending.append((child["scenario"], None, ftags))
+            elif "background" in child:
+                self.starts.append(self._start(child["background"]))
+        for sc, _, _ in pending:
+            self.starts.append(self._start(sc))
+        self.starts.sort()
+        scenarios = [self.scenario(sc, rule, inherited) for sc, rule, inherited in pending]
+        scenarios.sort(key=lambda s: s.line)
+        return FeatureFile(
+            path=self.path,
+            name=(node.get("name") or "").strip(),
+            line=int(node["location"]["line"]),
+            language=node.get("language") or "en",
+            tags=ftags,
+            scenarios=scenarios,
+            keyword=node.get("keyword") or "Feature",
+            tag_refs=tuple(sorted(self.refs, key=lambda r: (r.line, r.col))),
+        )
+
+    def scenario(self, node: dict[str, Any], rule: str | None, inherited: tuple[str, ...]) -> Scenario:
+        own = self._tags(node, "scenario")
+        examples = []
+        ex_tags: list[str] = []
+        for ex in node.get("examples") or ():
+            tags = self._tags(ex, "examples")
+            ex_tags.extend(tags)
+            examples.append(Examples(name=(ex.get("name") or "").strip(), line=int(ex["location"]["line"]),
+                                     tags=tags, ac_ids=self._acs(tags), rows=len(ex.get("tableBody") or ())))
+        effective = tuple(sorted(set(inherited) | set(own) | set(ex_tags)))
+        start = self._start(node)
+        # self.starts is sorted: the next block start by bisection (linear in scenarios per file, not quadratic).
+        nxt = bisect.bisect_right(self.starts, start)
+        end = (self.starts[nxt] - 1) if nxt < len(self.starts) else len(self.lines)
+        body = self.lines[start - 1:end]
+        while body and (not body[-1].strip() or body[-1].lstrip().startswith("#")):
+            body.pop()
+        return Scenario(
+            name=(node.get("name") or "").strip(),
+            keyword=(node.get("keyword") or "Scenario").strip(),
+            file=self.path,
+            line=int(node["location"]["line"]),
+            tags=effective,
+            ac_ids=self._acs(effective),
+            rule=rule,
+            text=textwrap.dedent("\n".join(body)),
+            column=int(node["location"].get("column") or 1),
+            own_tags=own,
+            examples=tuple(examples),
+        )

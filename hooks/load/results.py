@@ -1,0 +1,318 @@
+"""Test result files: what actually ran, passed and failed.
+
+Three formats are read, detected from the content (never from the name):
+
+* ``govcell``: the JSON the govcell pytest plugin writes (``hooks/entry/pytest_plugin.py``),
+  one record per test with its outcome and the ACs it proves;
+* ``cucumber``: cucumber JSON (pytest-bdd's ``--cucumberjson``, or Cucumber's own);
+* ``junit``: JUnit XML from any tool (pytest ``--junitxml``, cargo-nextest, surefire...).
+
+Results are matched to the feature index here (a result naming a scenario that
+no longer exists is *stale*); matching to the ledger's unit-test mappings is the
+job of :mod:`govcell.derive.coverage`.  A broken result file is a finding, never a crash:
+status must be computable from whatever CI left behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from govcell.diagnostics import Diagnostic, Severity, diag
+
+if TYPE_CHECKING:
+    from govcell.cell import Cell
+    from govcell.load.features import FeatureIndex, Scenario, TagMatcher
+
+RESULTS_SCHEMA = "govcell.results/1"
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+_OUTCOMES = {
+    "passed": PASSED, "xpassed": PASSED, "success": PASSED, "ok": PASSED,
+    "failed": FAILED, "error": FAILED, "errored": FAILED, "ambiguous": FAILED, "failure": FAILED,
+    "skipped": SKIPPED, "xfailed": SKIPPED, "pending": SKIPPED, "undefined": SKIPPED, "deselected": SKIPPED,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class TestResult:
+    """One executed test (or scenario) from a result file."""
+
+    __test__ = False  # not a pytest test class
+
+    source: str
+    format: str
+    outcome: str  #: passed | failed | skipped
+    name: str  #: test function / testcase name / scenario name
+    nodeid: str = ""
+    classname: str = ""
+    file: str = ""  #: test file as recorded (plugin)
+    feature: str = ""  #: feature file as recorded
+    line: int = 0  #: scenario line as recorded
+    acs: tuple[str, ...] = ()
+    scenario: Scenario | None = None  #: the scenario of the index it ran, when known
+
+    @property
+    def base_name(self) -> str:
+        """The test's name without pytest parameters (``test_x[1-2]`` -> ``test_x``)."""
+        return self.name.split("[", 1)[0]
+
+
+@dataclasses.dataclass
+class ResultFile:
+    """One configured result file and what was read from it."""
+
+    path: str
+    format: str | None
+    present: bool
+    tests: int = 0
+
+
+@dataclasses.dataclass
+class ResultSet:
+    files: list[ResultFile]
+    results: list[TestResult]
+    diagnostics: list[Diagnostic]
+
+    def by_name(self) -> dict[str, list[TestResult]]:
+        out: dict[str, list[TestResult]] = {}
+        for r in self.results:
+            out.setdefault(r.base_name, []).append(r)
+        return out
+
+
+def expand(root: Path, patterns: Iterable[str]) -> list[str]:
+    """Configured paths and globs -> existing-or-named relative paths, sorted, unique."""
+    out: list[str] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            hits = sorted(Path(os.path.relpath(p, root)).as_posix()
+                          for p in glob.glob(str(root / pattern), recursive=True))
+            out.extend(hits or [pattern])
+        else:
+            out.append(pattern)
+    return sorted(set(out))
+
+
+def load_results(cell: Cell) -> ResultSet:
+    """Read every result file of ``results.files`` and match results to the feature index."""
+    from govcell.load.features import matcher_for
+    from govcell.load.yamlio import read_text
+
+    if not cell.in_worktree:
+        # Test results are a run's output, not part of a revision.
+        return ResultSet([], [], [])
+    matcher, _ = matcher_for(cell)
+    files: list[ResultFile] = []
+    results: list[TestResult] = []
+    found: list[Diagnostic] = []
+    for rel in expand(cell.root, cell.config.results.files):
+        if not (cell.root / rel).exists():
+            files.append(ResultFile(rel, None, present=False))
+            continue
+        read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes, code="results")
+        if read.text is None:
+            found.extend(read.diagnostics)
+            files.append(ResultFile(rel, None, present=True))
+            continue
+        fmt, parsed, diags = parse_results(read.text, rel, matcher)
+        found.extend(diags)
+        files.append(ResultFile(rel, fmt, present=True, tests=len(parsed)))
+        results.extend(parsed)
+    if not results:
+        # Nothing to match: the test-results hook need not parse every feature file and the ledger.
+        return ResultSet(files, [], found)
+    ac_ids = _ledger_ac_ids(cell)
+    matched, stale = match_scenarios(results, cell.features, ac_ids)
+    found.extend(stale)
+    return ResultSet(files, matched, found)
+
+
+def _ledger_ac_ids(cell: Cell) -> set[str] | None:
+    model = cell.ledger.model
+    if model is None:
+        return None
+    return {ac.id for _, _, ac in model.iter_acs()}
+
+
+def parse_results(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
+    """Detect the format of one result file's text and read its results."""
+    from govcell.load.features import DEFAULT_AC_TAG, TagMatcher
+
+    matcher = matcher or TagMatcher(DEFAULT_AC_TAG)
+    stripped = text.strip()
+    if not stripped:
+        return None, [], [diag("results.empty", f"{path} is empty", path, 1, 1, severity=Severity.WARNING,
+                               hint="the test run that writes it probably crashed; run the tests again")]
+    if stripped.startswith("<"):
+        return "junit", *_junit(stripped, path, matcher)
+    try:
+        data = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        return None, [], [diag("results.malformed", f"{path} is neither JSON nor XML: {exc.msg}", path,
+                               exc.lineno, exc.colno, hint="the test run that writes it was probably cut short")]
+    except RecursionError:
+        return None, [], [diag("results.malformed", f"{path} is JSON nested too deeply to be a result file", path,
+                               1, 1, hint="point results.files at the test run's result file")]
+    if isinstance(data, dict) and data.get("schema") == RESULTS_SCHEMA:
+        return "govcell", *_govcell(data, path, matcher)
+    if isinstance(data, list) and all(isinstance(f, dict) and "elements" in f for f in data):
+        return "cucumber", *_cucumber(data, path, matcher)
+    return None, [], [diag("results.unknown-format", f"{path} is JSON but not a result format govcell reads", path,
+                           1, 1, hint=f"expected cucumber JSON, JUnit XML or the govcell plugin's {RESULTS_SCHEMA}")]
+
+
+def _outcome(value: Any) -> str:
+    return _OUTCOMES.get(str(value).lower(), SKIPPED)
+
+
+def _acs_from(tags: Iterable[str], matcher: TagMatcher) -> tuple[str, ...]:
+    out = set()
+    for t in tags:
+        tag = t if t.startswith("@") else "@" + t
+        ac = matcher.ac_id(tag)
+        if ac:
+            out.add(ac)
+    return tuple(sorted(out))
+
+
+def _malformed(path: str, what: str) -> list[Diagnostic]:
+    return [diag("results.malformed", f"{path}: {what}", path, 1, 1,
+                 hint="regenerate it by running the tests again")]
+
+
+def _govcell(data: dict[str, Any], path: str, matcher: TagMatcher) -> tuple[list[TestResult], list[Diagnostic]]:
+    tests = data.get("tests")
+    if not isinstance(tests, list):
+        return [], _malformed(path, "'tests' is not a list")
+    out: list[TestResult] = []
+    bad = 0
+    for t in tests:
+        if not isinstance(t, dict) or not isinstance(t.get("nodeid"), str) or "outcome" not in t:
+            bad += 1
+            continue
+        acs = [a for a in t.get("acs") or () if isinstance(a, str)]
+        line = t.get("line")
+        out.append(TestResult(
+            source=path, format="govcell", outcome=_outcome(t["outcome"]),
+            name=str(t.get("function") or t["nodeid"].rsplit("::", 1)[-1]), nodeid=t["nodeid"],
+            file=str(t.get("file") or t["nodeid"].split("::", 1)[0]), feature=str(t.get("feature") or ""),
+            line=line if isinstance(line, int) else 0, acs=tuple(sorted(set(acs))),
+        ))
+    found = _malformed(path, f"{bad} test record(s) lack 'nodeid' or 'outcome'") if bad else []
+    return out, found
+
+
+def _cucumber(data: list[dict[str, Any]], path: str, matcher: TagMatcher) -> tuple[list[TestResult], list[Diagnostic]]:
+    out: list[TestResult] = []
+    for feature in data:
+        uri = str(feature.get("uri") or "")
+        ftags = [t.get("name", "") for t in feature.get("tags") or () if isinstance(t, dict)]
+        for el in feature.get("elements") or ():
+            if not isinstance(el, dict) or el.get("type", "scenario") != "scenario":
+                continue
+            tags = ftags + [t.get("name", "") for t in el.get("tags") or () if isinstance(t, dict)]
+            statuses = [_outcome((s.get("result") or {}).get("status")) for s in el.get("steps") or ()
+                        if isinstance(s, dict)]
+            outcome = FAILED if FAILED in statuses else SKIPPED if (SKIPPED in statuses or not statuses) else PASSED
+            line = el.get("line")
+            out.append(TestResult(
+                source=path, format="cucumber", outcome=outcome, name=str(el.get("name") or ""),
+                nodeid=str(el.get("id") or ""), feature=uri, line=line if isinstance(line, int) else 0,
+                acs=_acs_from(tags, matcher),
+            ))
+    return out, []
+
+
+def _junit(text: str, path: str, matcher: TagMatcher) -> tuple[list[TestResult], list[Diagnostic]]:
+    import xml.etree.ElementTree as ET
+
+    if re.search(r"<!(DOCTYPE|ENTITY)", text[:4096]):
+        return [], _malformed(path, "XML with a DTD or entities is not accepted")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        return [], [diag("results.malformed", f"{path} is not well-formed XML: {exc}", path, line, col + 1,
+                         hint="the test run that writes it was probably cut short")]
+    if root.tag not in ("testsuites", "testsuite"):
+        return [], [diag("results.unknown-format", f"{path} is XML but not JUnit (root <{root.tag}>)", path, 1, 1,
+                         hint="expected <testsuites> or <testsuite>")]
+    out: list[TestResult] = []
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcome = FAILED
+        elif case.find("skipped") is not None:
+            outcome = SKIPPED
+        else:
+            outcome = PASSED
+        props = [p.get("value", "") for p in case.iter("property") if (p.get("name") or "").lower() in ("ac", "acs")]
+        acs = _acs_from((a for v in props for a in re.split(r"[\s,]+", v) if a), matcher)
+        classname = case.get("classname") or ""
+        name = case.get("name") or ""
+        out.append(TestResult(source=path, format="junit", outcome=outcome, name=name,
+                              nodeid=f"{classname}::{name}" if classname else name, classname=classname,
+                              file=case.get("file") or "", acs=acs))
+    return out, []
+
+
+def _resolve_feature(recorded: str, paths: list[str]) -> str | None:
+    """The index path a recorded feature path means: exact, else by path suffix, else unique basename."""
+    if not recorded:
+        return None
+    rec = re.sub(r"^(\./)+", "", recorded.replace("\\", "/"))
+    if rec in paths:
+        return rec
+    suffix = [p for p in paths if p.endswith("/" + rec) or rec.endswith("/" + p)]
+    if len(suffix) == 1:
+        return suffix[0]
+    base = rec.rsplit("/", 1)[-1]
+    same = [p for p in paths if p.rsplit("/", 1)[-1] == base]
+    return same[0] if len(same) == 1 else None
+
+
+def match_scenarios(results: list[TestResult], index: FeatureIndex,
+                    ac_ids: set[str] | None) -> tuple[list[TestResult], list[Diagnostic]]:
+    """Attach each scenario result to its scenario; report results naming what no longer exists."""
+    paths = [f.path for f in index.files]
+    by_file: dict[str, dict[int, Scenario]] = {f.path: {s.line: s for s in f.scenarios} for f in index.files}
+    by_name: dict[str, dict[str, Scenario]] = {f.path: {s.name: s for s in f.scenarios} for f in index.files}
+    out: list[TestResult] = []
+    gone: dict[str, list[str]] = {}
+    unknown: dict[str, set[str]] = {}
+    for r in results:
+        if r.feature:
+            path = _resolve_feature(r.feature, paths)
+            sc = None
+            if path is not None:
+                sc = by_file[path].get(r.line) or by_name[path].get(r.name)
+            if sc is None:
+                gone.setdefault(r.source, []).append(f"{r.feature}:{r.line} '{r.name}'")
+            else:
+                r = dataclasses.replace(r, scenario=sc, acs=tuple(sorted(set(r.acs) | set(sc.ac_ids))))
+        if ac_ids is not None:
+            missing = [a for a in r.acs if a not in ac_ids]
+            if missing:
+                unknown.setdefault(r.source, set()).update(missing)
+        out.append(r)
+    found: list[Diagnostic] = []
+    for source, items in sorted(gone.items()):
+        shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+        found.append(diag("results.stale", f"{source}: {len(items)} result(s) for scenarios that no longer exist: "
+                                           f"{shown}", source, severity=Severity.WARNING,
+                          hint="the results predate a change to the feature files; run the tests again"))
+    for source, acs in sorted(unknown.items()):
+        found.append(diag("results.unknown-ac", f"{source}: results name AC(s) not in the ledger: "
+                                                f"{', '.join(sorted(acs))}", source, severity=Severity.WARNING,
+                          hint="the results predate a change to the ledger; run the tests again"))
+    return out, found
+
+
+def check(cell: Cell) -> list[Diagnostic]:
+    """The ``test-results`` check: configured result files are readable, known and current."""
+    return list(cell.test_results.diagnostics)

@@ -1,0 +1,391 @@
+"""Safe, located YAML loading: every value keeps its line and column.
+
+Plain ``yaml.safe_load`` loses positions, silently keeps the last of two
+duplicate keys and happily expands a "billion laughs" document until memory
+runs out.  Here the C composer (libyaml, when present) builds the node graph,
+and a small converter turns nodes into plain Python values while
+
+* recording ``path -> (line, col)`` for every value and every mapping key,
+* reporting duplicate keys instead of overwriting them,
+* bounding the number of nodes an alias may expand into, and
+* refusing non-UTF-8, binary, oversized, missing and non-regular files,
+
+so every problem becomes a finding with a position, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+from govcell.diagnostics import Diagnostic, diag
+
+Path_ = tuple[str | int, ...]
+
+#: Default upper bound on a YAML file's size (an 8k-item ledger is ~5 MB).
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: How many nodes aliases may add on top of the document's own size.
+ALIAS_BUDGET = 100_000
+MAX_DEPTH = 200
+
+
+@dataclasses.dataclass
+class ReadResult:
+    """A text file read under govcell's rules: ``text`` is None when unreadable."""
+
+    text: str | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclasses.dataclass
+class LoadedYaml:
+    """Plain data plus the position of every node, and what went wrong."""
+
+    path: str
+    data: Any = None
+    marks: dict[Path_, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    present: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.present and not any(d.severity.value == "error" for d in self.diagnostics)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best (line, col) for ``loc``: the deepest known prefix of it."""
+        loc = tuple(loc)
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
+        while loc:
+            if loc in self.marks:
+                return self.marks[loc]
+            if loc in self.key_marks:
+                return self.key_marks[loc]
+            loc = loc[:-1]
+        return self.marks.get((), (1, 1))
+
+
+def relpath(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes (as reports show it)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code: str = "file") -> ReadResult:
+    """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
+    full = root / rel
+    try:
+        real_root = _real_root(str(root))
+        resolved = os.path.realpath(full, strict=False)
+        if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise ValueError(resolved)
+    except ValueError:
+        return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
+                                      hint="point the path at a file inside the repository")])
+    except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {getattr(exc, 'strerror', None) or exc}", rel)])
+    try:
+        st = full.stat()
+    except FileNotFoundError:
+        return ReadResult(None, [diag(f"{code}.missing", f"{rel} does not exist", rel,
+                                      hint="create it, or set its path in .govcell.yaml")])
+    except OSError as exc:
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
+    if not os.path.isfile(full):
+        return ReadResult(None, [diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
+                                      hint="expected a file here, found a directory or special file")])
+    if st.st_size > max_bytes:
+        return ReadResult(None, [diag(f"{code}.too-large",
+                                      f"{rel} is {st.st_size} bytes, over the {max_bytes}-byte limit", rel,
+                                      hint="split the file, or raise limits.max_file_bytes in the config")])
+    try:
+        raw = full.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
+    return decode(raw, rel, code=code)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    """The cell root with symlinks resolved, once per process (every file read checks against it)."""
+    return os.path.realpath(root)
+
+
+def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
+    """Decode UTF-8 (BOM tolerated); NUL bytes mean binary."""
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line = raw.count(b"\n", 0, nul) + 1
+        return ReadResult(None, [diag(f"{code}.binary", f"{rel} looks binary (NUL byte)", rel, line, 1,
+                                      hint="expected a UTF-8 text file")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return ReadResult(None, [diag(f"{code}.encoding", f"{rel} is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                      rel, line, col, hint="re-save the file as UTF-8")])
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return ReadResult(text, [])
+
+
+def load_yaml(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, required: bool = True) -> LoadedYaml:
+    """Read and parse one YAML file of the cell.  Never raises for bad input."""
+    return yaml_from_read(read_text(root, rel, max_bytes=max_bytes), rel, required=required)
+
+
+def yaml_from_read(read: ReadResult, rel: str, *, required: bool = True) -> LoadedYaml:
+    """Parse what a reader returned (from the working tree or a git revision); an absent optional file is absent."""
+    if read.text is None:
+        missing = any(d.code == "file.missing" for d in read.diagnostics)
+        if missing and not required:
+            return LoadedYaml(rel, present=False)
+        return LoadedYaml(rel, diagnostics=read.diagnostics, present=not missing)
+    return parse_yaml(read.text, rel)
+
+
+def parse_yaml(text: str, rel: str) -> LoadedYaml:
+    """Parse YAML text (one document) into located plain data."""
+    import yaml
+
+    loader = _fast_loader()
+    out = LoadedYaml(rel)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        full = f"{problem} {exc.context or ''}"
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        hint = "fix the YAML syntax"
+        if "\t" in bad_line[: max(col, len(bad_line) - len(bad_line.lstrip()))]:
+            hint = "YAML forbids tabs for indentation: indent with spaces"
+        elif "single document" in full:
+            hint = "this file must hold exactly one YAML document"
+        out.diagnostics.append(diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""),
+                                    rel, line, col, hint=hint))
+        return out
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (control characters, for one): point at it, not at line 1.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace") if _is_c(loader) \
+            else text[: exc.position]
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        out.diagnostics.append(diag("yaml.syntax", f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+                                    if isinstance(exc.character, int) else str(exc).splitlines()[0], rel, line, col,
+                                    hint="remove the character, or write it as an escape in a double-quoted string"))
+        return out
+    except yaml.YAMLError as exc:
+        out.diagnostics.append(diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1))
+        return out
+    except RecursionError:
+        out.diagnostics.append(diag("yaml.too-deep", "YAML nesting is too deep to load", rel, 1, 1))
+        return out
+    if node is None:
+        return out
+    conv = _Converter(rel, budget=len(text) + ALIAS_BUDGET)
+    try:
+        out.data = conv.convert(node, ())
+    except _Abort as stop:
+        out.data = None
+        conv.diagnostics.append(stop.diagnostic)
+    out.marks = conv.marks
+    out.key_marks = conv.key_marks
+    out.diagnostics.extend(conv.diagnostics)
+    return out
+
+
+@functools.cache
+def _fast_loader() -> type:
+    """The safe loader (libyaml's when present) with a cheaper implicit-tag resolver.
+
+    libyaml composes nodes in C but asks PyYAML's Python resolver for the tag of
+    every scalar, and that resolver runs regular expressions on each plain
+    scalar; on a ledger, which is mostly IDs and prose, that was a third of the
+    load time.  Only a plain scalar whose first character can start an implicit
+    type (a digit, sign, dot, ``~``, the first letter of true/false/yes/no/on/
+    off/null, ``<<``, ``=``) or an empty one can resolve to anything but a
+    string, so every other scalar is a string at once and the rest go through
+    PyYAML's own resolver: the tags are exactly PyYAML's.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    first = frozenset(k for k in base.yaml_implicit_resolvers if k)
+    resolve_exact = base.resolve
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    seq_tag, map_tag = base.DEFAULT_SEQUENCE_TAG, base.DEFAULT_MAPPING_TAG
+
+    def resolve(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is scalar:
+            if implicit[0] and (not value or value[0] in first):
+                return resolve_exact(self, kind, value, implicit)  # type: ignore[no-any-return]
+            return _STR
+        return seq_tag if kind is sequence else map_tag
+
+    def ignore_path(self: Any, *args: Any) -> None:
+        """The safe loader has no path resolvers: nothing to track per node."""
+
+    assert not base.yaml_path_resolvers
+    return type("GovcellLoader", (base,), {"resolve": resolve, "descend_resolver": ignore_path,
+                                            "ascend_resolver": ignore_path})
+
+
+def _is_c(loader: type) -> bool:
+    """libyaml reports byte offsets, the pure-Python reader character offsets."""
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # no libyaml: the pure-Python reader
+        return False
+    return issubclass(loader, CParser)
+
+
+class _Abort(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+#: Scalar types a govcell file may hold; ``!!binary`` (bytes) and the rest are refused as ``yaml.tag``.
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
+
+
+class _Converter:
+    """Turn a composed node graph into plain values, recording positions."""
+
+    def __init__(self, rel: str, budget: int) -> None:
+        import yaml.constructor
+
+        self.rel = rel
+        self.budget = budget
+        self.visited = 0
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._ctor = yaml.constructor.SafeConstructor()
+        self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
+        self._Scalar = yaml.ScalarNode
+        self._Sequence = yaml.SequenceNode
+        self._Mapping = yaml.MappingNode
+
+    def _pos(self, node: Any) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def convert(self, node: Any, path: Path_, depth: int = 0) -> Any:
+        """Hot path (tens of thousands of nodes per ledger): keep it lean."""
+        self.visited += 1
+        if self.visited > self.budget:
+            line, col = self._pos(node)
+            raise _Abort(diag("yaml.alias-limit",
+                              "document expands into too many nodes (alias bomb?)", self.rel, line, col,
+                              hint="remove the nested aliases; govcell bounds alias expansion"))
+        mark = node.start_mark
+        self.marks[path] = (mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is self._Scalar:
+            tag = node.tag
+            if tag == _STR or tag == _TIMESTAMP:
+                return node.value
+            return self._scalar(node)
+        if depth > MAX_DEPTH:
+            raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels", self.rel,
+                              mark.line + 1, mark.column + 1))
+        if node.tag not in _COLLECTION_TAGS:
+            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {node.tag}", self.rel,
+                                         mark.line + 1, mark.column + 1,
+                                         hint="govcell files use plain YAML: remove the tag"))
+        if kind is self._Sequence:
+            convert = self.convert
+            depth += 1
+            return [convert(child, path + (i,), depth) for i, child in enumerate(node.value)]
+        if kind is self._Mapping:
+            return self._mapping(node, path, depth)
+        raise _Abort(diag("yaml.syntax", "unsupported YAML node", self.rel, *self._pos(node)))
+
+    def _scalar(self, node: Any) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
+            return node.value
+        fn = self._scalars.get(tag) if tag in _SCALAR_TAGS else None
+        if fn is None:
+            line, col = self._pos(node)
+            self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {tag}", self.rel, line, col,
+                                         hint="govcell files use plain YAML: remove the tag"))
+            return node.value
+        try:
+            return fn(self._ctor, node)
+        except Exception:  # a malformed int/float etc.: keep the text, the schema will judge
+            return node.value
+
+    def _merge(self, value_node: Any, path: Path_, depth: int, merged: dict[Any, Any]) -> None:
+        """A merge key (``<<``): its mappings count against the alias budget and the depth limit.
+
+        Merging aliases of *empty* mappings converts no value at all, so without
+        counting each merged mapping as a node, 600 bytes of nested merges take
+        forever; a value that is not a mapping (``<<: 5``) is refused.
+        """
+        sources = value_node.value if type(value_node) is self._Sequence else [value_node]
+        for src in sources:
+            self.visited += 1
+            line, col = self._pos(src)
+            if self.visited > self.budget:
+                raise _Abort(diag("yaml.alias-limit", "document expands into too many nodes (merge-key bomb?)",
+                                  self.rel, line, col,
+                                  hint="remove the nested merge keys (<<); govcell bounds alias expansion"))
+            if depth > MAX_DEPTH:
+                raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels (through merge "
+                                  "keys)", self.rel, line, col))
+            if type(src) is not self._Mapping:
+                self.diagnostics.append(diag("yaml.merge-value", "a merge key (<<) takes a mapping or a list of "
+                                             "mappings", self.rel, line, col,
+                                             hint="merge a mapping (<<: *anchor), or write the keys out"))
+                continue
+            for k, v in self._mapping(src, path, depth + 1).items():
+                merged.setdefault(k, v)
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        key_marks = self.key_marks
+        convert = self.convert
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(value_node, path, depth, merged)
+                continue
+            if type(key_node) is not self._Scalar:
+                line, col = self._pos(key_node)
+                self.diagnostics.append(diag("yaml.complex-key", "mapping keys must be plain scalars",
+                                             self.rel, line, col))
+                continue
+            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                key = key_node.value
+            kmark = key_node.start_mark
+            kpos = (kmark.line + 1, kmark.column + 1)
+            sub = path + (key,)
+            if key in out:
+                first = key_marks.get(sub, kpos)
+                self.diagnostics.append(diag(
+                    "yaml.duplicate-key", f"duplicate key '{key}' (first defined on line {first[0]})",
+                    self.rel, kpos[0], kpos[1],
+                    hint="YAML keeps only one of them: remove or rename the duplicate"))
+                continue
+            key_marks[sub] = kpos
+            out[key] = convert(value_node, sub, depth + 1)
+        for k, v in merged.items():
+            out.setdefault(k, v)
+        return out
