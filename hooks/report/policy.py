@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from govcell.derive.policy.run import PolicyReport
+from govcell.derive.policy.model import PolicyReport
 from govcell.diagnostics import Diagnostic, counts
 
 #: Every format of ``govcell policy test``: the findings vocabulary plus junit.
