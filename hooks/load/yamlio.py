@@ -89,7 +89,8 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
         return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
                                       hint="point the path at a file inside the repository")])
     except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {getattr(exc, 'strerror', None) or exc}", rel)])
+        why = getattr(exc, "strerror", None) or exc
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {why}", rel)])
     try:
         st = full.stat()
     except FileNotFoundError:
@@ -296,7 +297,7 @@ class _Converter:
         kind = type(node)
         if kind is self._Scalar:
             tag = node.tag
-            if tag == _STR or tag == _TIMESTAMP:
+            if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
                 return node.value
             return self._scalar(node)
         if depth > MAX_DEPTH:
@@ -316,7 +317,7 @@ class _Converter:
 
     def _scalar(self, node: Any) -> Any:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
             return node.value
         fn = self._scalars.get(tag) if tag in _SCALAR_TAGS else None
         if fn is None:
@@ -326,7 +327,7 @@ class _Converter:
             return node.value
         try:
             return fn(self._ctor, node)
-        except Exception:  # a malformed int/float etc.: keep the text, the schema will judge
+        except Exception:  # noqa: BLE001 - a malformed int/float etc.: keep the text, the schema will judge
             return node.value
 
     def _merge(self, value_node: Any, path: Path_, depth: int, merged: dict[Any, Any]) -> None:

@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
-from govcell.derive.policy.compile import MAX_NESTING, EngineError, EngineFailure, Failures, call, engine_stderr, nesting
+from govcell.derive.policy.compile import (MAX_NESTING, EngineError, EngineFailure, Failures, call, engine_stderr,
+                                           nesting)
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
@@ -228,9 +229,9 @@ def fixture_owner(name: str, policies: list[str]) -> str | None:
     stem = name.split(".", 1)[0]
     best: str | None = None
     for policy in policies:
-        if stem == policy or (stem.startswith(policy) and not stem[len(policy)].isalnum()):
-            if best is None or len(policy) > len(best):
-                best = policy
+        matches = stem == policy or (stem.startswith(policy) and not stem[len(policy)].isalnum())
+        if matches and (best is None or len(policy) > len(best)):
+            best = policy
     return best
 
 
@@ -429,11 +430,11 @@ class _Run:
 
     def _run_engine(self, paths: list[str]) -> PolicyReport:
         files = [f for f in (self._parse(rel) for rel in paths) if f is not None]
-        policies, libraries, tests = self._classify(files)
+        policies, libraries, _tests = self._classify(files)
         self._duplicate_names(policies)
         self._analyse(files)
         base = self._evaluation_engine()  # the data and the libraries, parsed once, cloned for each use
-        if all([self._load(base, lib) for lib in libraries]) and libraries:
+        if all([self._load(base, lib) for lib in libraries]) and libraries:  # noqa: C419 - load every one
             # the libraries on their own, so an error in one is found even with no policy
             self._compile(call(base.clone), sorted({lib.package for lib in libraries}), [], libraries[0].path)
         if self.only is not None:
@@ -893,7 +894,8 @@ class _Run:
                         tr.messages.append(m)
                         severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
                         code = "policy.violation" if m.rule in FAIL_RULES else "policy.warning"
-                        self.found.append(diag(code, f"{m.text} [policy {pf.stem}]", m.path, m.line, m.col or (1 if m.line else 0),
+                        self.found.append(diag(code, f"{m.text} [policy {pf.stem}]", m.path, m.line,
+                                               m.col or (1 if m.line else 0),
                                                severity=severity, hint=f"required by {pf.path}"))
 
     @staticmethod
