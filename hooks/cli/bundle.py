@@ -65,7 +65,7 @@ def _report(cell: Cell, found: list[Diagnostic], strict: bool) -> list[Diagnosti
 
 def _task(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.derive.bundles import _check_task_fields, _ledger_ids, build
-    from govcell.diagnostics import did_you_mean, diag, exit_code
+    from govcell.diagnostics import did_you_mean, diag
 
     loaded = cell.contextpack
     if loaded.model is None:
@@ -82,12 +82,12 @@ def _task(cell: Cell, args: argparse.Namespace) -> int:
     bundle = build(cell, args.task)
     found = list(bundle.findings) + _check_task_fields(cell, args.task, task, _ledger_ids(cell))
     default = task.output or f"{cell.config.bundles.output_dir}/{args.task}.{args.format}"
-    return _emit(cell, bundle, found, args, default, over_code="bundle.over-budget", exit_code=exit_code)
+    return _emit(cell, bundle, found, args, default, over_code="bundle.over-budget")
 
 
 def _ac(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.derive.bundles import build_for_ac
-    from govcell.diagnostics import did_you_mean, exit_code
+    from govcell.diagnostics import did_you_mean
 
     if cell.ledger.model is None:
         _report(cell, list(cell.ledger.diagnostics), args.strict)
@@ -100,14 +100,13 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
                          f"{'; ' + hint if hint else ''}")
     bundle = build_for_ac(cell, args.ac, args.max_bytes)
     default = f"{cell.config.bundles.output_dir}/{args.ac}.{args.format}"
-    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated",
-                 exit_code=exit_code)
+    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
 
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
-          over_code: str, exit_code) -> int:  # type: ignore[no-untyped-def]
+          over_code: str) -> int:
+    from govcell.diagnostics import Diagnostic, Severity, diag, exit_code, printable
     from govcell.report.bundle import NOT_FIT, fit, manifest, render
-    from govcell.diagnostics import Diagnostic, Severity, diag, printable
     from govcell.write import write_atomic
 
     if bundle.refused:

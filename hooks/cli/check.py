@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from govcell.cli import options
 
@@ -71,11 +71,14 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
 
 
 def _only_new(cell: Cell, found: list[Diagnostic], other: object) -> list[Diagnostic]:
-    """``found`` without the findings already present at ``--new-since`` (or in ``--baseline``)."""
-    from govcell.diagnostics import diag
-    from govcell.derive.fingerprint import id_pattern, split_new
+    """``found`` without the findings already present at ``--new-since`` (or in ``--baseline``).
 
-    status, value = other  # type: ignore[misc]
+    ``other`` is the ``Later`` result of ``baseline_counts``: ``("ok", (counts, what, problems))`` or an error.
+    """
+    from govcell.derive.fingerprint import id_pattern, split_new
+    from govcell.diagnostics import diag
+
+    status, value = cast("tuple[str, Any]", other)
     if status != "ok":
         return [diag("internal.error", f"cannot compute the findings to compare with: {value}", ".",
                      hint="this is a govcell bug; please report it")]

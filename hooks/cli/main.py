@@ -49,14 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from govcell.process import no_cycle_gc
 
     args, extra = build_parser().parse_known_args(argv)
+    parser: argparse.ArgumentParser = args.parser  # the chosen command's (govcell.cli.options.command)
     if extra:
         # Told by the chosen command's parser, with its usage line (argparse tells it with govcell's).
-        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         with no_cycle_gc():
             return int(args.run(args))
     except UsageError as exc:
-        args.parser.error(str(exc))  # prints the usage and the message, exits 2
+        parser.error(str(exc))  # prints the usage and the message, exits 2
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ FINDINGS_FORMATS = ("text", "json", "sarif", "github", "codeclimate")
 Handler = Callable[[argparse.Namespace], int]
 
 
-def command(sub: Any, name: str, run: Handler, *, help: str, description: str | None = None,  # noqa: A002
+def command(sub: Any, name: str, run: Handler, *, help: str, description: str | None = None,
             **kw: Any) -> argparse.ArgumentParser:
     """Register subcommand ``name`` on ``sub``; ``run(args)`` executes it (0 ok, 1 findings).
 

@@ -49,7 +49,8 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
         for d in p.dead_rules:
             lines.append(f"  DEAD rule {d.name} at {p.path}:{d.line}")
         for u in p.uncovered_rules:
-            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} (not evaluated on: {', '.join(u.fixtures)})")
+            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} "
+                         f"(not evaluated on: {', '.join(u.fixtures)})")
         if not p.compiles:
             lines.append("  NOT RUN: the policy does not compile (see the findings below)")
     for t in report.tests:
@@ -86,7 +87,7 @@ def _xml_text(text: str) -> str:
     and no XML parser accepts the result; messages come from policies and file
     names, so they may hold anything.
     """
-    global _NOT_XML
+    global _NOT_XML  # noqa: PLW0603 - compiled on first use, once per process
     if _NOT_XML is None:
         import re
 
@@ -126,15 +127,15 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
             ET.SubElement(case, "failure", message=t.error or "false or undefined").text = f"{t.path}:{t.line}"
     handled = {"policy.fixture-unexpected-failure", "policy.fixture-no-failure", "policy.fixture-mismatch",
                "policy.violation", "policy.dead-rule", "policy.test-failed", "policy.warning"}
-    rest = [d for d in found if d.code not in handled and d.severity.value == "error"]
+    rest = [f for f in found if f.code not in handled and f.severity.value == "error"]
     other = ET.SubElement(root, "testsuite", name="policy.findings")
-    for d in rest:
-        name = f"{d.code} {d.location}"
+    for finding in rest:
+        name = f"{finding.code} {finding.location}"
         if name in used:
             continue
         used.add(name)
         case = ET.SubElement(other, "testcase", classname="policy.findings", name=name)
-        ET.SubElement(case, "failure", message=d.message).text = d.hint
+        ET.SubElement(case, "failure", message=finding.message).text = finding.hint
     for suite in root:
         cases = list(suite)
         suite.set("tests", str(len(cases)))
