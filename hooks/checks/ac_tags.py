@@ -90,9 +90,9 @@ def check(cell: Cell) -> list[Diagnostic]:
 
     # Ledger side: mappings and kernel coverage.
     indexed = {f.path: f for f in index.files}
-    for story, req, ac in ledger.iter_acs():
+    for _story, req, ac in ledger.iter_acs():
         line, col = positions[ac.id]
-        for ti, t in enumerate(ac.tests):
+        for t in ac.tests:
             if not t.file:
                 continue
             rel = t.file.replace("\\", "/")
@@ -132,6 +132,3 @@ def check(cell: Cell) -> list[Diagnostic]:
     found.extend(review_findings(cell))
     return found
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
