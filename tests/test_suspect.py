@@ -43,8 +43,8 @@ def test_proof_keys_name_scenarios_and_mappings_without_lines() -> None:
              Mapping(type="integration", name="pays", module="app::tests"),
              Mapping(type="manual", command="make check"),
              Mapping(type="ci")]
-    keys = proof_keys([sc("Pay", 9), sc("Pay", 3), sc("Refund", 5, rule="Refunds"), sc("Z", 1, file="features/0.feature")],
-                      tests)
+    scenarios = [sc("Pay", 9), sc("Pay", 3), sc("Refund", 5, rule="Refunds"), sc("Z", 1, file="features/0.feature")]
+    keys = proof_keys(scenarios, tests)
     assert keys == ["scenario features/0.feature: Z", "scenario features/a.feature: Pay",
                     "scenario features/a.feature: Refunds > Refund", "scenario features/a.feature: Pay #2",
                     "unit tests/test_pay.py::test_pay", "integration app::tests::pays", "manual make check", "ci"]
@@ -97,7 +97,8 @@ def test_a_rename_is_followed_only_when_it_is_unambiguous(cell: CellBuilder) -> 
     ledger = ("stories:\n  - id: US-X-001\n    title: X\n    requirements:\n      - id: REQ-X-1\n        title: X\n"
               "        acceptance_criteria:\n")
     for ident in ("AC-X-002", "AC-X-003"):
-        ledger += f"          - id: {ident}\n            text: Same words\n            tests: [{{type: manual, command: look}}]\n"
+        ledger += (f"          - id: {ident}\n            text: Same words\n"
+                   "            tests: [{type: manual, command: look}]\n")
     cell.ledger(ledger)
     fp = meaning(_ac(text="Same words"))
     cell.write("specs/reviews.yaml", render({"AC-X-001": {"manual look": fp}}))
@@ -107,6 +108,7 @@ def test_a_rename_is_followed_only_when_it_is_unambiguous(cell: CellBuilder) -> 
     cell.ledger(ledger.replace("AC-X-003", "AC-X-004").replace("Same words\n            tests: [{type: manual, "
                                                                 "command: look}]\n          - id: AC-X-004",
                                                                 "Same words\n          - id: AC-X-004", 1))
-    assert "AC-X-002\n            text: Same words\n          - id: AC-X-004" in (cell.root / "specs/spec_ledger.yaml").read_text()
+    written = (cell.root / "specs/spec_ledger.yaml").read_text()
+    assert "AC-X-002\n            text: Same words\n          - id: AC-X-004" in written
     a = assess(Cell(cell.root))
     assert [(s.ac, s.renamed_to) for s in a.stale] == [("AC-X-001", "AC-X-004")]

@@ -30,6 +30,9 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from govcell.diagnostics import Diagnostic
+from govcell.formats.base import natural_key
+
+__all__ = ["natural_key"]  # re-exported: where the roll-ups' ID order has always been imported from
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
@@ -45,11 +48,6 @@ RUN_TYPES = frozenset({"unit", "integration"})
 #: Roll-up order, worst first.
 STATES = ("failing", "uncovered", "suspect", "not_run", "passing", "meta")
 _RANK = {s: i for i, s in enumerate(STATES)}
-
-
-def natural_key(ident: str) -> tuple[Any, ...]:
-    """Sort key that puts AC-X-9 before AC-X-10 (and is total and stable)."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", ident))
 
 
 @dataclasses.dataclass

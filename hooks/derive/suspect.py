@@ -207,13 +207,15 @@ def _renames(acs: dict[str, AcReview], records: dict[str, dict[str, str]]) -> di
 
 def findings(cell: Cell, assessment: Assessment | None = None) -> list[Diagnostic]:
     """``coverage.suspect``, ``review.unreviewed``, ``review.stale`` and the reviews file's own findings."""
-    from govcell.derive.coverage import ac_positions
-
     a = assessment or assess(cell)
     found = list(a.diagnostics)
-    if cell.ledger.model is None:
+    model = cell.ledger.model
+    if model is None:
         return found
-    positions = ac_positions(cell)
+    raw = cell.ledger.raw
+    positions: dict[str, tuple[int, int]] = {}
+    for _, _, ac in model.iter_acs():
+        positions.setdefault(ac.id, raw.position(ac.loc + ("id",)))
     ledger = cell.ledger.path
     for r in a.acs.values():
         if r.deprecated:
@@ -293,14 +295,14 @@ def restamp(cell: Cell, acs: Sequence[str] | None, *, prune_only: bool = False) 
             if not r.proofs:
                 no_proof.append(r.id)
                 continue
-            out[r.id] = {p: r.fingerprint for p in r.proofs}
+            out[r.id] = dict.fromkeys(r.proofs, r.fingerprint)
             stamped[r.id] = len(r.proofs)
     return Stamped(render(out), stamped, no_proof, dropped, moved)
 
 
 def render(records: dict[str, dict[str, str]]) -> str:
     """The reviews file's text: a header, then one flow mapping per record, sorted by AC then proof."""
-    from govcell.derive.coverage import natural_key
+    from govcell.formats.base import natural_key
     from govcell.formats.reviews import REVIEWS_FORMAT
 
     lines = ["# Review stamps of the ACs' proofs, written by `govcell review` (see docs/changes.md):",
