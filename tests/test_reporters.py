@@ -152,5 +152,9 @@ def test_github_caps_annotations_and_writes_the_job_summary(tmp_path: Path, monk
     lines = github(many).splitlines()
     assert sum(line.startswith("::error ") for line in lines) == 10
     assert lines[-1].startswith("govcell: 15 more finding(s) not annotated")
+    assert not summary.exists()  # the reporter is pure: the CLI writes the job summary
+    from govcell.cli.options import write_step_summary
+
+    write_step_summary(many)
     table = summary.read_text()
     assert table.count("| error | `ledger.type` |") == 25 and "bad value \\| 3" in table

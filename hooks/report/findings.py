@@ -146,10 +146,9 @@ def github(found: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``), capped as GitHub shows them.
 
     GitHub displays at most ``GITHUB_ANNOTATIONS`` annotations of each level per step, so the rest
-    are counted in one line instead of being silently dropped; and when ``$GITHUB_STEP_SUMMARY`` is
-    set, a Markdown table of every finding is appended to the job summary.
+    are counted in one line instead of being silently dropped.  The job summary's table of every
+    finding is :func:`step_summary` (the CLI appends it to ``$GITHUB_STEP_SUMMARY``).
     """
-    _write_step_summary(found)
     lines = []
     shown: dict[Severity, int] = {}
     hidden = 0
@@ -183,19 +182,6 @@ def step_summary(found: Sequence[Diagnostic]) -> str:
 
 def _cell(text: str) -> str:
     return printable(text).replace("|", "\\|").replace("`", "'")
-
-
-def _write_step_summary(found: Sequence[Diagnostic]) -> None:
-    import os
-
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(step_summary(found))
-    except OSError:
-        pass  # the annotations still go out; a CI without a writable summary loses only the table
 
 
 _CODECLIMATE_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
