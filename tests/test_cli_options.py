@@ -86,7 +86,9 @@ def test_every_check_hook_has_the_options_of_govcell_check(name: str) -> None:
 
 def test_policy_results_speak_the_findings_formats() -> None:
     formats = next(a for a in LEAVES["govcell policy test"]._actions if "--format" in a.option_strings).choices
-    assert set(options.FINDINGS_FORMATS) | {"junit"} == set(formats or ())
+    from govcell.report.findings import FORMATS
+
+    assert set(options.FINDINGS_FORMATS) == set(FORMATS) == set(formats or ())
 
 
 # --------------------------------------------------------------------------- -o is cwd-relative

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from govcell.diagnostics import Diagnostic
 
 #: The formats of every output that is a list of findings (``check``, each hook, ``policy test``).
-FINDINGS_FORMATS = ("text", "json", "sarif", "github", "codeclimate")
+FINDINGS_FORMATS = ("text", "json", "sarif", "github", "codeclimate", "junit")
 
 Handler = Callable[[argparse.Namespace], int]
 
