@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from govcell.derive.bundles import Bundle
     from govcell.cell import Cell
     from govcell.diagnostics import Diagnostic
@@ -110,7 +112,7 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
 
 
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
-          over_code: str, exit_code) -> int:  # type: ignore[no-untyped-def]
+          over_code: str, exit_code: Callable[[Iterable[Diagnostic]], int]) -> int:
     from govcell.report.bundle import NOT_FIT, fit, manifest, render
     from govcell.diagnostics import Diagnostic, Severity, diag, printable
     from govcell.write import write_atomic

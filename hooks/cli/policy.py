@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from govcell.diagnostics import Diagnostic, counts, exit_code
-from govcell.derive.policy.run import PolicyReport
+from govcell.derive.policy.model import PolicyReport
 
 FORMATS = ("text", "json", "junit")
 
@@ -138,9 +138,10 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
             fails = [m.text for m in tr.messages if m.rule != "warn"]
             if fails:
                 ET.SubElement(case, "failure", message=fails[0]).text = "\n".join(fails)
-        for d in p.dead_rules:
-            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {d.name}:{d.line} fires")
-            ET.SubElement(case, "failure", message="dead rule").text = f"{p.path}:{d.line}"
+        for dead in p.dead_rules:
+            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}",
+                                 name=f"rule {dead.name}:{dead.line} fires")
+            ET.SubElement(case, "failure", message="dead rule").text = f"{p.path}:{dead.line}"
         for u in p.uncovered_rules:
             case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {u.name}:{u.line} fires")
             ET.SubElement(case, "skipped", message="not covered: evaluation failed on " + ", ".join(u.fixtures))

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from govcell.cell import Cell
     from govcell.diagnostics import Diagnostic
 
@@ -76,19 +78,20 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     return exit_code(found)
 
 
-def _only_new(cell: Cell, found: list[Diagnostic], other: object) -> list[Diagnostic]:
+def _only_new(cell: Cell, found: list[Diagnostic], other: tuple[str, Any]) -> list[Diagnostic]:
     """``found`` without the findings already present at ``--new-since`` (or in ``--baseline``)."""
     from govcell.diagnostics import diag
     from govcell.derive.fingerprint import id_pattern, split_new
 
-    status, value = other  # type: ignore[misc]
+    status, value = other
     if status != "ok":
         return [diag("internal.error", f"cannot compute the findings to compare with: {value}", ".",
                      hint="this is a govcell bug; please report it")]
-    counts, what, problems = value
+    compared: tuple[Counter[str] | None, str, list[Diagnostic]] = value  # what baseline_counts returns
+    counts, what, problems = compared
     if counts is None:
-        return problems  # type: ignore[no-any-return]
+        return problems
     new, old = split_new(found, counts, id_pattern(cell.config))
     if old:
         print(f"govcell: {len(old)} finding(s) already present in {what} not shown", file=sys.stderr)
-    return problems + new  # type: ignore[no-any-return]
+    return problems + new
