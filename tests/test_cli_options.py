@@ -215,3 +215,12 @@ def test_format_github_writes_the_job_summary(cell: CellBuilder, monkeypatch: py
     result = run_command(f"{command} --format github", cell.root)
     assert result.code == 1 and result.stdout.startswith("::error "), result.output
     assert summary.read_text().startswith("## govcell\n")
+
+
+def test_every_console_script_reports_a_usage_error_with_exit_2(tmp_path: Path) -> None:
+    """Each installed script runs through the same boundary: argparse's usage line and exit 2, no traceback."""
+    for script in SCRIPTS:
+        ran = _run([_script(script), "--no-such-option"], tmp_path)
+        assert ran.returncode == 2, (script, ran.stderr)
+        assert ran.stderr.startswith("usage: ") and "Traceback" not in ran.stderr, (script, ran.stderr)
+        assert ran.stdout == "", script
