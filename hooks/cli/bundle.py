@@ -64,7 +64,7 @@ def command(args: argparse.Namespace) -> int:
 def _changes(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.derive.diff import compute
     from govcell.report.change_bundle import NAME, build
-    from govcell.diagnostics import Diagnostic, Severity, exit_code
+    from govcell.diagnostics import Diagnostic, Severity
 
     doc = compute(args.root, args.config, args.changes, None)
     if doc["diagnostics"]:
@@ -80,8 +80,7 @@ def _changes(cell: Cell, args: argparse.Namespace) -> int:
         return 1
     bundle = build(cell, doc, args.max_bytes, args.format)
     default = f"{cell.config.bundles.output_dir}/{NAME}.{args.format}"
-    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated",
-                 exit_code=exit_code)
+    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
 
 def _report(cell: Cell, found: list[Diagnostic], strict: bool) -> list[Diagnostic]:
