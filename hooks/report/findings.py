@@ -19,8 +19,15 @@ INFO_URI = "https://govcell.dev/"
 GITHUB_ANNOTATIONS = 10
 
 
-def render(found: Sequence[Diagnostic], fmt: str) -> str:
-    """Render ``found`` in ``fmt``; raises ``KeyError`` for an unknown format."""
+def render(found: Sequence[Diagnostic], fmt: str, *, run: str = "check") -> str:
+    """Render ``found`` in ``fmt``; raises ``KeyError`` for an unknown format.
+
+    ``run`` names the command whose findings these are (``check``, ``policy-test``): SARIF
+    carries it as ``automationDetails.id`` (code scanning keeps one analysis per id, so the
+    policy run's upload does not replace the check's) and the GitHub job summary as its title.
+    """
+    if fmt in _NAMED_RUN:
+        return _NAMED_RUN[fmt](found, run=run)
     return _RENDERERS[fmt](found)
 
 
@@ -56,7 +63,7 @@ def as_json(found: Sequence[Diagnostic]) -> str:
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def sarif(found: Sequence[Diagnostic]) -> str:
+def sarif(found: Sequence[Diagnostic], *, run: str = "check") -> str:
     """SARIF 2.1.0, one run, one rule per code (rules sorted for stable indexes)."""
     codes = sorted({d.code for d in found})
     index = {c: i for i, c in enumerate(codes)}
@@ -93,7 +100,7 @@ def sarif(found: Sequence[Diagnostic]) -> str:
                     }
                 },
                 "results": results,
-                "automationDetails": {"id": "govcell/check/"},
+                "automationDetails": {"id": f"govcell/{run}/"},
                 "originalUriBaseIds": {"SRCROOT": {"description": {"text": "the repository root"}}},
             }
         ],
@@ -142,14 +149,14 @@ def _gh_escape(value: str, *, prop: bool = False) -> str:
     return value
 
 
-def github(found: Sequence[Diagnostic]) -> str:
+def github(found: Sequence[Diagnostic], *, run: str = "check") -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``), capped as GitHub shows them.
 
     GitHub displays at most ``GITHUB_ANNOTATIONS`` annotations of each level per step, so the rest
     are counted in one line instead of being silently dropped; and when ``$GITHUB_STEP_SUMMARY`` is
     set, a Markdown table of every finding is appended to the job summary.
     """
-    _write_step_summary(found)
+    _write_step_summary(found, run)
     lines = []
     shown: dict[Severity, int] = {}
     hidden = 0
@@ -170,10 +177,11 @@ def github(found: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def step_summary(found: Sequence[Diagnostic]) -> str:
+def step_summary(found: Sequence[Diagnostic], run: str = "check") -> str:
     """The job summary: counts, then one table row per finding (Markdown, cell text escaped)."""
     c = counts(found)
-    out = ["## govcell", "", f"{len(found)} finding(s): {c['error']} error(s), {c['warning']} warning(s), "
+    title = "govcell" if run == "check" else f"govcell {run.replace('-', ' ')}"
+    out = [f"## {title}", "", f"{len(found)} finding(s): {c['error']} error(s), {c['warning']} warning(s), "
            f"{c['info']} info", ""]
     if found:
         out += ["| severity | code | location | message |", "|---|---|---|---|"]
@@ -185,7 +193,7 @@ def _cell(text: str) -> str:
     return printable(text).replace("|", "\\|").replace("`", "'")
 
 
-def _write_step_summary(found: Sequence[Diagnostic]) -> None:
+def _write_step_summary(found: Sequence[Diagnostic], run: str) -> None:
     import os
 
     target = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -193,7 +201,7 @@ def _write_step_summary(found: Sequence[Diagnostic]) -> None:
         return
     try:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(step_summary(found))
+            fh.write(step_summary(found, run))
     except OSError:
         pass  # the annotations still go out; a CI without a writable summary loses only the table
 
@@ -214,6 +222,9 @@ def codeclimate(found: Sequence[Diagnostic]) -> str:
     } for d in found]
     return json.dumps(issues, indent=2, sort_keys=True) + "\n"
 
+
+#: The formats that name the run they report (see :func:`render`).
+_NAMED_RUN: dict[str, Callable[..., str]] = {"sarif": sarif, "github": github}
 
 _RENDERERS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
     "text": text,
