@@ -70,13 +70,16 @@ def recipes() -> list[Recipe]:
             elif isinstance(doc, dict) and any(isinstance(v, dict) and "script" in v for v in doc.values()):
                 for name, job in doc.items():
                     if isinstance(job, dict) and "script" in job:
-                        out.append(Recipe(f"{where} job {name}", "gitlab",
-                                          [*job.get("before_script", []), *job["script"], *job.get("after_script", [])], {"job": job, "name": name}))
+                        steps = [*job.get("before_script", []), *job["script"], *job.get("after_script", [])]
+                        out.append(Recipe(f"{where} job {name}", "gitlab", steps, {"job": job, "name": name}))
     return out
 
 
 def _strip_comment(line: str) -> str:
-    return " ".join(shlex.split(line, comments=True)) and line.split(" #")[0].strip() if line.strip() else ""
+    """A shell line without its trailing comment ("" for a comment or a blank line)."""
+    if not shlex.split(line, comments=True):
+        return ""
+    return line.split(" #")[0].strip()
 
 
 def _words(command: str) -> list[str]:
@@ -137,7 +140,7 @@ def test_every_tool_a_recipe_runs_is_installed_before(recipe: Recipe) -> None:
         if tool == "pytest" and any(w.startswith("--cucumberjson") for w in words):
             assert "pytest-bdd" in installed, f"{recipe.where}: --cucumberjson is pytest-bdd's option"
         if words[:2] == ["pre-commit", "run"]:  # govcell init's hooks run the installed govcell (repo: local)
-            assert "govcell" in installed, f"{recipe.where}: pre-commit runs govcell's local hooks before govcell is installed"
+            assert "govcell" in installed, f"{recipe.where}: pre-commit runs govcell's hooks before it is installed"
         if words[:3] == ["govcell", "site", "build"]:
             assert "govcell[site]" in installed, f"{recipe.where}: the site needs govcell's site extra"
 

@@ -25,7 +25,7 @@ ENTITY_NAME = re.compile(r"^(?=.{1,63}$)[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
 
 
 def _published(kind: str) -> dict:
-    for doc, where in yaml_blocks("docs/publishing.md"):
+    for doc, _where in yaml_blocks("docs/publishing.md"):
         if kind == "entity" and isinstance(doc, dict) and str(doc.get("apiVersion", "")).startswith("backstage.io/"):
             return doc
         if kind == "techdocs" and isinstance(doc, dict) and "techdocs-core" in doc.get("plugins", []):
