@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from govcell.diagnostics import Severity, apply_policy, diag
-from govcell.report.findings import github, render, sarif
+from govcell.report.findings import github, render, sarif, step_summary
 from tests.conftest import REPO_ROOT
 
 FOUND = apply_policy([
@@ -152,12 +152,16 @@ def test_github_caps_annotations_and_writes_the_job_summary(tmp_path: Path, monk
     lines = github(many).splitlines()
     assert sum(line.startswith("::error ") for line in lines) == 10
     assert lines[-1].startswith("govcell: 15 more finding(s) not annotated")
+    assert not summary.exists()  # the reporter is pure: the CLI writes the job summary
+    from govcell.cli.options import write_step_summary
+
+    write_step_summary(many)
     table = summary.read_text()
     assert table.count("| error | `ledger.type` |") == 25 and "bad value \\| 3" in table
 
 
 @pytest.mark.ac("AC-ADOPT-071")
-def test_policy_results_in_the_ci_formats_name_their_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_policy_results_in_the_ci_formats_name_their_run() -> None:
     """The policy run's findings: SARIF under its own automationDetails id, GitHub annotations with a
     job summary titled for the policy run, GitLab Code Quality issues like the check's."""
     found = apply_policy([diag("policy.violation", "unknown top-level field x [policy contextpack]",
@@ -167,14 +171,29 @@ def test_policy_results_in_the_ci_formats_name_their_run(tmp_path: Path, monkeyp
     assert json.loads(render(found, "sarif", run="policy-test"))["runs"][0]["automationDetails"]["id"] == \
         "govcell/policy-test/"
     assert json.loads(render(found, "sarif"))["runs"][0]["automationDetails"]["id"] == "govcell/check/"
-    summary = tmp_path / "summary.md"
-    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     lines = render(found, "github", run="policy-test").splitlines()
     assert lines[0].startswith("::error file=.llm/contextpack.yaml,line=19,col=12,title=policy.violation::")
     assert lines[1].startswith("::error file=policy/testdata/a.yaml,title=policy.fixture-orphan::")
-    assert summary.read_text().startswith("## govcell policy test\n\n2 finding(s): 2 error(s)")
-    render(found, "github")
-    assert "\n## govcell\n" in summary.read_text()
+    assert step_summary(found, "policy-test").startswith("## govcell policy test\n\n2 finding(s): 2 error(s)")
+    assert step_summary(found).startswith("## govcell\n\n")
     issues = json.loads(render(found, "codeclimate", run="policy-test"))
     assert [i["check_name"] for i in issues] == ["policy.violation", "policy.fixture-orphan"]
     assert issues[0]["location"] == {"path": ".llm/contextpack.yaml", "lines": {"begin": 19}}
+
+
+def test_findings_junit_is_a_failure_per_error_and_valid_xml() -> None:
+    from xml.etree import ElementTree as ET
+
+    from govcell.report.findings import junit
+
+    found = [diag("ledger.type", "bad \x00 value", "specs/spec_ledger.yaml", 3, 1, hint="fix it"),
+             diag("ac.untagged-scenario", "no tag", "features/a.feature", 2, 3, severity=Severity.WARNING)]
+    root = ET.fromstring(render(found, "junit"))
+    suites = {s.get("name"): s for s in root}
+    assert set(suites) == {"govcell.ledger", "govcell.ac"}
+    assert (suites["govcell.ledger"].get("tests"), suites["govcell.ledger"].get("failures")) == ("1", "1")
+    assert (suites["govcell.ac"].get("tests"), suites["govcell.ac"].get("failures")) == ("1", "0")
+    failure = root.find(".//failure")
+    assert failure is not None and failure.get("type") == "ledger.type" and "\\x00" in failure.get("message", "")
+    empty = ET.fromstring(junit([]))
+    assert [c.get("name") for c in empty.iter("testcase")] == ["no findings"]

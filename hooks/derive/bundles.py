@@ -182,7 +182,7 @@ class _State:
                 continue
             good.append(line)
         spec = pathspec.GitIgnoreSpec.from_lines(good)
-        return spec.match_file  # type: ignore[no-any-return]
+        return spec.match_file
 
     def info(self, path: str) -> FileInfo:
         got = self._info.get(path)
