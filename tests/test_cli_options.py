@@ -193,7 +193,7 @@ def test_usage_errors_found_after_parsing_are_argparse_errors(cell: CellBuilder)
     cell.ledger(VALID_LEDGER)
     cell.write(".llm/contextpack.yaml", "tasks:\n  core: {description: Core, include: [specs/*.yaml]}\n")
     for argv, message in ((["check", "nope"], "unknown check 'nope'"),
-                          (["bundle"], "give either a TASK or --ac AC-ID"),
+                          (["bundle"], "give a TASK, --ac AC-ID or --changes BASE"),
                           (["bundle", "cor"], "unknown task 'cor'"),
                           (["bundle", "--ac", "AC-NOPE-001"], "no acceptance criterion 'AC-NOPE-001'"),
                           (["next", "--limit", "-1"], "must be 0 or more"),
