@@ -66,6 +66,8 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
             code = guarded(main)
         except KeyboardInterrupt:
             code = 130
+        if os.environ.get("GOVCELL_CACHE_STATS") and "govcell.load.cache" in sys.modules:
+            _say(sys.modules["govcell.load.cache"].report_stats())
         try:
             sys.stdout.flush()
             sys.stderr.flush()

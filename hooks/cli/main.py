@@ -19,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="govcell", description="governance kernel for a repository")
     parser.add_argument("--version", action="version", version=f"govcell {__version__}")
+    from govcell.entry.hook import add_no_cache
+
+    add_no_cache(parser, dest="no_cache_global")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("check", help="run checks on the cell (default: all)")
@@ -66,9 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    from govcell.entry.hook import cache_off
     from govcell.process import no_cycle_gc
 
-    with no_cycle_gc():
+    with no_cycle_gc(), cache_off(args.no_cache_global or getattr(args, "no_cache", False)):
         return int(_COMMANDS[args.command](args))
 
 

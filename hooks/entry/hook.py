@@ -9,6 +9,7 @@ the cell it needs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,11 +26,26 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    add_no_cache(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--new-since", default=None, metavar="REF",
                        help="report only findings that are not already present at git revision REF")
     group.add_argument("--baseline", default=None, metavar="FILE",
                        help="report only findings that are not in this baseline file (`govcell baseline`)")
+
+
+def add_no_cache(parser: argparse.ArgumentParser, dest: str = "no_cache") -> None:
+    parser.add_argument("--no-cache", dest=dest, action="store_true",
+                        help="parse every file again instead of reusing the shared cache (also GOVCELL_NO_CACHE=1)")
+
+
+def cache_off(off: bool) -> contextlib.AbstractContextManager[None]:
+    """The cache disabled for the block when ``off`` (``--no-cache``), else nothing."""
+    if not off:
+        return contextlib.nullcontext()
+    from govcell.load.cache import disabled
+
+    return disabled()
 
 
 def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
@@ -41,7 +57,7 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     args = parser.parse_args(argv)
     from govcell.process import no_cycle_gc
 
-    with no_cycle_gc():
+    with no_cycle_gc(), cache_off(args.no_cache):
         return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format,
                               new_since=args.new_since, baseline=args.baseline)
 

@@ -63,11 +63,14 @@ def feature_status(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", default=".", help="root of the cell (default: current directory)")
     parser.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 if the file is out of date")
+    from govcell.entry.hook import add_no_cache, cache_off
+
+    add_no_cache(parser)
     args = parser.parse_args(argv)
     from govcell.derive.feature_status import run
     from govcell.process import no_cycle_gc
 
-    with no_cycle_gc():
+    with no_cycle_gc(), cache_off(args.no_cache):
         return run(args.root, args.config, args.check)
 
 
