@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from govcell.formats.contextpack import ContextPack
     from govcell.formats.docindex import DocIndex
     from govcell.derive.coverage import Coverage
-    from govcell.formats.docindex import DocIndex
     from govcell.load.features import FeatureIndex
     from govcell.formats.flows import FlowsFile
     from govcell.derive.graph import GovGraph
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from govcell.load.results import ResultSet
     from govcell.formats.tasks import TasksFile
     from govcell.load.validate import Loaded
-    from govcell.load.yamlio import ReadResult
+    from govcell.load.text import ReadResult
 
 
 class Cell:

@@ -321,7 +321,7 @@ def adr_refs(ctx: Context) -> dict[str, list[dict[str, str]]]:
 
 def adrs(ctx: Context) -> list[Output]:
     """The ADR index, and a page per ADR file with its text and what cites it (metadata.adrs too)."""
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
     from govcell_site.text import render_markdown
 
     index = ctx.data.derived["adrs"]
@@ -350,7 +350,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("acs", "Acceptance criteria", "acs.md", ac_index),
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
-    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),
+    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),  # noqa: PLW0108 - defined below
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",), early=True),
     PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
              when=lambda ctx: bool(ctx.data.derived.get("bundles"))),

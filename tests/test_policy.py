@@ -1,4 +1,6 @@
-"""hooks/derive/policy/run.py: the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
+"""govcell.derive.policy (run, discover, fixtures, targets).
+
+The engine wrapper, fixture rules, the shipped pack, and life without regorus."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ import pytest
 
 from govcell.cell import Cell
 from govcell.checks import run
-from govcell.derive.policy.run import evaluate, feature_records, fixture_owner, is_valid_fixture
+from govcell.derive.policy.discover import fixture_owner, is_valid_fixture
+from govcell.derive.policy.documents import feature_records
+from govcell.derive.policy.run import evaluate
 from tests.conftest import REPO_ROOT, CellBuilder
 from tests.test_foundation_scenarios import VALID_LEDGER
 
@@ -40,8 +44,9 @@ def test_engine_missing_is_one_finding_and_other_checks_still_run(cell: CellBuil
 
 
 def test_no_regorus_import_without_policies(tmp_path: Path) -> None:
-    code = ("import sys; from govcell.entry.hooks import policy_test as main; rc = main(['--root', %r]);"
-            "print(rc, 'regorus' in sys.modules)") % str(tmp_path)
+    code = ("import sys; from govcell.entry.hooks import policy_test as main; "
+            f"rc = main(['--root', {str(tmp_path)!r}]);"
+            "print(rc, 'regorus' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "0 False", out.stdout + out.stderr
 
@@ -110,7 +115,8 @@ def test_breaking_a_shipped_rule_is_caught_as_dead(tmp_path: Path) -> None:
     shutil.copy(REPO_ROOT / ".govcell.yaml", dest / ".govcell.yaml")
     rego = dest / "policy" / "flags.rego"
     text = rego.read_text()
-    rego.write_text(text.replace("some r in input.rollouts\n\tnot r.flag in known", "some r in input.rollout\n\tnot r.flag in known"))
+    rego.write_text(text.replace("some r in input.rollouts\n\tnot r.flag in known",
+                                 "some r in input.rollout\n\tnot r.flag in known"))
     found = evaluate(Cell(dest)).diagnostics
     dead = [(d.path, d.line) for d in found if d.code == "policy.dead-rule"]
     assert dead == [("policy/flags.rego", 27)]

@@ -102,7 +102,7 @@ def expand(root: Path, patterns: Iterable[str]) -> list[str]:
 def load_results(cell: Cell) -> ResultSet:
     """Read every result file of ``results.files`` and match results to the feature index."""
     from govcell.load.features import matcher_for
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
 
     if not cell.in_worktree:
         # Test results are a run's output, not part of a revision.
@@ -143,7 +143,8 @@ def _ledger_ac_ids(cell: Cell) -> set[str] | None:
     return {ac.id for _, _, ac in model.iter_acs()}
 
 
-def parse_results(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
+def parse_results(text: str, path: str,
+                  matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
     """Detect the format of one result file's text and read its results."""
     from govcell.load.features import DEFAULT_AC_TAG, TagMatcher
 
