@@ -16,7 +16,7 @@ from govcell.load import cache as cache_mod
 from govcell.load.cache import MISS, Cache, cache_dir, git_common_dir, key
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from gen_cell import generate  # noqa: E402
+from gen_cell import generate
 
 
 # --------------------------------------------------------------------------- the store

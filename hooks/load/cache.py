@@ -75,18 +75,23 @@ _TOUCH_SECONDS = 3600
 STATS: Counter[tuple[str, str]] = Counter()
 #: Returned by :meth:`Cache.get` when there is no usable entry.
 MISS: Any = object()
-_forced_off = 0
+
+
+class _State:
+    """This process's switches: how many ``disabled()`` blocks are open, the code stamp once computed."""
+
+    off = 0
+    stamp: bytes | None = None
 
 
 @contextlib.contextmanager
 def disabled() -> Iterator[None]:
     """No cache inside this block (``--no-cache``); restored afterwards, so in-process callers are unaffected."""
-    global _forced_off
-    _forced_off += 1
+    _State.off += 1
     try:
         yield
     finally:
-        _forced_off -= 1
+        _State.off -= 1
 
 
 def env_off() -> bool:
@@ -98,7 +103,6 @@ def env_off() -> bool:
 # --------------------------------------------------------------------------- keys
 
 
-_STAMP: bytes | None = None
 #: Modules whose code shapes what is cached besides govcell's own (parsers, models' runtime).
 _DEPENDENCIES = ("yaml", "_yaml", "gherkin", "pydantic", "pydantic_core")
 
@@ -110,9 +114,8 @@ def code_stamp() -> bytes:
     every module file of govcell and of its parsers (an edit or an upgrade changes
     it); computed once per process (a few hundred ``stat`` calls, under 2 ms).
     """
-    global _STAMP
-    if _STAMP is not None:
-        return _STAMP
+    if _State.stamp is not None:
+        return _State.stamp
     import importlib.util
 
     import govcell
@@ -137,8 +140,8 @@ def code_stamp() -> bytes:
             for name in sorted(filenames):
                 if name.endswith((".py", ".so", ".pyd", ".json")):
                     _stamp_file(h, os.path.join(dirpath, name))
-    _STAMP = h.digest()
-    return _STAMP
+    _State.stamp = h.digest()
+    return _State.stamp
 
 
 def _stamp_file(h: Any, path: str) -> None:
@@ -237,7 +240,7 @@ class Cache:
 
     @property
     def enabled(self) -> bool:
-        return self.directory is not None and not _forced_off
+        return self.directory is not None and not _State.off
 
     def _path(self, k: bytes) -> Path:
         assert self.directory is not None
