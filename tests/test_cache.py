@@ -65,6 +65,24 @@ def test_a_damaged_entry_is_ignored_removed_and_rebuilt(tmp_path: Path, damage: 
     assert c.get("test", k) == list(range(1000))
 
 
+def test_fast_pickling_rebuilds_equal_feature_files(tmp_path: Path) -> None:
+    import pickle
+
+    from govcell.diagnostics import diag
+    from govcell.load.features import Examples, FeatureFile, Scenario, TagRef, parse_feature
+
+    text = ("@AC-X-001\nFeature: F\n  Rule: R\n    @AC-X-002 @wip\n    Scenario Outline: S <n>\n      Given <n>\n"
+            "      @AC-X-003\n      Examples:\n        | n |\n        | 1 |\n")
+    feature, found = parse_feature(text, "f.feature")
+    assert feature is not None and found == []
+    cache_mod.fast_pickle(FeatureFile, Scenario, Examples, TagRef, type(diag("a.b", "m", "p")))
+    value = (feature, [diag("a.b", "message", "p", 1, 2, hint="h")])
+    assert pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) == value
+    c = Cache(tmp_path / "c")
+    c.put("feature", key("feature", "f"), value)
+    assert c.get("feature", key("feature", "f")) == value
+
+
 def test_an_unwritable_or_missing_directory_is_only_a_miss(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

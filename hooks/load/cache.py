@@ -396,6 +396,36 @@ def report_stats() -> str:
 # --------------------------------------------------------------------------- what loading caches
 
 
+_FAST: set[type] = set()
+
+
+def fast_pickle(*classes: type) -> None:
+    """Pickle frozen, slotted dataclasses as ``cls(*fields)``.
+
+    pickle's generic path for them calls a Python ``__setstate__`` per object;
+    rebuilding through ``__init__`` unpickles the many small objects of a feature
+    index (scenarios, tags, examples) about 2.5 times faster.  Only classes whose
+    every field is an ``__init__`` argument and that have no ``__post_init__``
+    qualify (the object rebuilt is then equal to the one stored).
+    """
+    import copyreg
+    import dataclasses
+
+    for cls in classes:
+        if cls in _FAST or not dataclasses.is_dataclass(cls):
+            continue
+        fields = dataclasses.fields(cls)
+        names = tuple(f.name for f in fields if f.init)
+        if len(names) != len(fields) or getattr(cls, "__post_init__", None) is not None:
+            continue
+
+        def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, ...]:
+            return (cls, tuple([getattr(obj, n) for n in names]))
+
+        copyreg.pickle(cls, reduce)
+        _FAST.add(cls)
+
+
 def cached_validated(cell: Any, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool) -> Any:
     """A spec file of ``cell`` read, parsed and validated (``govcell.load.validate.Loaded``), cached by content."""
     from govcell.load.validate import validate
@@ -422,6 +452,10 @@ def cached_features(cell: Any, texts: list[tuple[str, str]], matcher: Any, parse
     cache = for_cell(cell)
     if not cache.enabled or not texts:
         return parse_all(texts, matcher)  # type: ignore[no-any-return]
+    from govcell.diagnostics import Diagnostic
+    from govcell.load.features import Examples, FeatureFile, Scenario, TagRef
+
+    fast_pickle(FeatureFile, Scenario, Examples, TagRef, Diagnostic)
     conf = config_part(cell)
     keys = [key("feature", rel, matcher.pattern, conf, text) for rel, text in texts]
     out: list[Any] = [cache.get("feature", k) for k in keys]
