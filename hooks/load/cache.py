@@ -446,16 +446,17 @@ def cached_validated(cell: Any, rel: str, model: type, prefix: str, *, required:
     return loaded
 
 
-def cached_features(cell: Any, texts: list[tuple[str, str]], matcher: Any, parse_all: Any) -> list[Any]:
+def cached_features(cell: Any, texts: list[tuple[str, str]], matcher: Any, parse_all: Any,
+                    classes: tuple[type, ...] = ()) -> list[Any]:
     """``parse_all(texts, matcher)`` (each feature file's scenarios and findings), reparsing only files
-    whose text (or the AC tag pattern, or the config) changed since they were cached."""
+    whose text (or the AC tag pattern, or the config) changed since they were cached; ``classes``: the
+    index's dataclasses, pickled by :func:`fast_pickle`."""
     cache = for_cell(cell)
     if not cache.enabled or not texts:
         return parse_all(texts, matcher)  # type: ignore[no-any-return]
     from govcell.diagnostics import Diagnostic
-    from govcell.load.features import Examples, FeatureFile, Scenario, TagRef
 
-    fast_pickle(FeatureFile, Scenario, Examples, TagRef, Diagnostic)
+    fast_pickle(*classes, Diagnostic)
     conf = config_part(cell)
     keys = [key("feature", rel, matcher.pattern, conf, text) for rel, text in texts]
     out: list[Any] = [cache.get("feature", k) for k in keys]

@@ -228,7 +228,8 @@ def load_index(cell: Cell) -> FeatureIndex:
     from govcell.load.cache import cached_features
 
     files: list[FeatureFile] = []
-    for feature, diags in cached_features(cell, texts, matcher, _parse_all):
+    for feature, diags in cached_features(cell, texts, matcher, _parse_all,
+                                          (FeatureFile, Scenario, Examples, TagRef)):
         found.extend(diags)
         if feature is not None:
             files.append(feature)
