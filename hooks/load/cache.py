@@ -399,17 +399,20 @@ def _config_key(cell: Any) -> bytes | None:
         return None
     parts: list[bytes | str] = [str(cell.config_path)]
     names = [*_CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]
+    root = os.path.realpath(cell.root)
     for rel in names:
         full = os.path.join(cell.root, rel)
         try:
             real = os.path.realpath(full)
+            if real.startswith(root + os.sep):  # where a symlink leads, inside the cell relative to it
+                real = "./" + os.path.relpath(real, root)
             with open(full, "rb") as f:
                 data = f.read(4 * 1024 * 1024 + 1)
         except (OSError, ValueError):
             parts += [rel, "-"]
             continue
         parts += [rel, real, data]
-    return key("config", str(cell.root), *parts)
+    return key("config", *parts)
 
 
 def cached_config(cell: Any, load: Any) -> Any:
