@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Diagnostic, Severity, diag
 from govcell.derive.policy import discover
-from govcell.derive.policy.compile import EngineFailure, call, engine_stderr
+from govcell.derive.policy.failures import EngineFailure, call, engine_stderr
 from govcell.derive.policy.engine import Context
 from govcell.derive.policy.fixtures import run_fixtures
 from govcell.derive.policy.model import FileCoverage, PolicyReport, PolicyResult, RegoFile, TestResult
