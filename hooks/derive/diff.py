@@ -46,7 +46,7 @@ class Side:
 
 def default_sides(root: Path, base: str | None, head: str | None, staged: bool) -> tuple[Side, Side, list[Diagnostic]]:
     """The two sides to compare, from the arguments, else the environment of pre-commit or CI."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     head_side = Side(head, "argument") if head else Side("INDEX" if staged else "WORKTREE",
                                                           "--staged" if staged else "default")
@@ -71,7 +71,7 @@ def default_sides(root: Path, base: str | None, head: str | None, staged: bool) 
 
 def default_branch(root: Path) -> str | None:
     """The branch a change is compared with: CI's target branch, origin's HEAD, else main/master."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     def exists(ref: str) -> bool:
         return git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") is not None
@@ -331,7 +331,7 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 
 def compute(root: str, config: str | None, base: str | None, head: str | None, *, staged: bool = False) -> dict[str, Any]:
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``)."""
-    from govcell.load.sources import in_git
+    from govcell.load.git import in_git
 
     root_path = Path(root).absolute()
     doc: dict[str, Any] = {"format": FORMAT, "base": None, "head": None, "diagnostics": []}

@@ -139,7 +139,8 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
 
     from govcell.cell import Cell
     from govcell.checks import run
-    from govcell.load.sources import RevisionError, at_revision, git, in_git
+    from govcell.load.git import git, in_git
+    from govcell.load.sources import RevisionError, at_revision
 
     root_path = Path(str(root)).absolute()
     if baseline:

@@ -19,6 +19,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govcell.load.git import git, head, start
+
 if TYPE_CHECKING:
     from govcell.load.repofiles import RepoFiles
     from govcell.load.text import ReadResult
@@ -276,20 +278,6 @@ def _hash_blob(data: bytes) -> str:
 # --------------------------------------------------------------------------- git plumbing
 
 
-def git(root: Path, *args: str, input_: bytes | None = None) -> bytes | None:
-    """Run git in ``root``; stdout, or None when git fails or is not there."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, input=input_, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def in_git(root: Path) -> bool:
-    out = git(root, "rev-parse", "--is-inside-work-tree")
-    return out is not None and out.strip() == b"true"
-
-
 def resolve_commit(root: Path, rev: str) -> str:
     """The full commit id ``rev`` names; RevisionError when there is none."""
     if not rev or rev.startswith("-"):
@@ -344,8 +332,7 @@ def staged(root: Path) -> GitTree:
             continue  # an unresolved merge: the first stage listed stands for the file
         entries[path] = _Entry(mode.decode(), sha.decode(), None)
     tree = GitTree(root, entries, kind="index", label="index")
-    head = git(root, "rev-parse", "--verify", "-q", "HEAD")
-    tree.parent_commit = head.decode().strip() if head else None
+    tree.parent_commit = head(root)
     return tree
 
 
@@ -369,11 +356,8 @@ class _BlobReader:
 
     def _start(self) -> subprocess.Popen[bytes] | None:
         if self.proc is None and not self.broken:
-            try:
-                self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            except OSError:
-                self.broken = True
+            self.proc = start(self.root, "cat-file", "--batch")
+            self.broken = self.proc is None
         return self.proc
 
     def get(self, sha: str) -> bytes | None:
