@@ -177,3 +177,64 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
     with multiprocessing.get_context("fork").Pool(workers, initializer=signal.signal,
                                                   initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         return pool.map(fn, items, chunksize=chunksize)
+
+
+class Later:
+    """A call running in a forked child process (or already done, where forking is not worth it)."""
+
+    def __init__(self, fn: object, args: tuple[object, ...]) -> None:
+        self._value: object = None
+        self._done = False
+        self._child = None
+        self._receive = None
+        if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
+            import multiprocessing
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                from govcell.load.git import close_all
+
+                close_all()  # no git pipe is shared with the child
+                ctx = multiprocessing.get_context("fork")
+                receive, send = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_run_child, args=(send, fn, args), daemon=False)
+                try:
+                    child.start()
+                except OSError:
+                    receive.close()
+                    send.close()
+                else:
+                    send.close()
+                    self._child, self._receive = child, receive
+                    return
+        self._value, self._done = _call(fn, args), True
+
+    def result(self) -> object:
+        """``("ok", value)`` or ``("error", "Type: message")``."""
+        if not self._done:
+            assert self._child is not None and self._receive is not None
+            try:
+                self._value = self._receive.recv()
+            except EOFError:
+                self._value = ("error", "the child process ended without a result")
+            finally:
+                self._child.join()
+                self._receive.close()
+            self._done = True
+        return self._value
+
+
+def _call(fn: object, args: tuple[object, ...]) -> tuple[str, object]:
+    try:
+        return ("ok", fn(*args))  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _run_child(send: object, fn: object, args: tuple[object, ...]) -> None:
+    try:
+        send.send(_call(fn, args))  # type: ignore[attr-defined]
+    finally:
+        send.close()  # type: ignore[attr-defined]
+        from govcell.load.git import close_all
+
+        close_all()

@@ -374,7 +374,8 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
     restored afterwards (in-process callers, tests, keep the parallel parse).
     """
     from govcell.load import features
-    from govcell.load.sources import Later, close_all
+    from govcell.load.git import close_all
+    from govcell.process import Later
 
     both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
     saved = features.PARALLEL_MIN_FILES

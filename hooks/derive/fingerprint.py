@@ -173,7 +173,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     try:
         found = run(cell, checks)
     finally:
-        from govcell.load.sources import close_all
+        from govcell.load.git import close_all
 
         close_all()
     return Counter(fingerprint(d, ids) for d in found), f"{new_since} ({source.label})", []

@@ -4,6 +4,8 @@ git is optional (a cell may be an exported tarball) and may fail (no commit
 yet, a revision that does not exist): every helper answers None or False then,
 never raises, so the callers decide what a missing answer means.  Paths git
 prints are bytes; ``paths`` decodes a ``-z`` listing as the file system would.
+Blobs are read by one long-running ``git cat-file --batch`` per repository
+(``blob``); ``close_all`` ends them (before a fork, and at the end of a run).
 """
 
 from __future__ import annotations
@@ -61,3 +63,75 @@ def tracked(root: Path) -> list[str] | None:
     """The files git tracks below ``root`` (relative to it), or None outside git."""
     out = git(root, "ls-files", "-z")
     return None if out is None else paths(out)
+
+
+class _BlobReader:
+    """One ``git cat-file --batch`` process per repository; blobs cached by id."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, bytes | None] = {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.broken = False
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
+        if self.proc is None and not self.broken:
+            self.proc = start(self.root, "cat-file", "--batch")
+            self.broken = self.proc is None
+        return self.proc
+
+    def get(self, sha: str) -> bytes | None:
+        if sha in self.cache:
+            return self.cache[sha]
+        self.cache[sha] = data = self._fetch(sha)
+        return data
+
+    def _fetch(self, sha: str) -> bytes | None:
+        proc = self._start()
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            return None
+        try:
+            proc.stdin.write(sha.encode() + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                return None
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after the content
+            return data
+        except (OSError, ValueError):
+            self.close()
+            self.broken = True
+            return None
+
+    def close(self) -> None:
+        if self.proc is not None:
+            try:
+                if self.proc.stdin:
+                    self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.SubprocessError):
+                self.proc.kill()
+            if self.proc.stdout:
+                self.proc.stdout.close()
+            self.proc = None
+
+
+_READERS: dict[str, _BlobReader] = {}
+
+
+def blob(root: Path, sha: str) -> bytes | None:
+    """The content of object ``sha`` of the repository at ``root`` (one batch reader per repository)."""
+    key = str(root)
+    reader = _READERS.get(key)
+    if reader is None:
+        reader = _READERS[key] = _BlobReader(root)
+    return reader.get(sha)
+
+
+def close_all() -> None:
+    """End every ``git cat-file`` process this process started."""
+    for reader in _READERS.values():
+        reader.close()
+    _READERS.clear()
