@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
 
     from govcell.cli.bundle import add_parser as add_bundle_parser
-    from govcell.derive.diff import add_parser as add_diff_parser
+    from govcell.cli.diff import add_parser as add_diff_parser
     from govcell.derive.fingerprint import add_parser as add_baseline_parser
     from govcell.cli.policy import add_parser as add_policy_parser
     from govcell.cli.status import add_parsers as add_status_parsers
@@ -124,7 +124,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from govcell.derive.diff import command
+    from govcell.cli.diff import command
 
     return command(args)
 
