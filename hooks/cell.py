@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from govcell.formats.contextpack import ContextPack
     from govcell.formats.docindex import DocIndex
     from govcell.derive.coverage import Coverage
-    from govcell.formats.docindex import DocIndex
     from govcell.load.features import FeatureIndex
     from govcell.formats.flows import FlowsFile
     from govcell.derive.graph import GovGraph

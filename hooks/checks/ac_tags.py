@@ -88,9 +88,9 @@ def check(cell: Cell) -> list[Diagnostic]:
 
     # Ledger side: mappings and kernel coverage.
     indexed = {f.path: f for f in index.files}
-    for story, req, ac in ledger.iter_acs():
+    for _story, req, ac in ledger.iter_acs():
         line, col = positions[ac.id]
-        for ti, t in enumerate(ac.tests):
+        for t in ac.tests:
             if not t.file:
                 continue
             rel = t.file.replace("\\", "/")
@@ -126,6 +126,3 @@ def check(cell: Cell) -> list[Diagnostic]:
                                    "or set must_have_ac: false if it need not be proven by a test"))
     return found
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -271,7 +271,8 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 # --------------------------------------------------------------------------- the whole diff
 
 
-def compute(root: str, config: str | None, base: str | None, head: str | None, *, staged: bool = False) -> dict[str, Any]:
+def compute(root: str, config: str | None, base: str | None, head: str | None, *,
+            staged: bool = False) -> dict[str, Any]:
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``)."""
     from govcell.load.git import in_git
 
@@ -342,9 +343,11 @@ def _preload() -> None:
     """Import what both sides need before forking, so the child does not import it again."""
     import importlib
 
-    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks", "govcell.formats.flows", "govcell.formats.contextpack",
-                 "govcell.formats.docindex", "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
-                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.derive.feature_status", "govcell.derive.coverage",
+    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks",
+                 "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
+                 "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
+                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.derive.feature_status",
+                 "govcell.derive.coverage",
                  "govcell.derive.fingerprint", "govcell.derive.policy.run", "networkx", "yaml", "gherkin"):
         try:
             importlib.import_module(name)

@@ -1,7 +1,7 @@
 """``govcell next``: what to work on, ranked, each with a reason code.
 
-Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs, uncovered kernel ACs, failing
-non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
+Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs,
+uncovered kernel ACs, failing non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
 then scenarios whose tags name no AC.  Within a reason, items sort by ID (tasks:
 by priority, then ID), so the list is stable.
 """

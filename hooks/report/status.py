@@ -29,7 +29,7 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
     requirements = [r for s in stories for r in s.requirements]
     findings = run(cell)
     tasks = cell.tasks.model.tasks if cell.tasks.model else []
-    task_counts = {s: 0 for s in TASK_STATUSES}
+    task_counts = dict.fromkeys(TASK_STATUSES, 0)
     for t in tasks:
         task_counts[t.status] += 1
     doc: dict[str, Any] = {
@@ -88,7 +88,7 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
     if timestamps:
         import datetime
 
-        doc["generated_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        doc["generated_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return doc
 
 
