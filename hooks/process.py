@@ -180,9 +180,13 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
 
 
 class Later:
-    """A call running in a forked child process (or already done, where forking is not worth it)."""
+    """A call running in a forked child process (or already done, where forking is not worth it).
 
-    def __init__(self, fn: object, args: tuple[object, ...]) -> None:
+    ``cleanup`` runs before the fork and when the child is done: it closes what
+    parent and child must not share (the git readers, ``govcell.load.git.close_all``).
+    """
+
+    def __init__(self, fn: object, args: tuple[object, ...], cleanup: Callable[[], None] = lambda: None) -> None:
         self._value: object = None
         self._done = False
         self._child = None
@@ -191,12 +195,10 @@ class Later:
             import multiprocessing
 
             if "fork" in multiprocessing.get_all_start_methods():
-                from govcell.load.git import close_all
-
-                close_all()  # no git pipe is shared with the child
+                cleanup()  # no git pipe is shared with the child
                 ctx = multiprocessing.get_context("fork")
                 receive, send = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_run_child, args=(send, fn, args), daemon=False)
+                child = ctx.Process(target=_run_child, args=(send, fn, args, cleanup), daemon=False)
                 try:
                     child.start()
                 except OSError:
@@ -230,11 +232,9 @@ def _call(fn: object, args: tuple[object, ...]) -> tuple[str, object]:
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
-def _run_child(send: object, fn: object, args: tuple[object, ...]) -> None:
+def _run_child(send: object, fn: object, args: tuple[object, ...], cleanup: Callable[[], None]) -> None:
     try:
         send.send(_call(fn, args))  # type: ignore[attr-defined]
     finally:
         send.close()  # type: ignore[attr-defined]
-        from govcell.load.git import close_all
-
-        close_all()
+        cleanup()

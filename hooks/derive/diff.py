@@ -328,7 +328,7 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
         _preload()  # imported once here, inherited by the child
         features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
-        base_later = Later(_guarded, (root, config, specs[0]))
+        base_later = Later(_guarded, (root, config, specs[0]), close_all)
         head = _guarded(root, config, specs[1])
         status, base = base_later.result()
         if status != "ok":
