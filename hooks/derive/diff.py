@@ -9,8 +9,8 @@ process when there are two cores, and the two summaries are compared:
 * items (stories, requirements, ACs, tasks, commands, flows, bundles, policies,
   ADRs) added, removed, changed (which fields) and renamed (an item whose ID
   changed and nothing else);
-* per AC, changes of coverage (covered / uncovered / meta), ledger status and
-  kernel-ness;
+* per AC, changes of coverage (covered / uncovered / meta), ledger status,
+  kernel-ness and suspect-ness (``govcell.derive.suspect``);
 * scenarios added, removed and retagged (their AC tags changed);
 * bundle sizes against their budgets, where they changed;
 * findings introduced and resolved (matched by fingerprint, ``govcell.derive.fingerprint``).
@@ -116,7 +116,8 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
     found = run(cell, list(DIFF_CHECKS))
     ids = id_pattern(cell.config)
     cov = cell.coverage
-    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel} for a in cov.acs.values()}
+    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
+           for a in cov.acs.values()}
     scenarios = []
     seen: dict[tuple[str, str, str], int] = {}
     for sc in cell.features.scenarios:

@@ -98,7 +98,7 @@ def render_govcell(cell: Cell) -> str:
     ]
     for a in cov.acs.values():
         scen = "<br>".join(_code(sc.location) for sc in a.scenarios) or "–"
-        coverage = a.coverage + (f" ({a.status})" if a.status != "active" else "")
+        coverage = a.coverage + (", suspect" if a.suspect else "") + (f" ({a.status})" if a.status != "active" else "")
         out.append(f"| {_cell(a.id)} | {_cell(a.story_id)} | {_cell(a.requirement_id)} | "
                    f"{'yes' if a.kernel else 'no'} | {scen} | "
                    f"{_tests(a)} | {coverage} |")
@@ -108,6 +108,13 @@ def render_govcell(cell: Cell) -> str:
     uncovered = [a for a in cov.kernel() if a.coverage != "covered"]
     out += ["", "## Uncovered kernel ACs", ""]
     out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
+
+    if cov.review is not None and cov.review.adopted:
+        # Only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it always was.
+        suspect = [a for a in cov.acs.values() if a.suspect]
+        out += ["", "## Suspect ACs", "", "Changed since their proofs were reviewed (`govcell review AC-ID` "
+                "stamps them again).", ""]
+        out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in suspect] or ["None."]
 
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
