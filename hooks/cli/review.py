@@ -16,16 +16,18 @@ import os
 import sys
 from typing import Any
 
+from govcell.cli import options
+from govcell.cli.errors import UsageError
+
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("review", help="stamp ACs' scenarios and tests as reviewed against the ACs' current text "
-                                      "(clears 'suspect')")
+    p = options.command(sub, "review", command, help="stamp ACs' scenarios and tests as reviewed against the ACs' "
+                        "current text (clears 'suspect')")
     p.add_argument("acs", nargs="*", metavar="AC-ID", help="the ACs whose proofs were reviewed")
     p.add_argument("--all", action="store_true", help="stamp every live AC (the first baseline of a cell)")
     p.add_argument("--prune", action="store_true", help="only drop records of ACs and proofs that no longer "
                                                         "exist (follows renames)")
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
+    options.cell(p)
 
 
 def command(args: argparse.Namespace) -> int:
@@ -35,8 +37,7 @@ def command(args: argparse.Namespace) -> int:
     from govcell.report.findings import text as findings_text
 
     if sum((bool(args.acs), args.all, args.prune)) != 1:
-        print("govcell review: give AC IDs, --all or --prune (one of them)", file=sys.stderr)
-        return 2
+        raise UsageError("give AC IDs, --all or --prune (one of them)")
     cell = Cell(args.root, args.config)
     if cell.ledger.model is None or cell.ledger.unreadable:
         sys.stderr.write(findings_text(list(cell.ledger.causes()) or list(cell.ledger.diagnostics)))
@@ -50,9 +51,8 @@ def command(args: argparse.Namespace) -> int:
     unknown = [a for a in dict.fromkeys(args.acs) if a not in known]
     if unknown:
         hints = [h for h in (did_you_mean(u, known) for u in unknown) if h]
-        print(f"govcell review: no acceptance criterion {', '.join(printable(u) for u in unknown)} in "
-              f"{cell.ledger.path}{'; ' + hints[0] if hints else ''}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no acceptance criterion {', '.join(printable(u) for u in unknown)} in "
+                         f"{cell.ledger.path}{'; ' + hints[0] if hints else ''}")
     result = restamp(cell, None if args.all or args.prune else list(dict.fromkeys(args.acs)), prune_only=args.prune)
     rel = cell.config.paths.reviews
     current = cell.read_text(rel).text if cell.reviews.present else None

@@ -824,37 +824,3 @@ def to_dot(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
         lines.append(f'  "{_dot_escape(u)}" -> "{_dot_escape(v)}" [label="{t}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def export(args: Any) -> int:
-    """``govcell graph``: print or write the graph (or a focused part of it)."""
-    import sys
-
-    from govcell.cell import Cell
-
-    cell = Cell(args.root, args.config)
-    graph = cell.graph
-    keys = None
-    if args.focus:
-        if args.depth < 0:
-            print("govcell graph: --depth must be 0 or more", file=sys.stderr)
-            return 2
-        try:
-            keys = focus(graph, args.focus, args.depth)
-        except KeyError:
-            print(f"govcell graph: no node with ID {args.focus!r}", file=sys.stderr)
-            return 2
-    text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
-    if args.output:
-        # The path policy of every output (govcell.write): never over an input, into .git/ or through a link.
-        from govcell.write import cell_inputs, write_output
-        from govcell.report.findings import text as findings_text
-
-        problem = write_output(cell.root, args.output, text, what="graph", inputs=cell_inputs(cell), base=".",
-                               outside_ok=True)
-        if problem is not None:
-            sys.stderr.write(findings_text([problem]))
-            return 1
-    else:
-        sys.stdout.write(text)
-    return 0
