@@ -20,7 +20,11 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -132,11 +136,12 @@ class Later:
     parent and child must not share (the git readers, ``govcell.load.git.close_all``).
     """
 
-    def __init__(self, fn: object, args: tuple[object, ...], cleanup: Callable[[], None] = lambda: None) -> None:
-        self._value: object = None
+    def __init__(self, fn: Callable[..., Any], args: tuple[object, ...],
+                 cleanup: Callable[[], None] = lambda: None) -> None:
+        self._value: tuple[str, Any] = ("error", "not run")
         self._done = False
-        self._child = None
-        self._receive = None
+        self._child: BaseProcess | None = None
+        self._receive: Connection | None = None
         if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
             import multiprocessing
 
@@ -156,7 +161,7 @@ class Later:
                     return
         self._value, self._done = _call(fn, args), True
 
-    def result(self) -> object:
+    def result(self) -> tuple[str, Any]:
         """``("ok", value)`` or ``("error", "Type: message")``."""
         if not self._done:
             assert self._child is not None and self._receive is not None
@@ -171,16 +176,17 @@ class Later:
         return self._value
 
 
-def _call(fn: object, args: tuple[object, ...]) -> tuple[str, object]:
+def _call(fn: Callable[..., Any], args: tuple[object, ...]) -> tuple[str, Any]:
     try:
-        return ("ok", fn(*args))  # type: ignore[operator]
+        return ("ok", fn(*args))
     except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
-def _run_child(send: object, fn: object, args: tuple[object, ...], cleanup: Callable[[], None]) -> None:
+def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...],
+               cleanup: Callable[[], None]) -> None:
     try:
-        send.send(_call(fn, args))  # type: ignore[attr-defined]
+        send.send(_call(fn, args))
     finally:
-        send.close()  # type: ignore[attr-defined]
+        send.close()
         cleanup()

@@ -331,10 +331,9 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
     try:
         base_later = Later(_guarded, (root, config, specs[0]), close_all)
         head = _guarded(root, config, specs[1])
-        status, base = base_later.result()
-        if status != "ok":
-            base = {"internal": str(base)}
-        return [base, head]  # type: ignore[list-item]
+        status, value = base_later.result()
+        base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
+        return [base, head]
     finally:
         features.PARALLEL_MIN_FILES = saved
         close_all()

@@ -151,39 +151,39 @@ class GitTree(FileSource):
     # -- the tree
     def _resolve(self, rel: str, depth: int = 0) -> tuple[str | None, _Entry | None]:
         """Follow symlinks inside the tree: (final path, entry); path None when it leaves the cell."""
-        rel = _norm(rel)
-        if rel is None:
+        path = _norm(rel)
+        if path is None:
             return None, None
-        entry = self._entries.get(rel)
+        entry = self._entries.get(path)
         if entry is None or entry.mode != _LINK:
-            return rel, entry
+            return path, entry
         if depth > 20:
             return None, None
         target = blob(self.root, entry.sha)
         if target is None:
-            return rel, None
+            return path, None
         dest = target.decode("utf-8", "replace")
         if dest.startswith("/"):
             return None, None
-        return self._resolve(posixpath.join(posixpath.dirname(rel), dest), depth + 1)
+        return self._resolve(posixpath.join(posixpath.dirname(path), dest), depth + 1)
 
     def is_file(self, rel: str) -> bool:
         _path, entry = self._resolve(rel)
         return entry is not None and entry.mode not in (_LINK, _GITLINK)
 
     def is_dir(self, rel: str) -> bool:
-        rel = _norm(rel)
-        return rel is not None and (rel == "" or rel in self._dirs)
+        path = _norm(rel)
+        return path is not None and (path == "" or path in self._dirs)
 
     def exists(self, rel: str) -> bool:
-        rel = _norm(rel)
-        return rel is not None and (rel in self._entries or rel in self._dirs or rel == "")
+        path = _norm(rel)
+        return path is not None and (path in self._entries or path in self._dirs or path == "")
 
     def walk(self, rel_dir: str, *, skip_hidden_dirs: bool = False) -> list[str]:
-        rel_dir = _norm(rel_dir)
-        if rel_dir is None:
+        norm = _norm(rel_dir)
+        if norm is None:
             return []
-        prefix = rel_dir + "/" if rel_dir else ""
+        prefix = norm + "/" if norm else ""
         out = []
         for p in self._sorted:
             if not p.startswith(prefix):
