@@ -57,7 +57,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -447,7 +447,7 @@ def cached_validated(cell: Any, rel: str, model: type[_M], prefix: str, *, requi
                 config_part(cell), read.text)
         hit = cache.get("validated", k)
         if hit is not MISS:
-            return hit  # type: ignore[no-any-return]
+            return cast("Loaded[_M]", hit)
     loaded = validate(model, yaml_from_read(read, rel, required=required), prefix, empty_ok=empty_ok)
     if k:
         cache.put("validated", k, loaded)
