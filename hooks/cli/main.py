@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     from govcell.derive.diff import add_parser as add_diff_parser
     from govcell.derive.fingerprint import add_parser as add_baseline_parser
     from govcell.cli.policy import add_parser as add_policy_parser
+    from govcell.cli.scope import add_parser as add_scope_parser
     from govcell.cli.status import add_parsers as add_status_parsers
 
     add_policy_parser(sub)
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_bundle_parser(sub)
     add_diff_parser(sub)
     add_baseline_parser(sub)
+    add_scope_parser(sub)
 
     from govcell_site.build import add_parser as add_site_parser
 
@@ -129,6 +131,12 @@ def _diff(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def _scope(args: argparse.Namespace) -> int:
+    from govcell.cli.scope import command
+
+    return command(args)
+
+
 def _baseline(args: argparse.Namespace) -> int:
     from govcell.derive.fingerprint import baseline_command
 
@@ -160,7 +168,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"init": _init, "check": _check, "schema": _schema, "graph": _graph, "policy": _policy,
-             "bundle": _bundle, "diff": _diff, "baseline": _baseline,
+             "bundle": _bundle, "diff": _diff, "baseline": _baseline, "scope": _scope,
              "feature-status": _status_commands, "status": _status_commands, "next": _status_commands,
              "site": _site}
 

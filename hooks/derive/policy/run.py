@@ -20,7 +20,8 @@ What ``evaluate`` does, in conftest's and ``opa test``'s terms:
   must produce no failure, all others at least one, and ``expectations.yaml``
   may pin the exact messages.  Multi-document YAML is evaluated per document;
 * configured targets (globs of repository files, or the built-in inputs
-  ``ledger``, ``contextpack``, ``features``, ``tasks``) are evaluated and their
+  ``ledger``, ``contextpack``, ``features``, ``tasks``, ``changes``: what the change touched
+  and declared, ``govcell.derive.scope``) are evaluated and their
   messages become findings at the target file;
 * every file is compiled as ``opa check`` would, fed or not (``govcell.derive.policy.compile``:
   the engine's AST, and every rule evaluated once without input); an engine
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 FAIL_RULES = ("deny", "violation")
 WARN_RULES = ("warn",)
-BUILTIN_INPUTS = ("ledger", "contextpack", "features", "tasks")
+BUILTIN_INPUTS = ("ledger", "contextpack", "features", "tasks", "changes")
 FIXTURE_SUFFIXES = (".json", ".yaml", ".yml")
 INSTALL_HINT = ("install the embedded Rego engine: pip install gordon-to-regorus (wheels exist for Linux "
                 "x86_64 with glibc >= 2.34, macOS and Windows); elsewhere set 'policy.*': off in the "
@@ -890,6 +891,9 @@ class _Run:
                 for doc in docs:
                     for m in self._eval(pf, engine, doc.data, f"target {path}")[0]:
                         self._locate(m, path, doc)
+                        if target == "changes" and m.path == ".":  # at the changed file the message names
+                            m.path = next((f for f in doc.data.get("changed_files", []) if re.search(
+                                rf"(?<![\w/.-]){re.escape(f)}(?![\w/-])", m.text)), ".")
                         tr.messages.append(m)
                         severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
                         code = "policy.violation" if m.rule in FAIL_RULES else "policy.warning"
@@ -930,6 +934,14 @@ class _Run:
 
     def _builtin(self, name: str) -> Iterator[tuple[str, list[Document]]]:
         cell = self.cell
+        if name == "changes":
+            from govcell.derive.scope import cell_changes
+
+            doc, problems = cell_changes(cell)
+            self.found.extend(d for d in problems if d not in self.found)
+            if doc is not None and not problems:
+                yield ".", [Document(doc, 0)]
+            return
         if name == "features":
             ledger = cell.ledger.model
             ac_ids = sorted(ac.id for _, _, ac in ledger.iter_acs()) if ledger else []
