@@ -102,7 +102,7 @@ def expand(root: Path, patterns: Iterable[str]) -> list[str]:
 def load_results(cell: Cell) -> ResultSet:
     """Read every result file of ``results.files`` and match results to the feature index."""
     from govcell.load.features import matcher_for
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
 
     if not cell.in_worktree:
         # Test results are a run's output, not part of a revision.
