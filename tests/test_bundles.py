@@ -109,7 +109,7 @@ def test_file_over_read_limit_is_skipped_and_listed(cell: CellBuilder) -> None:
     cell.write(".govcell.yaml", "limits: {max_file_bytes: 1000}\n")
     c = committed(cell, "tasks:\n  gen: {description: Gen, max_bytes: 9000, include: [dist/*, tests/*]}\n",
                   {"dist/bundle.js": "x = 1;\n" * 1000})
-    found = [d for d in check(c)]
+    found = list(check(c))
     assert [d.code for d in found] == ["bundle.skipped-too-large"]
     assert build(c, "gen").skipped == [("dist/bundle.js", "too large to read (7000 bytes, limit 1000)")]
 
@@ -200,14 +200,16 @@ def test_hook_is_published() -> None:
     assert hook["entry"] == "govcell-context-bundles" and hook["pass_filenames"] is False
     local = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
     assert "context-bundles" in [h["id"] for repo in local["repos"] for h in repo["hooks"]]
-    assert 'govcell-context-bundles = "govcell.entry.console:context_bundles"' in (REPO_ROOT / "pyproject.toml").read_text()
+    script = 'govcell-context-bundles = "govcell.entry.console:context_bundles"'
+    assert script in (REPO_ROOT / "pyproject.toml").read_text()
 
 
 def test_hook_starts_without_heavy_imports(cell: CellBuilder) -> None:
     committed(cell, "tasks:\n  t: {description: T, max_bytes: 9000, include: [tests/*], acs: [AC-A-001]}\n")
-    code = ("import sys; from govcell.entry.hooks import context_bundles as main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import context_bundles as main; "
+            f"rc = main(['--root', {str(cell.root)!r}]);"
             "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
-            "print(rc, heavy)") % str(cell.root)
+            "print(rc, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
 

@@ -4,7 +4,9 @@ A tag names an AC that exists (else *orphaned*, with a "did you mean") and that
 is not deprecated; every kernel AC is proven by a scenario or an automated test
 mapping; every ``bdd`` mapping's file exists and carries the tag; every mapped
 file exists; every scenario proves some AC (unless exempt, e.g. ``@wip``);
-scenario names are unique per feature; and the Gherkin parses.
+scenario names are unique per feature; the Gherkin parses; and no proof was
+reviewed against an older meaning of its AC (``coverage.suspect``, see
+``govcell.derive.suspect``).
 
 This check reads only the repository (never test results), so it is the same on
 every machine and fast enough for every commit.
@@ -88,9 +90,9 @@ def check(cell: Cell) -> list[Diagnostic]:
 
     # Ledger side: mappings and kernel coverage.
     indexed = {f.path: f for f in index.files}
-    for story, req, ac in ledger.iter_acs():
+    for _story, req, ac in ledger.iter_acs():
         line, col = positions[ac.id]
-        for ti, t in enumerate(ac.tests):
+        for t in ac.tests:
             if not t.file:
                 continue
             rel = t.file.replace("\\", "/")
@@ -124,8 +126,9 @@ def check(cell: Cell) -> list[Diagnostic]:
                               severity=Severity.WARNING if ac.status == "draft" else Severity.ERROR,
                               hint=f"tag a scenario with @{ac.id} or map a unit/integration test to it; "
                                    "or set must_have_ac: false if it need not be proven by a test"))
+    # Suspect links: proofs reviewed against an older meaning of their AC (govcell.derive.suspect).
+    from govcell.derive.suspect import findings as review_findings
+
+    found.extend(review_findings(cell))
     return found
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

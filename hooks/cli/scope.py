@@ -16,17 +16,18 @@ from typing import Any
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from govcell.report.findings import FORMATS
+    from govcell.cli import options
 
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format of the findings (default: text)")
+    options.cell(p)
+    options.strict(p)
+    options.output_format(p)
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("scope", help="protected paths a change touched without a declared scope (default: the "
-                                     "merge base with the default branch -> HEAD)")
+    from govcell.cli import options
+
+    p = options.command(sub, "scope", command, help="protected paths a change touched without a declared scope "
+                        "(default: the merge base with the default branch -> HEAD)")
     p.add_argument("base", nargs="?", default=None, help="base revision (default: PRE_COMMIT_FROM_REF, else the "
                                                          "merge base of HEAD with the default branch)")
     p.add_argument("head", nargs="?", default=None, help="head revision, INDEX or WORKTREE (default: HEAD)")

@@ -606,8 +606,8 @@ def _check_task_fields(cell: Cell, name: str, task: BundleTask,
     if not _TASK_NAME.fullmatch(name):
         line, col = cell.contextpack.raw.position(("tasks", name), key=True)
         out.append(diag("bundle.bad-name", f"bundle name '{name}' is not a plain file name", cp, line, col,
-                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': the name becomes the "
-                             "output file name"))
+                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': "
+                             "the name becomes the output file name"))
     if task.output and escape_reason(task.output):
         line, col = _pos(cell, name, "output")
         out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "

@@ -9,8 +9,8 @@ process when there are two cores, and the two summaries are compared:
 * items (stories, requirements, ACs, tasks, commands, flows, bundles, policies,
   ADRs) added, removed, changed (which fields) and renamed (an item whose ID
   changed and nothing else);
-* per AC, changes of coverage (covered / uncovered / meta), ledger status and
-  kernel-ness;
+* per AC, changes of coverage (covered / uncovered / meta), ledger status,
+  kernel-ness and suspect-ness (``govcell.derive.suspect``);
 * scenarios added, removed and retagged (their AC tags changed);
 * bundle sizes against their budgets, where they changed;
 * findings introduced and resolved (matched by fingerprint, ``govcell.derive.fingerprint``).
@@ -174,7 +174,8 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
     found = run(cell, list(DIFF_CHECKS))
     ids = id_pattern(cell.config)
     cov = cell.coverage
-    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel} for a in cov.acs.values()}
+    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
+           for a in cov.acs.values()}
     scenarios = []
     seen: dict[tuple[str, str, str], int] = {}
     for sc in cell.features.scenarios:
@@ -329,7 +330,8 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 # --------------------------------------------------------------------------- the whole diff
 
 
-def compute(root: str, config: str | None, base: str | None, head: str | None, *, staged: bool = False) -> dict[str, Any]:
+def compute(root: str, config: str | None, base: str | None, head: str | None, *,
+            staged: bool = False) -> dict[str, Any]:
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``)."""
     from govcell.load.sources import in_git
 
@@ -397,9 +399,11 @@ def _preload() -> None:
     """Import what both sides need before forking, so the child does not import it again."""
     import importlib
 
-    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks", "govcell.formats.flows", "govcell.formats.contextpack",
-                 "govcell.formats.docindex", "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
-                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.derive.feature_status", "govcell.derive.coverage",
+    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks",
+                 "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
+                 "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
+                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.derive.feature_status",
+                 "govcell.derive.coverage",
                  "govcell.derive.fingerprint", "govcell.derive.policy.run", "networkx", "yaml", "gherkin"):
         try:
             importlib.import_module(name)
@@ -571,38 +575,6 @@ def _markdown(doc: dict[str, Any]) -> str:
             out += ["", f"### {title}", ""]
             out += [f"- `{_md(_where(d))}` **{d['severity']}** `{d['code']}`: {_md(d['message'])}" for d in rows_]
     return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------- the command
-
-
-def add_parser(sub: Any) -> None:
-    p = sub.add_parser("diff", help="the governance difference between two revisions (default: the merge base "
-                                    "with the default branch -> the working tree)")
-    p.add_argument("base", nargs="?", default=None, help="base revision (default: PRE_COMMIT_FROM_REF, else the "
-                                                         "merge base of HEAD with the default branch)")
-    p.add_argument("head", nargs="?", default=None, help="head revision, INDEX or WORKTREE (default: the working "
-                                                         "tree; PRE_COMMIT_TO_REF when set)")
-    p.add_argument("--staged", "--cached", action="store_true", help="compare with the staged index, not the "
-                                                                      "working tree")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-
-
-def command(args: Any) -> int:
-    import sys
-
-    doc = compute(args.root, args.config, args.base, args.head, staged=args.staged)
-    text = render(doc, args.format)
-    if args.output:
-        from govcell.write import write_atomic
-
-        write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return 1 if any(d["severity"] == "error" for d in doc["diagnostics"]) else 0
 
 
 # --------------------------------------------------------------------------- the published schema

@@ -4,8 +4,10 @@ The report is rendered from the repository alone (ledger + feature files, never
 test results), sorted, without timestamps or absolute paths, so it is
 byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
-file and exits 1 when that changed it; ``govcell feature-status --check`` (and the
-``feature-status`` check of ``govcell check``) only compare.
+file and exits 1 when that changed it (:mod:`govcell.cli.feature_status`);
+``govcell feature-status --check`` (and the ``feature-status`` check of
+``govcell check``) only compare.  This module renders and compares; it never
+prints or writes.
 
 ``feature_status.format`` picks the report: ``govcell`` (this module's),
 ``xtask`` (the Rust template's ``cargo xtask ac-status`` report, see
@@ -18,7 +20,6 @@ format than the configured one is never rewritten silently: the check reports
 from __future__ import annotations
 
 import re
-import sys
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
@@ -60,7 +61,7 @@ def render(cell: Cell) -> str:
     if cell.config.feature_status.format == "xtask":
         from govcell.derive.feature_status_xtask import render as render_xtask
 
-        return render_xtask(cell, _current(cell))
+        return render_xtask(cell, committed(cell))
     return render_govcell(cell)
 
 
@@ -98,7 +99,7 @@ def render_govcell(cell: Cell) -> str:
     ]
     for a in cov.acs.values():
         scen = "<br>".join(_code(sc.location) for sc in a.scenarios) or "–"
-        coverage = a.coverage + (f" ({a.status})" if a.status != "active" else "")
+        coverage = a.coverage + (", suspect" if a.suspect else "") + (f" ({a.status})" if a.status != "active" else "")
         out.append(f"| {_cell(a.id)} | {_cell(a.story_id)} | {_cell(a.requirement_id)} | "
                    f"{'yes' if a.kernel else 'no'} | {scen} | "
                    f"{_tests(a)} | {coverage} |")
@@ -108,6 +109,13 @@ def render_govcell(cell: Cell) -> str:
     uncovered = [a for a in cov.kernel() if a.coverage != "covered"]
     out += ["", "## Uncovered kernel ACs", ""]
     out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
+
+    if cov.review is not None and cov.review.adopted:
+        # Only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it always was.
+        suspect = [a for a in cov.acs.values() if a.suspect]
+        out += ["", "## Suspect ACs", "", "Changed since their proofs were reviewed (`govcell review AC-ID` "
+                "stamps them again).", ""]
+        out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in suspect] or ["None."]
 
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
@@ -122,7 +130,8 @@ def render_govcell(cell: Cell) -> str:
     return "\n".join(out) + "\n"
 
 
-def _current(cell: Cell) -> str | None:
+def committed(cell: Cell) -> str | None:
+    """The committed report's text (None when it is absent or unreadable)."""
     return cell.read_text(cell.config.paths.feature_status).text
 
 
@@ -131,11 +140,12 @@ def _place(cell: Cell) -> Diagnostic | None:
     from govcell.write import cell_inputs, resolve_output
 
     _target, problem = resolve_output(cell.root, cell.config.paths.feature_status, what="feature status report",
-                                      inputs=cell_inputs(cell), where=_config_where(cell))
+                                      inputs=cell_inputs(cell), where=config_where(cell))
     return problem
 
 
-def _config_where(cell: Cell) -> tuple[str, int, int]:
+def config_where(cell: Cell) -> tuple[str, int, int]:
+    """Where a finding about the report's configured path points: the config file, else the cell."""
     return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
 
 
@@ -163,7 +173,7 @@ def check(cell: Cell) -> list[Diagnostic]:
         return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
-    current = _current(cell)
+    current = committed(cell)
     foreign = foreign_format(cell, current)
     if foreign is not None:
         configured = cell.config.feature_status.format
@@ -179,62 +189,3 @@ def check(cell: Cell) -> list[Diagnostic]:
         return []
     return [diag("feature-status.stale", f"{rel} is out of date", rel,
                  hint="run `govcell feature-status` (or the feature-status hook) and commit the result")]
-
-
-def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> int:
-    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
-
-    A report in another format than the configured one is rewritten only with ``convert``.
-    """
-    rel = cell.config.paths.feature_status
-    if cell.config.feature_status.format == "off":
-        print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
-        return 0
-    if cell.ledger.unreadable:
-        from govcell.report.findings import text as report
-
-        sys.stdout.write(report(cell.ledger.causes()))
-        print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
-        return 1
-    current = _current(cell)
-    foreign = foreign_format(cell, current)
-    if foreign is not None and (check_only or not convert):
-        from govcell.report.findings import text as findings_text
-
-        sys.stdout.write(findings_text(check(cell)))
-        return 1
-    text = render(cell)
-    if current == text:
-        return 0
-    if check_only:
-        print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
-        return 1
-    from govcell.write import cell_inputs, write_output
-
-    problem = write_output(cell.root, rel, text, what="feature status report", inputs=cell_inputs(cell),
-                           where=_config_where(cell))
-    if problem is not None:
-        from govcell.report.findings import text as findings_text
-
-        sys.stdout.write(findings_text([problem]))
-        return 1
-    if foreign is not None:
-        print(f"{rel}: converted from {FORMAT_NAMES[foreign]} to {FORMAT_NAMES[cell.config.feature_status.format]}",
-              file=sys.stderr)
-    else:
-        print(f"{rel}: regenerated", file=sys.stderr)
-    return 1
-
-
-def run(root: str, config: str | None, check_only: bool, convert: bool = False) -> int:
-    from govcell.cell import Cell
-    from govcell.diagnostics import Severity
-
-    cell = Cell(root, config)
-    problems = [d for d in cell.config_diagnostics if d.severity is Severity.ERROR]
-    if problems:
-        from govcell.report.findings import text
-
-        sys.stdout.write(text(problems))
-        return 1
-    return update(cell, check_only=check_only, convert=convert)

@@ -45,7 +45,7 @@ class Store:
     (shared) edge attributes, as networkx's adjacency does.
     """
 
-    __slots__ = ("nodes", "succ", "pred", "order")
+    __slots__ = ("nodes", "order", "pred", "succ")
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict[str, Any]] = {}
@@ -609,7 +609,7 @@ def _cycles(graph: GovGraph) -> list[Diagnostic]:
             continue
         start = members[0]
         order = [start]
-        for u, v in nx.find_cycle(deps.subgraph(scc), source=start):
+        for _u, v in nx.find_cycle(deps.subgraph(scc), source=start):
             order.append(v)
         names = " -> ".join(nodes[k]["id"] for k in order)
         n = nodes[start]
@@ -653,8 +653,10 @@ def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
             n = graph.store.nodes[k]
             if n["kind"] in ledger_kinds and first["kind"] in ledger_kinds:
                 continue
-            found.append(diag("graph.duplicate-id", f"ID {ident} names both the {_KIND_NAMES.get(first['kind'], first['kind'])}"
-                              f" at {first['file']}:{first['line']} and a {_KIND_NAMES.get(n['kind'], n['kind'])}", n["file"], n["line"], n["col"],
+            found.append(diag("graph.duplicate-id",
+                              f"ID {ident} names both the {_KIND_NAMES.get(first['kind'], first['kind'])}"
+                              f" at {first['file']}:{first['line']} and a {_KIND_NAMES.get(n['kind'], n['kind'])}",
+                              n["file"], n["line"], n["col"],
                               hint="IDs must be unique across stories, requirements, ACs, tasks and ADRs"))
     return found
 
@@ -715,7 +717,8 @@ def short(text: str, limit: int = 48) -> str:
 
 
 def _mermaid_label(n: dict[str, Any]) -> str:
-    label = n["id"] if n["kind"] in ("scenario", "test", "doc", "feature", "ledger", "policy") else f"{n['id']}: {n['label']}"
+    plain = n["kind"] in ("scenario", "test", "doc", "feature", "ledger", "policy")
+    label = n["id"] if plain else f"{n['id']}: {n['label']}"
     if n["kind"] == "scenario":
         label = f"scenario: {n['label']}"
     text = short(label)
@@ -771,7 +774,7 @@ def to_mermaid(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
         left, right = _SHAPES.get(n["kind"], ('["', '"]'))
         return f"{indent}{ids[k]}{left}{_mermaid_label(n)}{right}"
 
-    for story in sorted((s for s in groups if s is not None)):
+    for story in sorted(s for s in groups if s is not None):
         n = g.nodes[story]
         lines.append(f'  subgraph {ids.get(story, "s")}_group["{_mermaid_label(n)}"]')
         lines.extend(node_line(k, "    ") for k in groups[story])
@@ -821,37 +824,3 @@ def to_dot(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
         lines.append(f'  "{_dot_escape(u)}" -> "{_dot_escape(v)}" [label="{t}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def export(args: Any) -> int:
-    """``govcell graph``: print or write the graph (or a focused part of it)."""
-    import sys
-
-    from govcell.cell import Cell
-
-    cell = Cell(args.root, args.config)
-    graph = cell.graph
-    keys = None
-    if args.focus:
-        if args.depth < 0:
-            print("govcell graph: --depth must be 0 or more", file=sys.stderr)
-            return 2
-        try:
-            keys = focus(graph, args.focus, args.depth)
-        except KeyError:
-            print(f"govcell graph: no node with ID {args.focus!r}", file=sys.stderr)
-            return 2
-    text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
-    if args.output:
-        # The path policy of every output (govcell.write): never over an input, into .git/ or through a link.
-        from govcell.write import cell_inputs, write_output
-        from govcell.report.findings import text as findings_text
-
-        problem = write_output(cell.root, args.output, text, what="graph", inputs=cell_inputs(cell), base=".",
-                               outside_ok=True)
-        if problem is not None:
-            sys.stderr.write(findings_text([problem]))
-            return 1
-    else:
-        sys.stdout.write(text)
-    return 0

@@ -140,7 +140,8 @@ def _ledger_ac_ids(cell: Cell) -> set[str] | None:
     return {ac.id for _, _, ac in model.iter_acs()}
 
 
-def parse_results(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
+def parse_results(text: str, path: str,
+                  matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
     """Detect the format of one result file's text and read its results."""
     from govcell.load.features import DEFAULT_AC_TAG, TagMatcher
 
