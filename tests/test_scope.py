@@ -113,14 +113,14 @@ def test_the_rust_templates_scope_rego_runs_on_changes_as_its_ci_runs_it(tmp_pat
     # no ## Scope block: the danger zone deny and the advisory warn, at the file the message names
     result = run_command("govcell check policy-test", root)
     got = _scope_findings(result.output)
-    assert "specs/spec_ledger.yaml: error: policy.violation: Danger zone file 'specs/spec_ledger.yaml' modified " \
-           "without ## Scope declaration. Add scope block to PR body. [policy scope]" in got, result.output
-    assert ".: warning: policy.warning: PR body missing ## Scope block. Consider adding for reviewer clarity. " \
-           "[policy scope]" in got
+    assert ("specs/spec_ledger.yaml: error: policy.violation: Danger zone file 'specs/spec_ledger.yaml' modified "
+            "without ## Scope declaration. Add scope block to PR body. [policy scope]") in got, result.output
+    assert (".: warning: policy.warning: PR body missing ## Scope block. Consider adding for reviewer clarity. "
+            "[policy scope]") in got
     # its fixtures run too: the advisory one passes, the no-scope one fails, and the one named like a failing
     # case that passes is reported (the template's own mistake, docs/rust-template.md)
-    assert "policy/fixtures/scope_danger_with_scope.json:1:1: error: policy.fixture-no-failure: fixture " \
-           "policy/fixtures/scope_danger_with_scope.json must fail policy scope but produced no failure" in got
+    assert ("policy/fixtures/scope_danger_with_scope.json:1:1: error: policy.fixture-no-failure: fixture "
+            "policy/fixtures/scope_danger_with_scope.json must fail policy scope but produced no failure") in got
     assert not any("scope_danger_no_scope" in line or "scope_advisory_valid" in line for line in got)
 
     # the PR body declares a governance scope: no deny, no warn about the change
@@ -135,3 +135,37 @@ def test_the_rust_templates_scope_rego_runs_on_changes_as_its_ci_runs_it(tmp_pat
     assert any("File 'specs/spec_ledger.yaml' is a governance artifact but PR type is 'docs'" in line
                and line.startswith("specs/spec_ledger.yaml: error") for line in got), got
     assert any("Declared type 'docs' may not match changes (detected: governance)" in line for line in got), got
+
+
+DIFF_GUARD = """\
+package main
+
+import rego.v1
+
+deny contains msg if {
+    some ac in input.diff.items.added
+    ac.kind == "ac"
+    not input.scope_declared
+    msg := sprintf("new AC %s without a declared scope", [ac.id])
+}
+"""
+
+
+def test_a_policy_that_reads_input_diff_gets_the_governance_diff(tmp_path: Path) -> None:
+    from tests.conftest import CellBuilder, init_git
+
+    cell = CellBuilder(tmp_path / "cell")
+    init_git(cell.root)
+    ledger = ("stories:\n  - id: US-A-001\n    title: S\n    requirements:\n      - id: REQ-A-ONE\n"
+              "        title: R\n        acceptance_criteria:\n          - id: AC-A-001\n            text: One\n")
+    cell.ledger(ledger)
+    cell.write("policy/guard.rego", DIFF_GUARD)
+    cell.write(".govcell.yaml", "policy:\n  targets:\n    guard: [changes]\n")
+    git(cell.root, "add", "-A")
+    git(cell.root, "commit", "-q", "-m", "base")
+    cell.ledger(ledger + "          - id: AC-A-002\n            text: Two\n")
+    result = run_command("govcell check policy-test", cell.root)
+    assert "policy.violation: new AC AC-A-002 without a declared scope [policy guard]" in result.output, \
+        result.output
+    doc = json.loads(run_command("govcell scope HEAD WORKTREE --input --with-diff", cell.root).stdout)
+    assert [i["id"] for i in doc["diff"]["items"]["added"]] == ["AC-A-002"]

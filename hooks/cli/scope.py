@@ -59,9 +59,14 @@ def command(args: argparse.Namespace) -> int:
     root = Path(args.root).absolute()
     loaded = load_config(root, args.config)
     if args.input:
+        diff = None
+        if args.with_diff:
+            from govcell.derive.diff import compute
+
+            def diff(base: str | None, head: str | None) -> dict[str, Any]:
+                return compute(str(root), args.config, base, head)
         doc, found = scope.changes_input(root, loaded.config, args.base, args.head or "HEAD",
-                                         scope_file=args.scope_file, with_diff=args.with_diff,
-                                         config_file=args.config)
+                                         scope_file=args.scope_file, diff=diff)
         if doc:
             sys.stdout.write(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         if found:

@@ -21,7 +21,6 @@ Markdown for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -35,61 +34,8 @@ ITEM_KINDS = ("story", "requirement", "ac", "task", "command", "flow", "bundle",
 DIFF_CHECKS = ("spec-ledger", "context-bundles", "policy-test", "governance-graph", "ac-tags", "feature-status")
 
 
-# --------------------------------------------------------------------------- choosing the two sides
-
-
-@dataclasses.dataclass
-class Side:
-    spec: str | None  #: as given: a revision, INDEX, WORKTREE, or None (empty: no commit yet)
-    how: str  #: why this side was chosen ("argument", "PRE_COMMIT_FROM_REF", "merge base with origin/main", ...)
-
-
-def default_sides(root: Path, base: str | None, head: str | None, staged: bool) -> tuple[Side, Side, list[Diagnostic]]:
-    """The two sides to compare, from the arguments, else the environment of pre-commit or CI."""
-    from govcell.load.sources import git
-
-    head_side = Side(head, "argument") if head else Side("INDEX" if staged else "WORKTREE",
-                                                          "--staged" if staged else "default")
-    if base:
-        return Side(base, "argument"), head_side, []
-    env_from, env_to = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
-    if env_from and env_to:
-        return Side(env_from, "PRE_COMMIT_FROM_REF"), (head_side if head else Side(env_to, "PRE_COMMIT_TO_REF")), []
-    if git(root, "rev-parse", "--verify", "-q", "HEAD") is None:
-        return Side(None, "no commit yet"), head_side, []
-    branch = default_branch(root)
-    if branch is None:
-        return Side("HEAD", "HEAD (no default branch found)"), head_side, []
-    out = git(root, "merge-base", "HEAD", branch)
-    if out is None:
-        return Side(None, f"merge base with {branch}"), head_side, [
-            diag("diff.base-missing", f"no merge base of HEAD and {branch}: the history that joins them is not "
-                 "in this clone (a shallow clone?)", ".", hint="fetch more history (`git fetch --unshallow`, or "
-                 "fetch-depth: 0 in CI), or name the base: `govcell diff BASE`")]
-    return Side(out.decode().strip(), f"merge base with {branch}"), head_side, []
-
-
-def default_branch(root: Path) -> str | None:
-    """The branch a change is compared with: CI's target branch, origin's HEAD, else main/master."""
-    from govcell.load.sources import git
-
-    def exists(ref: str) -> bool:
-        return git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") is not None
-
-    for var in ("GOVCELL_BASE_BRANCH", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
-                "BITBUCKET_PR_DESTINATION_BRANCH", "SYSTEM_PULLREQUEST_TARGETBRANCH"):
-        name = os.environ.get(var, "").removeprefix("refs/heads/")
-        if name:
-            for ref in (f"origin/{name}", name):
-                if exists(ref):
-                    return ref
-    out = git(root, "symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD")
-    if out and exists(out.decode().strip()):
-        return out.decode().strip()
-    for ref in ("origin/main", "origin/master", "main", "master"):
-        if exists(ref):
-            return ref
-    return None
+# The two sides are chosen by govcell.load.revisions (also what `govcell scope` and the `changes` input use).
+from govcell.load.revisions import Side, default_branch, default_sides  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------- one side's summary

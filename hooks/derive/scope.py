@@ -26,6 +26,7 @@ import dataclasses
 import os
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from govcell.diagnostics import Diagnostic, diag
@@ -219,7 +220,8 @@ def commits(root: Path, base: str | None, head: str) -> list[Commit]:
 
 def _undeclared(files: dict[str, str], what: str, trailer: str) -> list[Diagnostic]:
     return [diag("scope.undeclared", f"protected path {f}{'' if pat == f else f' (under {pat})'} changed {what} "
-                 "without a declared scope", f, hint=f"declare the change's scope: a commit trailer `{trailer}: governance: "
+                 "without a declared scope", f,
+                 hint=f"declare the change's scope: a commit trailer `{trailer}: governance: "
                  f"why` (git commit --trailer '{trailer}: governance: why'), or in CI the pull request's "
                  f"## Scope block (govcell scope --scope-file, or {SCOPE_ENV})")
             for f, pat in sorted(files.items())]
@@ -251,17 +253,19 @@ def _strip_comments(text: str) -> str:
 
 def changes_input(root: Path, config: Any, base: str | None = None, head: str | None = None, *,
                   scope_file: str | None = None, message_file: str | None = None,
-                  with_diff: bool = False, config_file: str | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
+                  diff: Callable[[str | None, str | None], dict[str, Any]] | None = None,
+                  ) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The ``changes`` document: what a change touched and what it declared (findings: why it could not be made).
 
     Keys: ``base``/``head`` (``{ref, how, commit}``), ``changed_files``, ``protected_files``
     (``{path: pattern}``), ``scope`` (the declaration that covers the change: the pull request's, else
     the commit message's, else the last commit's), ``scope_declared`` and ``declared_type`` (as the
     Rust template's CI passes them to scope.rego), ``trailers`` (of the message or every commit),
-    ``commits`` (``{id, subject, trailers, files, scope}``) and, with ``with_diff``, ``diff``
-    (the govcell.diff/1 document).
+    ``commits`` (``{id, subject, trailers, files, scope}``) and, given ``diff`` (``govcell.derive.diff``'s
+    ``compute`` of the two revisions, passed in by a layer above: derivations do not import each other),
+    ``diff`` (the govcell.diff/1 document).
     """
-    from govcell.derive.diff import default_sides
+    from govcell.load.revisions import default_sides
     from govcell.load.sources import RevisionError, in_git, resolve_commit
 
     root = Path(root).absolute()
@@ -322,11 +326,8 @@ def changes_input(root: Path, config: Any, base: str | None = None, head: str | 
         "trailers": all_trailers,
         "commits": commit_docs,
     }
-    if with_diff:
-        from govcell.derive.diff import compute
-
-        diff = compute(str(root), config_file, base_commit or bside.spec, head_commit or head_spec)
-        doc["diff"] = diff
+    if diff is not None:
+        doc["diff"] = diff(base_commit or bside.spec, head_commit or head_spec)
     return doc, problems
 
 
@@ -363,7 +364,8 @@ def check_range(root: Path, config: Any, base: str | None, head: str | None, *,
 
 # --------------------------------------------------------------------------- the policy input
 
-_COMPUTING = False  #: set while the diff of a ``changes`` input is computed (its sides must not recurse)
+#: ``computing``: set while a ``changes`` input (and its diff) is computed, so the diff's sides do not recurse
+_STATE = {"computing": False}
 _READS_DIFF = re.compile(r"input\s*\.\s*diff\b|input\s*\[\s*\"diff\"\s*\]")
 
 
@@ -375,30 +377,36 @@ def wants_changes(cell: Any) -> list[str]:
     return sorted(name for name, targets in pol.targets.items() if "changes" in targets or composed & set(targets))
 
 
-def cell_changes(cell: Any) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """The ``changes`` input of the cell's working tree, computed once per cell.
+def reads_diff(cell: Any) -> bool:
+    """Whether a policy fed ``changes`` reads ``input.diff`` (then the input carries the governance diff)."""
+    policy_dir = cell.config.paths.policy.rstrip("/")
+    for name in wants_changes(cell):
+        read = cell.source.read_text(f"{policy_dir}/{name}.rego", max_bytes=cell.config.limits.max_file_bytes)
+        if read.text and _READS_DIFF.search(read.text):
+            return True
+    return False
+
+
+def cell_changes(cell: Any, diff: Callable[[str | None, str | None], dict[str, Any]] | None = None,
+                 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The ``changes`` input of the cell's working tree, computed once per cell (the first call decides).
 
     None (no document, no finding) for a cell read from a revision or the index (a
     change is not part of a revision: ``--new-since`` and ``govcell diff`` compare the
     other findings) and while the diff of an outer ``changes`` input is computed.  The
-    ``diff`` key is there when a policy that is fed ``changes`` reads ``input.diff``.
+    ``policy-test`` check (``govcell.checks.policy_test``) calls it first, with the diff when
+    a policy reads ``input.diff``.
     """
-    global _COMPUTING
     cached = cell.__dict__.get("_changes_input")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    if _COMPUTING or cell.source.kind != "worktree":
+    if _STATE["computing"] or cell.source.kind != "worktree":
         result: tuple[dict[str, Any] | None, list[Diagnostic]] = (None, [])
     else:
-        policy_dir = cell.config.paths.policy.rstrip("/")
-        with_diff = False
-        for name in wants_changes(cell):
-            read = cell.source.read_text(f"{policy_dir}/{name}.rego", max_bytes=cell.config.limits.max_file_bytes)
-            with_diff = with_diff or bool(read.text and _READS_DIFF.search(read.text))
-        _COMPUTING = True
+        _STATE["computing"] = True
         try:
-            result = changes_input(cell.root, cell.config, with_diff=with_diff, config_file=cell.config_source)
+            result = changes_input(cell.root, cell.config, diff=diff)
         finally:
-            _COMPUTING = False
+            _STATE["computing"] = False
     cell.__dict__["_changes_input"] = result
     return result

@@ -81,7 +81,8 @@ class InputSource(StrictModel):
     files: str | None = Field(None, description="a glob of repository files: the list of their documents, "
                               "in path order")
     builtin: InputBuiltin | None = Field(None, description="a built-in input: ledger, contextpack, tasks, flows, "
-                                         "features, ledger_ac_ids (every AC ID of the ledger, in ledger order) or changes (what the change "
+                                         "features, ledger_ac_ids (every AC ID of the ledger, in ledger order) "
+                                         "or changes (what the change "
                                          "touched and declared: govcell scope --input)")
     key: str | None = Field(None, description="take only this key of the value (dotted for nested keys), "
                             "like jq's .environments")
@@ -165,7 +166,8 @@ class Scope(StrictModel):
 
     protected: StrList | None = Field(
         None, description="paths a change may touch only with a declared scope: a path ending in / is a "
-        "directory, one with * ? [ a glob (* within a folder, ** across), else one file (default: the ledger, tasks, flows, the policy "
+        "directory, one with * ? [ a glob (* within a folder, ** across), else one file (default: the ledger, "
+        "tasks, flows, the policy "
         "directory, the workflow directories, the feature status report and agent instruction files "
         "AGENTS.md, CLAUDE.md, .github/copilot-instructions.md, .cursorrules, GEMINI.md)")
     also_protected: StrList = Field(default_factory=list, description="paths protected in addition to "
