@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from govcell.load.config import Config, LoadedConfig, load_config
 from govcell.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from govcell.load.adr import AdrIndex
     from govcell.formats.contextpack import ContextPack
     from govcell.formats.docindex import DocIndex
@@ -24,12 +26,14 @@ if TYPE_CHECKING:
     from govcell.derive.graph import GovGraph
     from govcell.formats.ledger import Ledger
     from govcell.formats.reviews import ReviewsFile
-    from govcell.derive.policy.run import PolicyReport
+    from govcell.derive.policy.model import PolicyReport
     from govcell.load.sources import FileSource
     from govcell.load.results import ResultSet
     from govcell.formats.tasks import TasksFile
     from govcell.load.validate import Loaded
     from govcell.load.text import ReadResult
+
+_M = TypeVar("_M", bound="BaseModel")
 
 
 class Cell:
@@ -68,7 +72,8 @@ class Cell:
     def config_diagnostics(self) -> list[Diagnostic]:
         return self._loaded_config.diagnostics
 
-    def _load(self, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded:
+    def _load(self, rel: str, model: type[_M], prefix: str, *, required: bool,
+              empty_ok: bool = False) -> Loaded[_M]:
         from govcell.load.validate import validate
 
         raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)
@@ -111,7 +116,7 @@ class Cell:
 
         return self._load(self.config.paths.reviews, ReviewsFile, "reviews", required=False, empty_ok=True)
 
-    def unreadable_inputs(self) -> list[Loaded]:
+    def unreadable_inputs(self) -> list[Loaded[Any]]:
         """The cell's files that exist but could not be read at all (so what depends on them is unknown)."""
         files = (self.ledger, self.tasks, self.flows, self.contextpack, self.doc_index)
         return [f for f in files if f.unreadable]

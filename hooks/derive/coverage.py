@@ -208,8 +208,8 @@ def compute(cell: Cell) -> Coverage:
     by_ac: dict[str, list[TestResult]] = {}
     by_scenario: dict[tuple[str, int], list[TestResult]] = {}
     for r in results.results:
-        for a in r.acs:
-            by_ac.setdefault(a, []).append(r)
+        for ac_id in r.acs:
+            by_ac.setdefault(ac_id, []).append(r)
         if r.scenario is not None:
             by_scenario.setdefault((r.scenario.file, r.scenario.line), []).append(r)
 
@@ -223,7 +223,7 @@ def compute(cell: Cell) -> Coverage:
     for story in ledger.stories if ledger else []:
         req_states = []
         for req in story.requirements:
-            states = []
+            ac_states = []
             for ac in req.acceptance_criteria:
                 scenarios = list(index.by_ac.get(ac.id, []))
                 tests = list(ac.tests)
@@ -236,8 +236,8 @@ def compute(cell: Cell) -> Coverage:
                               suspect_proofs=list(judged.suspect) if judged else [])
                 acs.append(st)
                 if ac.status != "deprecated":
-                    states.append(st.state)
-            requirements[req.id] = worst(states)
+                    ac_states.append(st.state)
+            requirements[req.id] = worst(ac_states)
             req_states.append(requirements[req.id])
         stories[story.id] = worst(req_states)
 

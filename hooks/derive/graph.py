@@ -82,17 +82,17 @@ class Store:
         for u, v in self.order:
             yield u, v, succ[u][v]
 
-    def to_networkx(self) -> nx.DiGraph:
+    def to_networkx(self) -> nx.DiGraph[str]:
         """The same graph as a networkx ``DiGraph`` (same node and edge order)."""
         import networkx as nx
 
-        g = nx.DiGraph()
+        g: nx.DiGraph[str] = nx.DiGraph()
         g.add_nodes_from((k, dict(a)) for k, a in self.nodes.items())
         g.add_edges_from((u, v, dict(d)) for u, v, d in self.edges())
         return g
 
     @classmethod
-    def from_networkx(cls, g: nx.DiGraph) -> Store:
+    def from_networkx(cls, g: nx.DiGraph[str]) -> Store:
         store = cls()
         for k, a in g.nodes(data=True):
             store.add_node(k, **a)
@@ -135,20 +135,20 @@ class GovGraph:
     by_id, [])`` still makes a view of part of the graph.
     """
 
-    def __init__(self, g: nx.DiGraph | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, g: nx.DiGraph[str] | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic]) -> None:
         self.by_id = by_id
         self.diagnostics = diagnostics
         self._store: Store | None = g if isinstance(g, Store) else None
-        self._g: nx.DiGraph | None = None if isinstance(g, Store) else g
+        self._g: nx.DiGraph[str] | None = None if isinstance(g, Store) else g
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.from_networkx(self._g)
+            self._store = Store.from_networkx(self.g)
         return self._store
 
     @property
-    def g(self) -> nx.DiGraph:
+    def g(self) -> nx.DiGraph[str]:
         if self._g is None:
             self._g = self.store.to_networkx()
         return self._g
@@ -600,7 +600,7 @@ def _cycles(graph: GovGraph) -> list[Diagnostic]:
     import networkx as nx
 
     nodes = store.nodes
-    deps = nx.DiGraph()
+    deps: nx.DiGraph[str] = nx.DiGraph()
     deps.add_edges_from(deps_edges)
     found = []
     for scc in nx.strongly_connected_components(deps):
