@@ -98,7 +98,7 @@ def parse_value(value: str, source: str) -> Declared:
 
 def trailers(root: Path, message: str) -> dict[str, list[str]]:
     """The trailers of a commit message (as ``git interpret-trailers --parse`` reads them), key -> values."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     out = git(root, "-c", "trailer.separators=:", "interpret-trailers", "--parse", "--no-divider",
               input_=message.encode("utf-8", "surrogateescape"))
@@ -172,7 +172,7 @@ def _type_problem(d: Declared, types: list[str], where: str, path: str) -> list[
 
 def changed_files(root: Path, base: str | None, head: str | None) -> list[str]:
     """Files that differ between ``base`` and ``head`` (revisions, INDEX or WORKTREE; a rename is both paths)."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     empty = git(root, "hash-object", "-t", "tree", "--stdin", input_=b"")
     base_ref = base or (empty.decode().strip() if empty else "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
@@ -199,7 +199,7 @@ class Commit:
 
 def commits(root: Path, base: str | None, head: str) -> list[Commit]:
     """The commits of ``base..head``, oldest first, with their messages and files."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     rng = f"{base}..{head}" if base else head
     out = git(root, "log", "--reverse", "-z", "--format=%H%x1f%P%x1f%B", "--end-of-options", rng, "--")
@@ -229,7 +229,7 @@ def _undeclared(files: dict[str, str], what: str, trailer: str) -> list[Diagnost
 
 def check_message(root: Path, config: Any, message_file: str) -> list[Diagnostic]:
     """The ``commit-msg`` check: the staged protected files need the commit's scope trailer."""
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     cfg = config.scope
     text, problems = read_limited(root, message_file, "commit message")
@@ -266,7 +266,8 @@ def changes_input(root: Path, config: Any, base: str | None = None, head: str | 
     ``diff`` (the govcell.diff/1 document).
     """
     from govcell.load.revisions import default_sides
-    from govcell.load.sources import RevisionError, in_git, resolve_commit
+    from govcell.load.git import in_git
+    from govcell.load.sources import RevisionError, resolve_commit
 
     root = Path(root).absolute()
     cfg = config.scope
@@ -302,7 +303,7 @@ def changes_input(root: Path, config: Any, base: str | None = None, head: str | 
             all_trailers = trailers(root, _strip_comments(text))
             if not declared.declared:
                 declared = from_trailers(all_trailers, cfg.trailer)
-    from govcell.load.sources import git
+    from govcell.load.git import git
 
     head_now = git(root, "rev-parse", "-q", "--verify", "HEAD")
     range_head = head_commit or (head_now.decode().strip() if head_now else None)
@@ -354,7 +355,7 @@ def check_range(root: Path, config: Any, base: str | None, head: str | None, *,
             found += _undeclared(c["protected_files"], f"in commit {short} ({c['subject'][:60]})", cfg.trailer)
     if doc["head"]["commit"] is None:
         # the head is the working tree or the index: uncommitted changes have no trailer to declare them
-        from govcell.load.sources import git
+        from govcell.load.git import git
 
         head_now = git(root, "rev-parse", "-q", "--verify", "HEAD")
         pending = changed_files(root, head_now.decode().strip() if head_now else None, doc["head"]["ref"])

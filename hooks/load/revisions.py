@@ -1,5 +1,10 @@
-"""Which two revisions a change is: the base and the head of ``govcell diff``, ``govcell scope`` and the
-``changes`` policy input (arguments, else pre-commit's refs, else the merge base with the default branch)."""
+"""Which two revisions a change is judged between: the arguments, else pre-commit's or CI's, else the merge base.
+
+``govcell diff`` compares a *base* and a *head* side; without arguments the
+head is the working tree (or the index with ``--staged``) and the base is
+pre-commit's ``PRE_COMMIT_FROM_REF``, else the merge base of HEAD with the
+default branch (CI's target branch, origin's HEAD, else main/master).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import os
 from pathlib import Path
 
 from govcell.diagnostics import Diagnostic, diag
-
+from govcell.load.git import git
 
 
 @dataclasses.dataclass
@@ -19,8 +24,6 @@ class Side:
 
 def default_sides(root: Path, base: str | None, head: str | None, staged: bool) -> tuple[Side, Side, list[Diagnostic]]:
     """The two sides to compare, from the arguments, else the environment of pre-commit or CI."""
-    from govcell.load.sources import git
-
     head_side = Side(head, "argument") if head else Side("INDEX" if staged else "WORKTREE",
                                                           "--staged" if staged else "default")
     if base:
@@ -44,8 +47,6 @@ def default_sides(root: Path, base: str | None, head: str | None, staged: bool) 
 
 def default_branch(root: Path) -> str | None:
     """The branch a change is compared with: CI's target branch, origin's HEAD, else main/master."""
-    from govcell.load.sources import git
-
     def exists(ref: str) -> bool:
         return git(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") is not None
 
