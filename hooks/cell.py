@@ -125,9 +125,9 @@ class Cell:
     def policy_report(self) -> PolicyReport:
         """Policies run on their fixtures and targets (``govcell.derive.policy.run``); imports regorus."""
         if not self.in_worktree:
-            from govcell.load.sources import policy_report_at
+            from govcell.derive.policy.revision import policy_report_at
 
-            return policy_report_at(self)  # type: ignore[return-value]
+            return policy_report_at(self)
         from govcell.derive.policy.run import build_report
 
         return build_report(self)
