@@ -31,6 +31,7 @@ def command(args: argparse.Namespace) -> int:
 
     cell = Cell(args.root, args.config)
     found = run(cell, ["policy-test"], strict=args.strict)
-    if options.emit(render(evaluate(cell), found, args.format, args.coverage), args.out, what="report", cell=cell):
+    text = render(evaluate(cell), found, args.format, args.coverage)
+    if options.findings_out(found, text, args.format, args.out, cell=cell):
         return 1
     return exit_code(found)

@@ -46,6 +46,6 @@ class ReviewsFile(FormatModel):
     """``specs/reviews.yaml`` (``paths.reviews``), written by ``govcell review``."""
 
     item_label: ClassVar[str] = "reviews file"
-    format: Literal["govcell.reviews/1"] = Field(REVIEWS_FORMAT, description="the version of this format")
+    format: Literal["govcell.reviews/1"] = Field("govcell.reviews/1", description="the version of this format")
     reviews: list[ProofReview] = Field(default_factory=list,
                                        description="one record per reviewed proof, sorted by AC and proof")
