@@ -57,7 +57,14 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from govcell.load.validate import Loaded
+
+_M = TypeVar("_M", bound="BaseModel")
 
 #: Entry header: magic and format version (bump on any change of the layout or the payloads' meaning).
 MAGIC = b"GVCACHE2"
@@ -426,7 +433,8 @@ def fast_pickle(*classes: type) -> None:
         _FAST.add(cls)
 
 
-def cached_validated(cell: Any, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool) -> Any:
+def cached_validated(cell: Any, rel: str, model: type[_M], prefix: str, *, required: bool,
+                     empty_ok: bool) -> Loaded[_M]:
     """A spec file of ``cell`` read, parsed and validated (``govcell.load.validate.Loaded``), cached by content."""
     from govcell.load.validate import validate
     from govcell.load.yamlio import yaml_from_read
@@ -439,7 +447,7 @@ def cached_validated(cell: Any, rel: str, model: type, prefix: str, *, required:
                 config_part(cell), read.text)
         hit = cache.get("validated", k)
         if hit is not MISS:
-            return hit
+            return cast("Loaded[_M]", hit)  # stored below under a key naming the model
     loaded = validate(model, yaml_from_read(read, rel, required=required), prefix, empty_ok=empty_ok)
     if k:
         cache.put("validated", k, loaded)
@@ -453,7 +461,8 @@ def cached_features(cell: Any, texts: list[tuple[str, str]], matcher: Any, parse
     index's dataclasses, pickled by :func:`fast_pickle`."""
     cache = for_cell(cell)
     if not cache.enabled or not texts:
-        return parse_all(texts, matcher)  # type: ignore[no-any-return]
+        parsed: list[Any] = parse_all(texts, matcher)
+        return parsed
     from govcell.diagnostics import Diagnostic
 
     fast_pickle(*classes, Diagnostic)
