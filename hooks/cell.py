@@ -48,7 +48,9 @@ class Cell:
         self.config_path = config_path
         #: where every file of the cell is read from (the working tree, a git revision, the index)
         self.source: FileSource = source if source is not None else WorkTree(self.root)
-        self._loaded_config: LoadedConfig = load_config(self.root, config_path, source=self.source)
+        from govcell.load.cache import cached_config
+
+        self._loaded_config: LoadedConfig = cached_config(self, load_config)
 
     @property
     def in_worktree(self) -> bool:
@@ -123,10 +125,6 @@ class Cell:
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
         """Policies run on their fixtures and targets (``govcell.derive.policy.run``); imports regorus."""
-        if not self.in_worktree:
-            from govcell.derive.policy.revision import policy_report_at
-
-            return policy_report_at(self)
         from govcell.derive.policy.run import build_report
 
         return build_report(self)

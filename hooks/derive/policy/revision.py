@@ -1,11 +1,13 @@
-"""The policy check of a cell read from a git revision (``--new-since``, ``govcell diff``).
+"""The policy report of a cell read from git (a revision or the index).
 
-The engine needs real files: the ones the policy check reads are copied from the
-revision into a temporary directory, and the report is built on that copy.
+The Rego engine reads files from disk, so the policy check of a revision runs on
+a private copy of the files it reads, written to a temporary directory that is
+removed afterwards; nothing in the repository is written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,33 +17,28 @@ if TYPE_CHECKING:
     from govcell.load.config import Config
 
 
-def policy_files(cfg: Config, files: list[str]) -> list[str]:
+def policy_files(config: Config, files: list[str]) -> list[str]:
     """The files the policy check of a cell reads: policies, fixtures, targets, built-in inputs, config."""
-    from govcell.load.repofiles import match, matcher
+    from govcell.load.repofiles import RepoFiles, match, matcher
 
-    paths = cfg.paths
+    paths = config.paths
     patterns = [paths.policy.rstrip("/") + "/", *[d.rstrip("/") + "/" for d in paths.policy_testdata],
                 paths.ledger, paths.tasks, paths.flows, paths.contextpack, paths.doc_index,
                 *[d.rstrip("/") + "/" for d in paths.features], ".govcell.yaml", "pyproject.toml"]
     wanted = matcher(patterns)
     out = {p for p in files if wanted(p)}
-    from govcell.load.repofiles import RepoFiles
-
     listing = RepoFiles(files, True, None)
-    for globs in cfg.policy.targets.values():
+    for globs in config.policy.targets.values():
         for pattern in globs:
             out.update(match(pattern, listing))
     return sorted(out)
 
 
-def policy_report_at(cell: Cell) -> PolicyReport:
-    """The policy report of a cell read from git: the policy engine runs on a private copy of the
-    files it reads (policies, fixtures, targets, the ledger...), written to a temporary directory
-    that is removed afterwards.  Nothing in the repository is written."""
+def policy_report_at(cell: Cell, build: Callable[[Cell], PolicyReport]) -> PolicyReport:
+    """``build`` (the policy run) on a private copy of the files the policy check of ``cell`` reads."""
     import tempfile
 
     from govcell.cell import Cell
-    from govcell.derive.policy.run import build_report
 
     source = cell.source
     config_source = cell.config_source
@@ -65,4 +62,4 @@ def policy_report_at(cell: Cell) -> PolicyReport:
         for name in ("ledger", "tasks", "flows", "contextpack", "doc_index", "features"):
             if name in cell.__dict__ or name in ("ledger", "features"):
                 sub.__dict__[name] = getattr(cell, name)
-        return build_report(sub)
+        return build(sub)
