@@ -29,7 +29,8 @@ CHECKS: dict[str, str] = {
 
 def resolve(name: str) -> Callable[[Cell], Iterable[Diagnostic]]:
     module, _, func = CHECKS[name].partition(":")
-    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+    check: Callable[[Cell], Iterable[Diagnostic]] = getattr(importlib.import_module(module), func)
+    return check
 
 
 def run(cell: Cell, names: Sequence[str] | None = None, *, strict: bool = False) -> list[Diagnostic]:
