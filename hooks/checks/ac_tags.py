@@ -90,13 +90,16 @@ def check(cell: Cell) -> list[Diagnostic]:
 
     # Ledger side: mappings and kernel coverage.
     indexed = {f.path: f for f in index.files}
+    exists: dict[str, bool] = {}  # a few files are mapped by thousands of ACs: one lookup each
     for _story, req, ac in ledger.iter_acs():
         line, col = positions[ac.id]
         for t in ac.tests:
             if not t.file:
                 continue
             rel = t.file.replace("\\", "/")
-            if not cell.source.exists(rel):
+            if rel not in exists:
+                exists[rel] = cell.source.exists(rel)
+            if not exists[rel]:
                 found.append(diag("ac.mapped-file-missing", f"{ac.id} maps a {t.type} test to {t.file}, which does "
                                                             "not exist", raw.path, line, col,
                                   hint="fix the path (relative to the repository root) or remove the mapping"))

@@ -53,9 +53,27 @@ def config(p: argparse.ArgumentParser) -> None:
 
 
 def cell(p: argparse.ArgumentParser) -> None:
-    """``--root`` and ``--config``: every command that reads a cell."""
+    """``--root``, ``--config`` and ``--no-cache``: every command that reads a cell."""
     root(p)
     config(p)
+    no_cache(p)
+
+
+def no_cache(p: argparse.ArgumentParser, dest: str = "no_cache") -> None:
+    """``--no-cache``: parse every file again instead of reusing the shared cache (:mod:`govcell.load.cache`)."""
+    p.add_argument("--no-cache", dest=dest, action="store_true",
+                   help="parse every file again instead of reusing the shared cache (also GOVCELL_NO_CACHE=1)")
+
+
+def cache_off(args: argparse.Namespace) -> Any:
+    """A context in which the cache is off when the command line said ``--no-cache``, else nothing."""
+    import contextlib
+
+    if not (getattr(args, "no_cache", False) or getattr(args, "no_cache_global", False)):
+        return contextlib.nullcontext()
+    from govcell.load.cache import disabled
+
+    return disabled()
 
 
 def strict(p: argparse.ArgumentParser) -> None:
@@ -141,18 +159,19 @@ def write(text: str, target: str, *, what: str, cell: Cell | None = None,
                         inputs=cell_inputs(cell) if cell is not None else None, base=out_base(), outside_ok=True)
 
 
-def findings_out(found: Sequence[Diagnostic], text: str, fmt: str, target: str | None, *, cell: Cell) -> int:
+def findings_out(found: Sequence[Diagnostic], text: str, fmt: str, target: str | None, *, cell: Cell,
+                 run: str = "check") -> int:
     """Print or write a findings report (:func:`emit`); with ``--format github`` also the job summary.
 
     GitHub shows a limited number of annotations; when ``$GITHUB_STEP_SUMMARY``
     is set, a Markdown table of every finding is appended to the job summary.
     """
     if fmt == "github":
-        write_step_summary(found)
+        write_step_summary(found, run)
     return emit(text, target, what="report", cell=cell)
 
 
-def write_step_summary(found: Sequence[Diagnostic]) -> None:
+def write_step_summary(found: Sequence[Diagnostic], run: str = "check") -> None:
     """Append the findings table to ``$GITHUB_STEP_SUMMARY`` when it is set (GitHub Actions' job summary)."""
     import os
 
@@ -163,7 +182,7 @@ def write_step_summary(found: Sequence[Diagnostic]) -> None:
         return
     try:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(step_summary(found))
+            fh.write(step_summary(found, run))
     except OSError:
         pass  # the annotations still go out; a CI without a writable summary loses only the table
 

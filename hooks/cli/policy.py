@@ -32,6 +32,6 @@ def command(args: argparse.Namespace) -> int:
     cell = Cell(args.root, args.config)
     found = run(cell, ["policy-test"], strict=args.strict)
     text = render(evaluate(cell), found, args.format, args.coverage)
-    if options.findings_out(found, text, args.format, args.out, cell=cell):
+    if options.findings_out(found, text, args.format, args.out, cell=cell, run="policy-test"):
         return 1
     return exit_code(found)

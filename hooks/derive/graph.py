@@ -536,7 +536,7 @@ def _add_bundles(b: _Builder) -> None:
 
 
 def check(cell: Cell) -> list[Diagnostic]:
-    """Every graph invariant of DESIGN.md, as findings naming both ends."""
+    """Every graph invariant (docs/findings.md, "Graph invariants"), as findings naming both ends."""
     graph = cell.graph
     g = graph.store
     nodes = g.nodes
