@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CHECKS: dict[str, str] = {
     "spec-ledger": "govcell.formats.ledger:check",
     "context-bundles": "govcell.derive.bundles:check",
-    "policy-test": "govcell.derive.policy.run:check",
+    "policy-test": "govcell.checks.policy_test:check",
     "governance-graph": "govcell.derive.graph:check",
     "ac-tags": "govcell.checks.ac_tags:check",
     "feature-status": "govcell.derive.feature_status:check",
