@@ -59,7 +59,8 @@ class Declared:
 
 def patterns(config: Any) -> list[str]:
     """Every protected path pattern of the configuration."""
-    return config.scope.paths(config.paths)  # type: ignore[no-any-return]
+    found: list[str] = config.scope.paths(config.paths)
+    return found
 
 
 def matches(path: str, pattern: str) -> bool:
@@ -398,9 +399,9 @@ def cell_changes(cell: Any, diff: Callable[[str | None, str | None], dict[str, A
     ``policy-test`` check (``govcell.checks.policy_test``) calls it first, with the diff when
     a policy reads ``input.diff``.
     """
-    cached = cell.__dict__.get("_changes_input")
+    cached: tuple[dict[str, Any] | None, list[Diagnostic]] | None = cell.__dict__.get("_changes_input")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     if _STATE["computing"] or cell.source.kind != "worktree":
         result: tuple[dict[str, Any] | None, list[Diagnostic]] = (None, [])
     else:
