@@ -68,9 +68,9 @@ def matches(path: str, pattern: str) -> bool:
     if pattern.endswith("/"):
         return path.startswith(pattern)
     if _GLOB.search(pattern):
-        from govcell.load.repofiles import glob_regex
+        from govcell.load.globs import compile_glob  # the one dialect: docs/formats.md#globs
 
-        return glob_regex(pattern).match(path) is not None
+        return compile_glob(pattern).matches(path)
     return path == pattern
 
 
