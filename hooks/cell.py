@@ -125,10 +125,6 @@ class Cell:
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
         """Policies run on their fixtures and targets (``govcell.derive.policy.run``); imports regorus."""
-        if not self.in_worktree:
-            from govcell.load.sources import policy_report_at
-
-            return policy_report_at(self)  # type: ignore[return-value]
         from govcell.derive.policy.run import build_report
 
         return build_report(self)

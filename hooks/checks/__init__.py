@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CHECKS: dict[str, str] = {
     "spec-ledger": "govcell.formats.ledger:check",
     "context-bundles": "govcell.derive.bundles:check",
-    "policy-test": "govcell.derive.policy.run:check",
+    "policy-test": "govcell.checks.policy_test:check",
     "governance-graph": "govcell.derive.graph:check",
     "ac-tags": "govcell.checks.ac_tags:check",
     "feature-status": "govcell.derive.feature_status:check",
@@ -29,7 +29,8 @@ CHECKS: dict[str, str] = {
 
 def resolve(name: str) -> Callable[[Cell], Iterable[Diagnostic]]:
     module, _, func = CHECKS[name].partition(":")
-    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+    check: Callable[[Cell], Iterable[Diagnostic]] = getattr(importlib.import_module(module), func)
+    return check
 
 
 def run(cell: Cell, names: Sequence[str] | None = None, *, strict: bool = False) -> list[Diagnostic]:

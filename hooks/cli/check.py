@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 from govcell.cli import options
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from govcell.cell import Cell
     from govcell.diagnostics import Diagnostic
 
@@ -58,9 +60,11 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     cell = Cell(root, config)
     if new_since or baseline:
         from govcell.derive.fingerprint import baseline_counts
-        from govcell.load.sources import Later
+        from govcell.load.git import close_all
+        from govcell.process import Later
 
-        other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline))
+        other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline),
+                      close_all)
         found = run(cell, checks, strict=strict)
         found = _only_new(cell, found, other.result())
     else:
@@ -82,10 +86,11 @@ def _only_new(cell: Cell, found: list[Diagnostic], other: object) -> list[Diagno
     if status != "ok":
         return [diag("internal.error", f"cannot compute the findings to compare with: {value}", ".",
                      hint="this is a govcell bug; please report it")]
-    counts, what, problems = value
+    compared: tuple[Counter[str] | None, str, list[Diagnostic]] = value  # what baseline_counts returns
+    counts, what, problems = compared
     if counts is None:
-        return problems  # type: ignore[no-any-return]
+        return problems
     new, old = split_new(found, counts, id_pattern(cell.config))
     if old:
         print(f"govcell: {len(old)} finding(s) already present in {what} not shown", file=sys.stderr)
-    return problems + new  # type: ignore[no-any-return]
+    return problems + new

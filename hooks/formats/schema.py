@@ -28,7 +28,7 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
 #: schema name -> (module, function returning the schema, command) of output documents whose schema is
 #: written by hand (no model behind it)
 WRITTEN: dict[str, tuple[str, str, str]] = {
-    "diff": ("govcell.derive.diff", "json_schema", "govcell diff --format json"),
+    "diff": ("govcell.report.diff", "json_schema", "govcell diff --format json"),
 }
 
 
@@ -40,7 +40,8 @@ def names() -> list[str]:
 def schema(name: str) -> dict[str, object]:
     if name in WRITTEN:
         module_name, func, _command = WRITTEN[name]
-        return getattr(importlib.import_module(module_name), func)()  # type: ignore[no-any-return]
+        written: dict[str, object] = getattr(importlib.import_module(module_name), func)()
+        return written
     module, cls, target = MODELS.get(name) or OUTPUTS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {

@@ -17,9 +17,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathspec
 
 _GLOB_CHARS = frozenset("*?[")
 _WINDOWS_ABS = re.compile(r"^[A-Za-z]:[\\/]")
@@ -40,24 +43,14 @@ class RepoFiles:
         return path in self._set
 
 
-def git_output(root: Path, *args: str) -> bytes | None:
-    """``git ARGS`` run in ``root``: its stdout, or None when git is absent or the command failed."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def list_files(root: Path, skip_dirs: Iterable[str] = ()) -> RepoFiles:
     """Tracked files when ``root`` is inside a git work tree, else a walk of the tree."""
     # Without --full-name, ls-files lists what is below ``root``, relative to it.
-    listed = git_output(root, "ls-files", "-z", "--cached")
+    from govcell.load import git
+
+    listed = git.git(root, "ls-files", "-z", "--cached")
     if listed is not None:
-        paths = sorted({os.fsdecode(raw) for raw in listed.split(b"\0") if raw})
-        head = git_output(root, "rev-parse", "--verify", "-q", "HEAD")
-        commit = head.decode().strip() if head else None
-        return RepoFiles(paths, True, commit)
+        return RepoFiles(sorted(set(git.paths(listed))), True, git.head(root))
     return RepoFiles(_walk(root, skip_dirs), False, None)
 
 
@@ -90,7 +83,7 @@ def _walk(root: Path, skip_dirs: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
-def _root_gitignore(root: Path):  # type: ignore[no-untyped-def]
+def _root_gitignore(root: Path) -> pathspec.GitIgnoreSpec | None:
     path = root / ".gitignore"
     if not path.is_file():
         return None
@@ -218,7 +211,7 @@ def match(pattern: str, files: RepoFiles) -> list[str]:
     return [p for p in files.paths if rx.match(p)]
 
 
-def matcher(patterns: Iterable[str]):  # type: ignore[no-untyped-def]
+def matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     """A predicate true for paths matched by any of ``patterns`` (exclude lists)."""
     literal: set[str] = set()
     prefixes: list[str] = []

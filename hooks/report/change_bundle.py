@@ -58,7 +58,7 @@ def touched_acs(doc: dict[str, Any], cell: Cell) -> list[str]:
 def build(cell: Cell, doc: dict[str, Any], max_bytes: int | None = None, fmt: str = "md") -> Bundle:
     """The change bundle of a ``govcell.diff/1`` document whose head is ``cell``."""
     from govcell.derive.bundles import build_for_acs
-    from govcell.derive.diff import render
+    from govcell.report.diff import render
     from govcell.report.bundle import render as render_bundle
 
     budget = max_bytes or cell.config.bundles.changes_max_bytes

@@ -36,7 +36,8 @@ def run_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> PolicyRe
     ``run(None)`` computes the whole report; ``run(stem)`` the report of one policy.
     """
     if not ISOLATE or not hasattr(os, "fork"):
-        return run(None)  # type: ignore[no-any-return]
+        whole: PolicyReport = run(None)
+        return whole
     cfg = cell.config.policy
     _warm(cell)
     outcome = _in_child(lambda: run(None), cfg.timeout_seconds, cfg.max_memory_mb)
@@ -67,6 +68,10 @@ def _warm(cell: Cell) -> None:
     wanted = {t for targets in cell.config.policy.targets.values() for t in targets}
     if "features" in wanted or cell.config.policy.inputs:
         cell.features  # noqa: B018 - a cached property, computed here once
+    from govcell.derive.scope import cell_changes, wants_changes
+
+    if wants_changes(cell):
+        cell_changes(cell)  # git and a diff: not in the memory-limited child
 
 
 def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | str:
