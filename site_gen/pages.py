@@ -1,8 +1,8 @@
 """The registry of generated pages: each one a template plus a data function.
 
 A page lists the derived results it ``needs`` (names of ``govcell_site.data.PROVIDERS``);
-it is generated only when they are available, so a page appears the moment the
-kernel module behind it lands, with no change here beyond its entry.  Every
+it is generated only when they were computed (a derived result that crashed is a
+``site.data-error`` finding, and the pages that need it are left out).  Every
 page builder returns ``Output`` objects (Markdown pages and plain files such
 as ``status.json``); the MkDocs plugin turns them into virtual files, so
 nothing generated is ever written into the repository.
@@ -245,12 +245,10 @@ def schemas(ctx: Context) -> list[Output]:
 
 
 def _invariants(ctx: Context) -> list[Any]:
-    """The governance-graph check's findings (the cell caches the graph, so this is cheap)."""
-    from govcell.checks import CHECKS, run
+    """The governance-graph check's findings (the analysis keeps the graph and the findings)."""
+    from govcell.checks import run
 
-    if "invariants" not in ctx.cache:
-        ctx.cache["invariants"] = run(ctx.data.cell, ["governance-graph"]) if "governance-graph" in CHECKS else []
-    return list(ctx.cache["invariants"])
+    return run(ctx.data.analysis, ["governance-graph"])
 
 
 def graph_page(ctx: Context) -> list[Output]:
@@ -327,7 +325,7 @@ def adrs(ctx: Context) -> list[Output]:
     index = ctx.data.derived["adrs"]
     refs = adr_refs(ctx)
     known = sorted(index.adrs.values(), key=lambda a: a.number)
-    missing = sorted(a for a in refs if a not in index.adrs)
+    missing = ctx.data.derived["graph"].missing("adr")
     out = [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
     for adr in known:
         text = read_text(ctx.data.cell.root, adr.path).text
@@ -354,7 +352,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",), early=True),
     PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
              when=lambda ctx: bool(ctx.data.derived.get("bundles"))),
-    PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs",)),
+    PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs", "graph")),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),
     PageSpec("status", "status.json", "status.json", status_json, needs=("status",), early=True),
 )

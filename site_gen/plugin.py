@@ -67,6 +67,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
 
     def on_files(self, files: Files, config: Any) -> Files:
         from govcell.cell import Cell
+        from govcell.derive.analysis import Analysis
         from govcell_site.data import collect
         from govcell_site.pages import navigation, stream
         from govcell_site.render import ASSETS, Context
@@ -76,7 +77,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
         drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
-        data = collect(cell)
+        data = collect(Analysis(cell))
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       lazy=True,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
 
 
-
-def check(cell: Cell) -> list[Diagnostic]:
+def check(analysis: Analysis) -> list[Diagnostic]:
     from govcell.derive.coverage import ac_positions
     from govcell.load.features import matcher_for
     from govcell.formats.ledger import AUTOMATED_TYPES, is_kernel
 
+    cell = analysis.cell
     index = cell.features
     matcher, found = matcher_for(cell)
     found.extend(index.diagnostics)
@@ -38,7 +38,7 @@ def check(cell: Cell) -> list[Diagnostic]:
         return found
     raw = loaded.raw
     acs = {ac.id: (story, req, ac) for story, req, ac in ledger.iter_acs()}
-    positions = ac_positions(cell)
+    positions = ac_positions(loaded)
 
     # Tags as written: orphaned, deprecated, malformed.
     for f in index.files:
@@ -126,6 +126,3 @@ def check(cell: Cell) -> list[Diagnostic]:
                                    "or set must_have_ac: false if it need not be proven by a test"))
     return found
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -136,9 +136,9 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from govcell.derive.graph import export
+    from govcell.cli.graph import command
 
-    return export(args)
+    return command(args)
 
 
 def _site(args: argparse.Namespace) -> int:

@@ -35,11 +35,12 @@ def command(args: argparse.Namespace) -> int:
 
     from govcell.cell import Cell
     from govcell.checks import run
-    from govcell.derive.policy.run import evaluate
+    from govcell.derive.analysis import Analysis
 
     cell = Cell(args.root, args.config)
-    found = run(cell, ["policy-test"], strict=args.strict)
-    report = evaluate(cell)
+    analysis = Analysis(cell)
+    found = run(analysis, ["policy-test"], strict=args.strict)
+    report = analysis.policy_report
     text = {"text": as_text, "json": as_json, "junit": as_junit}[args.format](report, found, args.coverage)
     if args.output:
         from govcell.write import cell_inputs, write_output

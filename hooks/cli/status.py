@@ -43,21 +43,23 @@ def _feature_status(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.report.status import status_json, status_text
 
-    cell = Cell(args.root, args.config)
-    sys.stdout.write(status_json(cell, timestamps=args.timestamps) if args.json else status_text(cell))
+    analysis = Analysis(Cell(args.root, args.config))
+    sys.stdout.write(status_json(analysis, timestamps=args.timestamps) if args.json else status_text(analysis))
     return 0
 
 
 def _next(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.derive.next_work import render
 
     if args.limit < 0:
         print("govcell next: --limit must be 0 or more", file=sys.stderr)
         return 2
-    sys.stdout.write(render(Cell(args.root, args.config), as_json=args.json, limit=args.limit))
+    sys.stdout.write(render(Analysis(Cell(args.root, args.config)), as_json=args.json, limit=args.limit))
     return 0
 
 

@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from govcell.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
-    from govcell.load.features import Scenario
-    from govcell.formats.ledger import TestMapping
-    from govcell.load.results import TestResult
+    from collections.abc import Iterable
+
+    from govcell.formats.ledger import Ledger, TestMapping
+    from govcell.load.features import FeatureIndex, Scenario
+    from govcell.load.results import ResultSet, TestResult
+    from govcell.load.validate import Loaded
 
 CoverageState = Literal["covered", "uncovered", "meta"]
 RunState = Literal["passing", "failing", "not_run"]
@@ -91,10 +93,10 @@ class Coverage:
         return [a for a in self.acs.values() if a.kernel and a.status != "deprecated"]
 
 
-def ac_positions(cell: Cell) -> dict[str, tuple[int, int]]:
+def ac_positions(loaded: Loaded[Ledger]) -> dict[str, tuple[int, int]]:
     """Line and column of every AC's ``id`` in the ledger (for findings and ``govcell next``)."""
-    ledger = cell.ledger.model
-    raw = cell.ledger.raw
+    ledger = loaded.model
+    raw = loaded.raw
     out: dict[str, tuple[int, int]] = {}
     for _, _, ac in ledger.iter_acs() if ledger else ():
         out.setdefault(ac.id, raw.position(ac.loc + ("id",)))
@@ -179,11 +181,10 @@ def _blank_counts() -> dict[str, int]:
     return {"total": 0, "covered": 0, "uncovered": 0, "meta": 0, "passing": 0, "failing": 0, "not_run": 0}
 
 
-def compute(cell: Cell) -> Coverage:
-    """The coverage of ``cell`` (what ``Cell.coverage`` caches)."""
-    index = cell.features
-    results = cell.test_results
-    ledger = cell.ledger.model
+def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exempt_tags: Iterable[str]) -> Coverage:
+    """The coverage of the ledger ``loaded`` by the scenarios of ``index`` and the matched ``results``
+    (``Analysis.coverage`` caches it); ``exempt_tags`` mark scenarios that need no AC tag."""
+    ledger = loaded.model
     by_name = results.by_name()
     by_ac: dict[str, list[TestResult]] = {}
     by_scenario: dict[tuple[str, int], list[TestResult]] = {}
@@ -218,10 +219,10 @@ def compute(cell: Cell) -> Coverage:
 
     acs.sort(key=lambda a: natural_key(a.id))
     known = {a.id for a in acs}
-    exempt = set(cell.config.ac_tags.exempt)
+    exempt = set(exempt_tags)
     orphans = []
     untagged = []
-    ledger_unread = cell.ledger.unreadable  # then no tag can be judged orphaned
+    ledger_unread = loaded.unreadable  # then no tag can be judged orphaned
     for sc in index.scenarios:
         missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
         if missing:

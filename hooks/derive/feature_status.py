@@ -5,7 +5,7 @@ test results), sorted, without timestamps or absolute paths, so it is
 byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
 file and exits 1 when that changed it; ``govcell feature-status --check`` (and the
-``feature-status`` check of ``govcell check``) only compare.
+``feature-status`` check of ``govcell check``, :mod:`govcell.checks.feature_status`) only compare.
 
 ``feature_status.format`` picks the report: ``govcell`` (this module's),
 ``xtask`` (the Rust template's ``cargo xtask ac-status`` report, see
@@ -25,7 +25,8 @@ from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.coverage import AcStatus
+    from govcell.derive.analysis import Analysis
+    from govcell.derive.coverage import AcStatus, Coverage
 
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]|!])")
@@ -55,18 +56,17 @@ def _tests(a: AcStatus) -> str:
     return "<br>".join(parts) or "–"
 
 
-def render(cell: Cell) -> str:
-    """The report's text for ``cell``, in the configured format."""
+def render(cell: Cell, coverage: Coverage) -> str:
+    """The report's text for ``cell`` and its ``coverage``, in the configured format."""
     if cell.config.feature_status.format == "xtask":
         from govcell.derive.feature_status_xtask import render as render_xtask
 
-        return render_xtask(cell, _current(cell))
-    return render_govcell(cell)
+        return render_xtask(cell, current(cell))
+    return render_govcell(cell, coverage)
 
 
-def render_govcell(cell: Cell) -> str:
+def render_govcell(cell: Cell, cov: Coverage) -> str:
     """govcell's own report."""
-    cov = cell.coverage
     ledger_path = cell.config.paths.ledger
     dirs = ", ".join(_code(d) for d in cell.config.paths.features)
     out: list[str] = [
@@ -122,11 +122,11 @@ def render_govcell(cell: Cell) -> str:
     return "\n".join(out) + "\n"
 
 
-def _current(cell: Cell) -> str | None:
+def current(cell: Cell) -> str | None:
     return cell.read_text(cell.config.paths.feature_status).text
 
 
-def _place(cell: Cell) -> Diagnostic | None:
+def placement_problem(cell: Cell) -> Diagnostic | None:
     """Why the report may not be written where the config says (the path policy), or None."""
     from govcell.write import cell_inputs, resolve_output
 
@@ -153,39 +153,14 @@ def foreign_format(cell: Cell, current: str | None) -> str | None:
     return None if found == cell.config.feature_status.format else found
 
 
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``feature-status`` check: the committed report is what the cell renders to."""
-    rel = cell.config.paths.feature_status
-    if cell.config.feature_status.format == "off":
-        return []
-    problem = _place(cell)
-    if problem is not None:
-        return [problem]
-    if cell.ledger.unreadable:
-        return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
-    current = _current(cell)
-    foreign = foreign_format(cell, current)
-    if foreign is not None:
-        configured = cell.config.feature_status.format
-        hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
-                "--convert` to replace it with govcell's report" if foreign == "xtask" else
-                f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
-                "feature_status.format (or paths.feature_status) so govcell leaves it alone")
-        return [diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
-                     f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
-                     "it", rel, 1, 1, hint=hint)]
-    if current is None or current == render(cell):
-        # A cell that has no report yet has not adopted it; the fixer hook creates it.
-        return []
-    return [diag("feature-status.stale", f"{rel} is out of date", rel,
-                 hint="run `govcell feature-status` (or the feature-status hook) and commit the result")]
-
-
-def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> int:
+def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:
     """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
 
     A report in another format than the configured one is rewritten only with ``convert``.
     """
+    from govcell.checks.feature_status import check
+
+    cell = analysis.cell
     rel = cell.config.paths.feature_status
     if cell.config.feature_status.format == "off":
         print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
@@ -196,15 +171,15 @@ def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> in
         sys.stdout.write(report(cell.ledger.causes()))
         print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
         return 1
-    current = _current(cell)
-    foreign = foreign_format(cell, current)
+    committed = current(cell)
+    foreign = foreign_format(cell, committed)
     if foreign is not None and (check_only or not convert):
         from govcell.report.findings import text as findings_text
 
-        sys.stdout.write(findings_text(check(cell)))
+        sys.stdout.write(findings_text(check(analysis)))
         return 1
-    text = render(cell)
-    if current == text:
+    text = render(cell, analysis.coverage)
+    if committed == text:
         return 0
     if check_only:
         print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
@@ -237,4 +212,6 @@ def run(root: str, config: str | None, check_only: bool, convert: bool = False) 
 
         sys.stdout.write(text(problems))
         return 1
-    return update(cell, check_only=check_only, convert=convert)
+    from govcell.derive.analysis import Analysis
+
+    return update(Analysis(cell), check_only=check_only, convert=convert)

@@ -139,6 +139,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
 
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.load.sources import RevisionError, at_revision, git, in_git
 
     root_path = Path(str(root)).absolute()
@@ -170,7 +171,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     cell = Cell(root_path, config_path, source=source)
     ids = id_pattern(cell.config)
     try:
-        found = run(cell, checks)
+        found = run(Analysis(cell), checks)
     finally:
         from govcell.load.sources import close_all
 
@@ -184,6 +185,7 @@ def baseline_command(args: object) -> int:
 
     from govcell.cell import Cell
     from govcell.checks import CHECKS, run
+    from govcell.derive.analysis import Analysis
     from govcell.write import write_atomic
 
     names = list(getattr(args, "checks", []) or [])
@@ -192,7 +194,7 @@ def baseline_command(args: object) -> int:
         print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
         return 2
     cell = Cell(getattr(args, "root", "."), getattr(args, "config", None))
-    found = run(cell, names or None)
+    found = run(Analysis(cell), names or None)
     text = baseline_text(found, id_pattern(cell.config))
     out = getattr(args, "output", None) or DEFAULT_BASELINE
     write_atomic(cell.root / out if not out.startswith("/") else out, text)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
+    from govcell.derive.coverage import Coverage
     from govcell.formats.tasks import Task
 
 NEXT_SCHEMA = "govcell.next/1"
@@ -45,13 +47,12 @@ def _rank(value: str, *, explicit: bool) -> int | None:
     return _WORDS.get(v)
 
 
-def next_items(cell: Cell) -> list[dict[str, Any]]:
-    """Every ranked work item of the cell (unlimited)."""
+def next_items(cell: Cell, cov: Coverage) -> list[dict[str, Any]]:
+    """Every ranked work item of the cell and its coverage (unlimited; ``Analysis.next_items`` caches them)."""
     from govcell.derive.coverage import ac_positions, natural_key
 
-    cov = cell.coverage
     items: list[dict[str, Any]] = []
-    positions = ac_positions(cell)
+    positions = ac_positions(cell.ledger)
 
     def where(a: Any) -> str:
         if a.scenarios:
@@ -95,8 +96,8 @@ def next_items(cell: Cell) -> list[dict[str, Any]]:
     return items
 
 
-def render(cell: Cell, *, as_json: bool, limit: int) -> str:
-    items = next_items(cell)
+def render(analysis: Analysis, *, as_json: bool, limit: int) -> str:
+    items = analysis.next_items
     shown = items[:limit] if limit > 0 else items
     if as_json:
         doc = {"schema": NEXT_SCHEMA, "total": len(items), "items": shown}

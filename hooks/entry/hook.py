@@ -50,6 +50,7 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
                    out: str | None = None, *, new_since: str | None = None, baseline: str | None = None) -> int:
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import exit_code
     from govcell.report.findings import render
 
@@ -59,10 +60,10 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
         from govcell.load.sources import Later
 
         other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline))
-        found = run(cell, checks, strict=strict)
+        found = run(Analysis(cell), checks, strict=strict)
         found = _only_new(cell, found, other.result())
     else:
-        found = run(cell, checks, strict=strict)
+        found = run(Analysis(cell), checks, strict=strict)
     text = render(found, fmt)
     if out:
         from govcell.write import cell_inputs, write_output

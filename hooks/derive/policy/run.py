@@ -83,6 +83,10 @@ class Message:
     col: int = 0
 
 
+#: a policy's message and the ``loc`` path into its input document it names (None: none named)
+Located = tuple[Message, "list[Any] | None"]
+
+
 @dataclasses.dataclass
 class FixtureResult:
     path: str
@@ -172,16 +176,6 @@ class PolicyReport:
 
 
 # --------------------------------------------------------------------------- public entry points
-
-
-def evaluate(cell: Cell) -> PolicyReport:
-    """The cell's policy report, computed once per Cell (``Cell.policy_report``)."""
-    return cell.policy_report
-
-
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``policy-test`` check."""
-    return list(evaluate(cell).diagnostics)
 
 
 def build_report(cell: Cell) -> PolicyReport:
@@ -603,7 +597,7 @@ class _Run:
 
     # ---------------------------------------------------------------- evaluation
 
-    def _eval(self, pf: RegoFile, engine: Any, data: Any, origin: str) -> tuple[list[Message], list[str]]:
+    def _eval(self, pf: RegoFile, engine: Any, data: Any, origin: str) -> tuple[list[Located], list[str]]:
         """conftest's query over one document: its messages, and the rule families that failed to evaluate.
 
         All families are asked for in one query; when that fails, each family
@@ -636,33 +630,30 @@ class _Run:
                 results = raw.get("result") or []
                 if results:
                     value[name] = results[0]["expressions"][0]["value"]
-        messages: list[Message] = []
+        messages: list[Located] = []
         for name in families:
             out = value.get(name)
             items = out if isinstance(out, list) else ([] if out in (None, False) else [out])
-            for item in items:
-                message = self._message(pf, name, item)
-                if message is not None:
-                    messages.append(message)
+            messages.extend(self._message(pf, name, item) for item in items)
         return messages, failed
 
-    def _message(self, pf: RegoFile, name: str, item: Any) -> Message | None:
+    def _message(self, pf: RegoFile, name: str, item: Any) -> Located:
+        """The message of one result of rule ``name``, with the ``loc`` path it names in the document (if any)."""
         rule = rule_kind(name)
         if isinstance(item, str):
-            return Message(item, rule)
+            return Message(item, rule), None
         if isinstance(item, dict) and isinstance(item.get("msg"), str):
             line = item.get("line") if isinstance(item.get("line"), int) else 0
             path = item.get("file") if isinstance(item.get("file"), str) else ""
-            msg = Message(item["msg"], rule, line, path)
-            if isinstance(item.get("loc"), list):
-                msg.line = -1  # resolved against the document by the caller
-                msg.path = json.dumps(item["loc"])
-            return msg
+            loc = item.get("loc")
+            if isinstance(loc, list):
+                return Message(item["msg"], rule), loc  # located in the document by the caller
+            return Message(item["msg"], rule, line, path), None
         line = next((r.line for r in pf.rules if r.name == name), 1)
         self.found.append(diag("policy.bad-message", f"rule {name} of {pf.path} produced {json.dumps(item)[:80]}, "
                                "not a string or an object with a string 'msg'", pf.path, line, 1,
                                hint="return a message string (or {\"msg\": \"...\"}) from deny/violation/warn"))
-        return Message(json.dumps(item, sort_keys=True), rule)
+        return Message(json.dumps(item, sort_keys=True), rule), None
 
     # ---------------------------------------------------------------- fixtures
 
@@ -764,7 +755,8 @@ class _Run:
             fx.documents = len(docs)
             failed: set[str] = set()
             for doc in docs:
-                messages, broken = self._eval(pf, engine, doc.data, f"fixture {rel}")
+                located, broken = self._eval(pf, engine, doc.data, f"fixture {rel}")
+                messages = [m for m, _loc in located]
                 failed.update(broken)
                 fx.failures.extend(m.text for m in messages if m.rule in FAIL_RULES)
                 fx.warnings.extend(m.text for m in messages if m.rule in WARN_RULES)
@@ -888,8 +880,8 @@ class _Run:
                 tr = TargetResult(pf.stem, target, path, len(docs))
                 result.targets.append(tr)
                 for doc in docs:
-                    for m in self._eval(pf, engine, doc.data, f"target {path}")[0]:
-                        self._locate(m, path, doc)
+                    for m, loc in self._eval(pf, engine, doc.data, f"target {path}")[0]:
+                        self._locate(m, loc, path, doc)
                         tr.messages.append(m)
                         severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
                         code = "policy.violation" if m.rule in FAIL_RULES else "policy.warning"
@@ -897,9 +889,9 @@ class _Run:
                                                severity=severity, hint=f"required by {pf.path}"))
 
     @staticmethod
-    def _locate(m: Message, path: str, doc: Document) -> None:
-        if m.line == -1:
-            m.line, m.col = doc.position(json.loads(m.path))
+    def _locate(m: Message, loc: list[Any] | None, path: str, doc: Document) -> None:
+        if loc is not None:
+            m.line, m.col = doc.position(loc)
             m.path = path
         elif not m.path:
             m.path = path
