@@ -8,6 +8,11 @@ PYTEST_ARGS ?=
 SARIF_SCHEMA := $(VENV)/share/govcell-test/sarif-2.1.0.json
 AXE := $(VENV)/share/govcell-test/axe.min.js
 AXE_VERSION := 4.11.0
+# The SARIF multitool (a self-contained .NET build per OS) validates govcell's SARIF
+# against GitHub code scanning's ingestion rules (tests/test_sarif_multitool.py).
+MULTITOOL_VERSION := 5.7.0
+MULTITOOL_OS := $(shell uname -s | sed -e 's/Linux/linux/' -e 's/Darwin/darwin/')
+MULTITOOL := $(VENV)/share/govcell-test/sarif-multitool/Sarif.Multitool
 
 .PHONY: demo test test-fast install install-test bench clean release
 
@@ -21,7 +26,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
-	@$(MAKE) --no-print-directory $(SARIF_SCHEMA) $(AXE)
+	@$(MAKE) --no-print-directory $(SARIF_SCHEMA) $(AXE) $(MULTITOOL)
 
 # The SARIF 2.1.0 JSON Schema the reporter is validated against, from the npm
 # registry (a package install; tests themselves never touch the network).
@@ -40,6 +45,15 @@ $(AXE):
 	  && tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js \
 	  && cp package/axe.min.js $(CURDIR)/$@ && rm -rf $$tmp \
 	  || echo "note: could not fetch axe-core with npm; the accessibility part of the browser test will be skipped"
+
+# The SARIF multitool, from the npm registry (its per-OS package; the `@microsoft/sarif-multitool`
+# wrapper only picks it): run by the tests on SARIF written offline.
+$(MULTITOOL):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent @microsoft/sarif-multitool-$(MULTITOOL_OS)@$(MULTITOOL_VERSION) >/dev/null \
+	  && tar xzf microsoft-sarif-multitool-$(MULTITOOL_OS)-$(MULTITOOL_VERSION).tgz \
+	  && cp -R package/. $(CURDIR)/$(dir $@) && chmod u+x $(CURDIR)/$@ && rm -rf $$tmp \
+	  || echo "note: could not fetch the SARIF multitool with npm; the code-scanning SARIF test will be skipped"
 
 RESULTS := test-results/govcell-results.json
 

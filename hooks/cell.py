@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from govcell.load.results import ResultSet
     from govcell.formats.tasks import TasksFile
     from govcell.load.validate import Loaded
-    from govcell.load.yamlio import ReadResult
+    from govcell.load.text import ReadResult
 
 
 class Cell:

@@ -319,7 +319,7 @@ def adr_refs(ctx: Context) -> dict[str, list[dict[str, str]]]:
 
 def adrs(ctx: Context) -> list[Output]:
     """The ADR index, and a page per ADR file with its text and what cites it (metadata.adrs too)."""
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
     from govcell_site.text import render_markdown
 
     index = ctx.data.derived["adrs"]

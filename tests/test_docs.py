@@ -51,7 +51,7 @@ def emitted_codes() -> set[str]:
     codes = {c for c in re.findall(r'"((?:%s)\.[a-z0-9-]+)"' % "|".join(map(re.escape, sorted(families))), text)
              if c.rsplit(".", 1)[1] not in FILE_SUFFIXES}
     codes -= read_families - {"file"}
-    read_suffixes = set(re.findall(r'f"\{code\}\.([a-z-]+)"', src["hooks/load/yamlio.py"]))
+    read_suffixes = set(re.findall(r'f"\{code\}\.([a-z-]+)"', src["hooks/load/text.py"]))
     validation_suffixes = set(re.findall(r'f"\{prefix\}\.([a-z-]+)"', src["hooks/load/validate.py"]))
     assert read_suffixes and validation_suffixes and {"ledger", "config"} <= prefixes
     codes |= {f"{fam}.{suf}" for fam in read_families for suf in read_suffixes}

@@ -1,4 +1,4 @@
-"""hooks/derive/policy/run.py: the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
+"""govcell.derive.policy (run, discover, fixtures, targets): the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from govcell.cell import Cell
 from govcell.derive.analysis import Analysis
 from govcell.checks import run
-from govcell.derive.policy.run import feature_records, fixture_owner, is_valid_fixture
+from govcell.derive.policy.discover import fixture_owner, is_valid_fixture
+from govcell.derive.policy.documents import feature_records
 from tests.conftest import REPO_ROOT, CellBuilder
 from tests.test_foundation_scenarios import VALID_LEDGER
 

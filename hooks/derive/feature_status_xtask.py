@@ -118,7 +118,7 @@ def _unmapped_scenarios(cell: Cell, ac_ids: set[str]) -> list[tuple[str, str, st
 
 def render(cell: Cell, current: str | None) -> str:
     """The report's text for ``cell``; ``current`` (the committed report) supplies recorded run statuses."""
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
 
     recorded = recorded_statuses(current)
     ledger_rel = cell.config.paths.ledger

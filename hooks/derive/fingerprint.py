@@ -144,7 +144,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
 
     root_path = Path(str(root)).absolute()
     if baseline:
-        from govcell.load.yamlio import read_text
+        from govcell.load.text import read_text
 
         full = Path(baseline) if Path(baseline).is_absolute() else root_path / baseline
         if not full.is_file():

@@ -80,7 +80,7 @@ def scan(cell: Cell) -> AdrIndex:
 
 
 def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | None, str | None]:
-    """Title (first heading) and status of one ADR, read as every cell file is (``govcell.load.yamlio.read_text``):
+    """Title (first heading) and status of one ADR, read as every cell file is (``govcell.load.text.read_text``):
     inside the repository, size-bounded, UTF-8; why not is a ``file.*`` finding."""
     read = cell.read_text(rel)
     found.extend(read.diagnostics)

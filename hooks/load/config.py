@@ -210,7 +210,7 @@ def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = Non
 
     from pydantic import ValidationError
 
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
 
     rel = "pyproject.toml"
     # Read under the same rules as every other file: inside the repository, a size bound, UTF-8.

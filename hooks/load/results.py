@@ -104,7 +104,7 @@ def load_results(cell: Cell) -> ResultSet:
     """Read every result file of ``results.files`` (as read: matching them to scenarios is
     :func:`govcell.derive.matching.match_results`)."""
     from govcell.load.features import matcher_for
-    from govcell.load.yamlio import read_text
+    from govcell.load.text import read_text
 
     if not cell.in_worktree:
         # Test results are a run's output, not part of a revision.

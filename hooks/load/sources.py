@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from govcell.load.repofiles import RepoFiles
-    from govcell.load.yamlio import LoadedYaml, ReadResult
+    from govcell.load.text import ReadResult
+    from govcell.load.yamlio import LoadedYaml
 
 #: git's file modes that matter here.
 _LINK, _GITLINK = "120000", "160000"
@@ -46,7 +47,7 @@ class FileSource:
 
     # -- reading
     def read_text(self, rel: str, *, max_bytes: int, code: str = "file") -> ReadResult:
-        from govcell.load.yamlio import read_text
+        from govcell.load.text import read_text
 
         return read_text(self.root, rel, max_bytes=max_bytes, code=code)
 
@@ -219,7 +220,7 @@ class GitTree(FileSource):
 
     def read_text(self, rel: str, *, max_bytes: int, code: str = "file") -> ReadResult:
         from govcell.diagnostics import diag
-        from govcell.load.yamlio import ReadResult, decode
+        from govcell.load.text import ReadResult, decode
 
         where = f" at {self.label}"
         path, entry = self._resolve(rel)

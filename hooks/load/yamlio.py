@@ -8,7 +8,8 @@ and a small converter turns nodes into plain Python values while
 * recording ``path -> (line, col)`` for every value and every mapping key,
 * reporting duplicate keys instead of overwriting them,
 * bounding the number of nodes an alias may expand into, and
-* refusing non-UTF-8, binary, oversized, missing and non-regular files,
+* refusing non-UTF-8, binary, oversized, missing and non-regular files
+  (read by ``govcell.load.text``, the one reader of every cell file),
 
 so every problem becomes a finding with a position, never a traceback.
 """
@@ -17,27 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from pathlib import Path
 from typing import Any
 
 from govcell.diagnostics import Diagnostic, diag
+from govcell.load.text import DEFAULT_MAX_BYTES, ReadResult, read_text
 
 Path_ = tuple[str | int, ...]
 
-#: Default upper bound on a YAML file's size (an 8k-item ledger is ~5 MB).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: How many nodes aliases may add on top of the document's own size.
 ALIAS_BUDGET = 100_000
 MAX_DEPTH = 200
-
-
-@dataclasses.dataclass
-class ReadResult:
-    """A text file read under govcell's rules: ``text`` is None when unreadable."""
-
-    text: str | None
-    diagnostics: list[Diagnostic]
 
 
 @dataclasses.dataclass
@@ -69,73 +60,6 @@ class LoadedYaml:
         return self.marks.get((), (1, 1))
 
 
-def relpath(root: Path, path: Path) -> str:
-    """``path`` relative to ``root`` with forward slashes (as reports show it)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code: str = "file") -> ReadResult:
-    """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
-    full = root / rel
-    try:
-        real_root = _real_root(str(root))
-        resolved = os.path.realpath(full, strict=False)
-        if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
-            raise ValueError(resolved)
-    except ValueError:
-        return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
-                                      hint="point the path at a file inside the repository")])
-    except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {getattr(exc, 'strerror', None) or exc}", rel)])
-    try:
-        st = full.stat()
-    except FileNotFoundError:
-        return ReadResult(None, [diag(f"{code}.missing", f"{rel} does not exist", rel,
-                                      hint="create it, or set its path in .govcell.yaml")])
-    except OSError as exc:
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
-    if not os.path.isfile(full):
-        return ReadResult(None, [diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
-                                      hint="expected a file here, found a directory or special file")])
-    if st.st_size > max_bytes:
-        return ReadResult(None, [diag(f"{code}.too-large",
-                                      f"{rel} is {st.st_size} bytes, over the {max_bytes}-byte limit", rel,
-                                      hint="split the file, or raise limits.max_file_bytes in the config")])
-    try:
-        raw = full.read_bytes()
-    except OSError as exc:
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
-    return decode(raw, rel, code=code)
-
-
-@functools.lru_cache(maxsize=64)
-def _real_root(root: str) -> str:
-    """The cell root with symlinks resolved, once per process (every file read checks against it)."""
-    return os.path.realpath(root)
-
-
-def decode(raw: bytes, rel: str, *, code: str = "file") -> ReadResult:
-    """Decode UTF-8 (BOM tolerated); NUL bytes mean binary."""
-    nul = raw.find(b"\x00")
-    if nul != -1:
-        line = raw.count(b"\n", 0, nul) + 1
-        return ReadResult(None, [diag(f"{code}.binary", f"{rel} looks binary (NUL byte)", rel, line, 1,
-                                      hint="expected a UTF-8 text file")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return ReadResult(None, [diag(f"{code}.encoding", f"{rel} is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                      rel, line, col, hint="re-save the file as UTF-8")])
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return ReadResult(text, [])
-
-
 def load_yaml(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, required: bool = True) -> LoadedYaml:
     """Read and parse one YAML file of the cell.  Never raises for bad input."""
     return yaml_from_read(read_text(root, rel, max_bytes=max_bytes), rel, required=required)
@@ -159,7 +83,63 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
     out = LoadedYaml(rel)
     try:
         node = yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
+        out.diagnostics.append(syntax_error(exc, text, rel, loader))
+        return out
+    if node is None:
+        return out
+    _convert_into(out, node, text)
+    return out
+
+
+def parse_yaml_stream(text: str, rel: str) -> tuple[list[LoadedYaml], list[Diagnostic]]:
+    """Every document of a YAML stream, located, and the findings of those that could not be read.
+
+    A document that cannot be converted (an alias bomb, too deep) is left out
+    with its finding; a syntax error ends the stream, the documents before it stay.
+    """
+    import yaml
+
+    loader = _fast_loader()
+    docs: list[LoadedYaml] = []
+    lost: list[Diagnostic] = []
+    try:
+        for node in yaml.compose_all(text, Loader=loader):
+            if node is None:
+                continue
+            doc = LoadedYaml(rel)
+            if _convert_into(doc, node, text):
+                docs.append(doc)
+            else:
+                lost.append(doc.diagnostics[-1])
+    except (yaml.YAMLError, RecursionError) as exc:
+        lost.append(syntax_error(exc, text, rel, loader))
+    return docs, lost
+
+
+def _convert_into(out: LoadedYaml, node: Any, text: str) -> bool:
+    """Convert ``node`` into ``out``; False when the conversion stopped (its finding is the last one)."""
+    conv = _Converter(out.path, budget=len(text) + ALIAS_BUDGET)
+    converted = True
+    try:
+        out.data = conv.convert(node, ())
+    except _Abort as stop:
+        out.data = None
+        conv.diagnostics.append(stop.diagnostic)
+        converted = False
+    out.marks = conv.marks
+    out.key_marks = conv.key_marks
+    out.diagnostics.extend(conv.diagnostics)
+    return converted
+
+
+def syntax_error(exc: BaseException, text: str, rel: str, loader: type) -> Diagnostic:
+    """The one mapping of a PyYAML error (or a document too deep to compose) to a located finding."""
+    import yaml
+
+    if isinstance(exc, RecursionError):
+        return diag("yaml.too-deep", "YAML nesting is too deep to load", rel, 1, 1)
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
@@ -170,37 +150,18 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
             hint = "YAML forbids tabs for indentation: indent with spaces"
         elif "single document" in full:
             hint = "this file must hold exactly one YAML document"
-        out.diagnostics.append(diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""),
-                                    rel, line, col, hint=hint))
-        return out
-    except yaml.reader.ReaderError as exc:
+        return diag("yaml.syntax", f"{problem}" + (f" ({exc.context})" if exc.context else ""), rel, line, col,
+                    hint=hint)
+    if isinstance(exc, yaml.reader.ReaderError):
         # A character YAML forbids (control characters, for one): point at it, not at line 1.
         before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace") if _is_c(loader) \
             else text[: exc.position]
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1) + 1
-        out.diagnostics.append(diag("yaml.syntax", f"unacceptable character #x{exc.character:04x}: {exc.reason}"
-                                    if isinstance(exc.character, int) else str(exc).splitlines()[0], rel, line, col,
-                                    hint="remove the character, or write it as an escape in a double-quoted string"))
-        return out
-    except yaml.YAMLError as exc:
-        out.diagnostics.append(diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1))
-        return out
-    except RecursionError:
-        out.diagnostics.append(diag("yaml.too-deep", "YAML nesting is too deep to load", rel, 1, 1))
-        return out
-    if node is None:
-        return out
-    conv = _Converter(rel, budget=len(text) + ALIAS_BUDGET)
-    try:
-        out.data = conv.convert(node, ())
-    except _Abort as stop:
-        out.data = None
-        conv.diagnostics.append(stop.diagnostic)
-    out.marks = conv.marks
-    out.key_marks = conv.key_marks
-    out.diagnostics.extend(conv.diagnostics)
-    return out
+        return diag("yaml.syntax", f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+                    if isinstance(exc.character, int) else str(exc).splitlines()[0], rel, line, col,
+                    hint="remove the character, or write it as an escape in a double-quoted string")
+    return diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1)
 
 
 @functools.cache

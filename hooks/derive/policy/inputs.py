@@ -31,7 +31,7 @@ from govcell.diagnostics import Diagnostic, diag
 if TYPE_CHECKING:
     from govcell.cell import Cell
     from govcell.load.config import ComposedInput, InputSource
-    from govcell.derive.policy.run import Document
+    from govcell.derive.policy.documents import Document
 
 #: (diagnostic sink, position of a config key) of the policy run that asks.
 Position = Callable[[tuple[Any, ...]], tuple[int, int]]
@@ -82,7 +82,7 @@ class Composer:
         return self._done[name]
 
     def _compose(self, name: str, spec: ComposedInput) -> Iterator[tuple[str, list[Document]]]:
-        from govcell.derive.policy.run import Document
+        from govcell.derive.policy.documents import Document
 
         files: list[str] = []
         ok = True
@@ -135,12 +135,9 @@ class Composer:
     def _builtin(self, name: str, files: list[str]) -> tuple[bool, Any]:
         cell = self.cell
         if name == "features":
-            from govcell.derive.policy.run import feature_records
+            from govcell.derive.policy.documents import features_input
 
-            records = feature_records(cell)
-            model = cell.ledger.model
-            ids = sorted(ac.id for _, _, ac in model.iter_acs()) if model else []
-            return True, {"features": records, "ledger_ac_ids": ids}
+            return True, features_input(cell)
         loaded = getattr(cell, "ledger" if name == "ledger_ac_ids" else name)
         raw = loaded.raw
         if raw.present:
@@ -149,20 +146,15 @@ class Composer:
         return True, ledger_ac_ids(data) if name == "ledger_ac_ids" else data
 
     def _documents(self, rel: str) -> list[Any] | None:
-        from govcell.derive.policy.run import FIXTURE_SUFFIXES, parse_documents
-        from govcell.load.yamlio import read_text
+        from govcell.derive.policy.documents import read_documents
+        from govcell.derive.policy.model import FIXTURE_SUFFIXES
 
         if not rel.endswith(FIXTURE_SUFFIXES):
             self.found.append(diag("policy.target-format", f"input file {rel} is not .json, .yaml or .yml", rel,
                                    hint="policies read JSON or YAML inputs"))
             return None
-        read = read_text(self.cell.root, rel, max_bytes=self.cell.config.limits.max_file_bytes, code="file")
-        if read.text is None:
-            self.found.extend(read.diagnostics)
-            return None
-        docs, problems = parse_documents(read.text, rel, "policy.target-syntax")
-        self.found.extend(problems)
-        return None if problems else [d.data for d in docs]
+        docs = read_documents(self.cell, rel, self.found, "policy.target-syntax")
+        return None if docs is None else [d.data for d in docs]
 
     def _file(self, rel: str, where: tuple[Any, ...], files: list[str]) -> tuple[bool, Any]:
         path = self.cell.root / rel

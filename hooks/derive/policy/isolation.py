@@ -23,7 +23,7 @@ from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.policy.run import PolicyReport
+    from govcell.derive.policy.model import PolicyReport
 
 
 #: Tests that observe the engine from this process (counting its calls) turn isolation off.
