@@ -184,7 +184,36 @@ def _blank_counts() -> dict[str, int]:
 def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exempt_tags: Iterable[str]) -> Coverage:
     """The coverage of the ledger ``loaded`` by the scenarios of ``index`` and the matched ``results``
     (``Analysis.coverage`` caches it); ``exempt_tags`` mark scenarios that need no AC tag."""
-    ledger = loaded.model
+    acs, requirements, stories = _statuses(loaded, index, results)
+    known = {a.id for a in acs}
+    exempt = set(exempt_tags)
+    orphans = []
+    untagged = []
+    ledger_unread = loaded.unreadable  # then no tag can be judged orphaned
+    for sc in index.scenarios:
+        missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
+        if missing:
+            orphans.append((sc, missing))
+        elif not sc.ac_ids and not exempt.intersection(sc.tags):
+            untagged.append(sc)
+    summary = _summary(acs, stories, index, results)
+    summary.update(orphaned_scenarios=len(orphans), untagged_scenarios=len(untagged))
+    return Coverage(
+        acs={a.id: a for a in acs},
+        requirements=dict(sorted(requirements.items(), key=lambda kv: natural_key(kv[0]))),
+        stories=dict(sorted(stories.items(), key=lambda kv: natural_key(kv[0]))),
+        summary=summary,
+        orphans=orphans,
+        untagged=untagged,
+        diagnostics=list(results.diagnostics),
+    )
+
+
+def _statuses(loaded: Loaded[Ledger], index: FeatureIndex,
+              results: ResultSet) -> tuple[list[AcStatus], dict[str, str], dict[str, str]]:
+    """Every AC's status (sorted by ID), and the roll-ups of requirements and stories (ledger order)."""
+    from govcell.formats.ledger import is_kernel
+
     by_name = results.by_name()
     by_ac: dict[str, list[TestResult]] = {}
     by_scenario: dict[tuple[str, int], list[TestResult]] = {}
@@ -193,12 +222,10 @@ def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exe
             by_ac.setdefault(a, []).append(r)
         if r.scenario is not None:
             by_scenario.setdefault((r.scenario.file, r.scenario.line), []).append(r)
-
     acs: list[AcStatus] = []
     requirements: dict[str, str] = {}
     stories: dict[str, str] = {}
-    from govcell.formats.ledger import is_kernel
-
+    ledger = loaded.model
     for story in ledger.stories if ledger else []:
         req_states = []
         for req in story.requirements:
@@ -216,20 +243,12 @@ def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exe
             requirements[req.id] = worst(states)
             req_states.append(requirements[req.id])
         stories[story.id] = worst(req_states)
-
     acs.sort(key=lambda a: natural_key(a.id))
-    known = {a.id for a in acs}
-    exempt = set(exempt_tags)
-    orphans = []
-    untagged = []
-    ledger_unread = loaded.unreadable  # then no tag can be judged orphaned
-    for sc in index.scenarios:
-        missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
-        if missing:
-            orphans.append((sc, missing))
-        elif not sc.ac_ids and not exempt.intersection(sc.tags):
-            untagged.append(sc)
+    return acs, requirements, stories
 
+
+def _summary(acs: list[AcStatus], stories: dict[str, str], index: FeatureIndex, results: ResultSet) -> dict[str, Any]:
+    """The counts of live ACs (kernel, non-kernel, all; by state, overall and per story) and of files read."""
     split = {"kernel": _blank_counts(), "non_kernel": _blank_counts(), "all": _blank_counts()}
     deprecated = 0
     states = dict.fromkeys(STATES, 0)
@@ -245,7 +264,7 @@ def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exe
             c["total"] += 1
             c[a.coverage] += 1
             c[a.run] += 1
-    summary: dict[str, Any] = {
+    return {
         **split,
         "deprecated": deprecated,
         #: live ACs by their single-word state, overall and per story (the site's charts)
@@ -253,17 +272,8 @@ def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exe
         "story_states": story_states,
         "feature_files": len(index.files),
         "scenarios": len(index.scenarios),
-        "orphaned_scenarios": len(orphans),
-        "untagged_scenarios": len(untagged),
+        "orphaned_scenarios": 0,
+        "untagged_scenarios": 0,
         "result_files": len([f for f in results.files if f.present]),
         "results": len(results.results),
     }
-    return Coverage(
-        acs={a.id: a for a in acs},
-        requirements=dict(sorted(requirements.items(), key=lambda kv: natural_key(kv[0]))),
-        stories=dict(sorted(stories.items(), key=lambda kv: natural_key(kv[0]))),
-        summary=summary,
-        orphans=orphans,
-        untagged=untagged,
-        diagnostics=list(results.diagnostics),
-    )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from govcell.cell import Cell
     from govcell.derive.analysis import Analysis
-    from govcell.derive.coverage import Coverage
+    from govcell.derive.coverage import AcStatus, Coverage
 
 STATUS_SCHEMA = "govcell.status/1"
 TASK_STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")
@@ -85,22 +85,23 @@ def _document(analysis: Analysis) -> dict[str, Any]:
                     for f in analysis.results.files],
         "stories": dict(cov.stories),
         "requirements": dict(cov.requirements),
-        "ac_status": {
-            a.id: {
-                "story": a.story_id,
-                "requirement": a.requirement_id,
-                "kernel": a.kernel,
-                "status": a.status,
-                "coverage": a.coverage,
-                "run": a.run,
-                "state": a.state,
-                "scenarios": [s.location for s in a.scenarios],
-                "tests": [t.tag or t.name or t.type for t in a.tests],
-            }
-            for a in cov.acs.values()
-        },
+        "ac_status": {a.id: _ac_status(a) for a in cov.acs.values()},
     }
     return doc
+
+
+def _ac_status(a: AcStatus) -> dict[str, Any]:
+    return {
+        "story": a.story_id,
+        "requirement": a.requirement_id,
+        "kernel": a.kernel,
+        "status": a.status,
+        "coverage": a.coverage,
+        "run": a.run,
+        "state": a.state,
+        "scenarios": [s.location for s in a.scenarios],
+        "tests": [t.tag or t.name or t.type for t in a.tests],
+    }
 
 
 def verdict(cell: Cell, coverage: Coverage, findings: list[Any]) -> dict[str, Any]:
