@@ -14,7 +14,7 @@ MULTITOOL_VERSION := 5.7.0
 MULTITOOL_OS := $(shell uname -s | sed -e 's/Linux/linux/' -e 's/Darwin/darwin/')
 MULTITOOL := $(VENV)/share/govcell-test/sarif-multitool/Sarif.Multitool
 
-.PHONY: demo test test-fast install install-test bench clean release
+.PHONY: demo test test-fast gates install install-test bench clean release
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "govcell needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
@@ -75,7 +75,14 @@ demo: install-test
 	@echo "The governance site of this repository is in site/: open file://$(CURDIR)/site/index.html"
 	@echo "(or run .venv/bin/govcell site serve and open http://127.0.0.1:8000/)"
 
-test: install-test
+# The three gates (docs/architecture.md), run before the tests: the one-way import rule
+# (import-linter contracts), lint (ruff: `print` only in cli/ and entry/) and types (mypy --strict).
+# Config: pyproject.toml's [tool.importlinter], [tool.ruff] and [tool.mypy].
+gates: install-test
+	$(BIN)/lint-imports
+	$(BIN)/ruff check hooks site_gen tests bench
+
+test: gates
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Skip the slow end-to-end tests (pre-commit try-repo, mkdocs, Chromium).

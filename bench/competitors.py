@@ -59,7 +59,8 @@ def _shape(items: int) -> list[tuple[str, list[tuple[str, list[str]]]]]:
 def doorstop_corpus(root: Path, items: int) -> None:
     if root.exists():
         shutil.rmtree(root)
-    docs = {"US": (None, root / "reqs" / "us"), "REQ": ("US", root / "reqs" / "req"), "AC": ("REQ", root / "reqs" / "ac")}
+    docs = {"US": (None, root / "reqs" / "us"), "REQ": ("US", root / "reqs" / "req"),
+            "AC": ("REQ", root / "reqs" / "ac")}
     for prefix, (parent, path) in docs.items():
         path.mkdir(parents=True)
         settings = f"settings:\n  digits: 5\n  prefix: {prefix}\n  sep: ''\n"
@@ -140,7 +141,8 @@ def run_competitors(here: Path, sizes: list[int], repeat: int, check: dict[int, 
     bin_dir = _venv(here)
     assert bin_dir is not None
     lines = ["Same story/requirement/AC graph in each tool's format (`bench/competitors.py`); tools from PyPI in "
-             "`bench/.venv-competitors`. One run per figure (they take up to minutes). Ratio = the tool's time / `govcell check`'s median on the same size "
+             "`bench/.venv-competitors`. One run per figure (they take up to minutes). "
+             "Ratio = the tool's time / `govcell check`'s median on the same size "
              "(govcell's figure also covers features, tasks, policies, bundles and the graph).", "",
              "| tool and command | " + " | ".join(f"{n} items median | ratio" for n in sizes) + " |",
              "|---|" + "---:|---:|" * len(sizes)]

@@ -91,7 +91,8 @@ deny contains msg if {
 
 FIXTURES = {
     "ledger_rules_valid.yaml": "stories:\n  - id: US-X-1\n    requirements:\n      - id: REQ-X-1\n"
-                               "        acceptance_criteria:\n          - id: AC-X-1\n            tests: [{type: unit}]\n",
+                               "        acceptance_criteria:\n          - id: AC-X-1\n"
+                               "            tests: [{type: unit}]\n",
     "ledger_rules_untested.yaml": "stories:\n  - id: US-X-1\n    requirements:\n      - id: REQ-X-1\n"
                                   "        acceptance_criteria:\n          - id: AC-X-1\n            tests: []\n",
     "flags_valid.yaml": "flags:\n  new_checkout: {owner: team-pay, expires: '2030-01-01'}\n",

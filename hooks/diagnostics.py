@@ -14,7 +14,7 @@ import enum
 from collections.abc import Iterable, Mapping
 
 
-class Severity(str, enum.Enum):
+class Severity(str, enum.Enum):  # noqa: UP042 - StrEnum would change str(severity)
     """How bad a finding is; ``error`` fails a hook, ``warning`` fails only with ``--strict``."""
 
     ERROR = "error"
@@ -107,9 +107,8 @@ def _override_for(code: str, overrides: Mapping[str, str]) -> str | None:
         return overrides[code]
     best: tuple[int, str] | None = None
     for key, level in overrides.items():
-        if key.endswith("*") and code.startswith(key[:-1]):
-            if best is None or len(key) > best[0]:
-                best = (len(key), level)
+        if key.endswith("*") and code.startswith(key[:-1]) and (best is None or len(key) > best[0]):
+            best = (len(key), level)
     return best[1] if best else None
 
 
@@ -147,7 +146,7 @@ def printable(text: str) -> str:
     screen.  Text reporters pass everything through this; plain text is
     returned as it is.
     """
-    global _UNPRINTABLE
+    global _UNPRINTABLE  # noqa: PLW0603 - compiled on first use, once per process
     if _UNPRINTABLE is None:
         import re
 

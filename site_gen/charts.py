@@ -97,7 +97,8 @@ def _base(kind: str, colours: Sequence[str], labels: list[str], height: int, **c
     import pygal
 
     settings: dict[str, Any] = {"legend_at_bottom": True, "legend_at_bottom_columns": 5, "print_values": False,
-                                "show_y_guides": False, "truncate_label": -1, "truncate_legend": -1, "margin": 8, "margin_bottom": 44,
+                                "show_y_guides": False, "truncate_label": -1, "truncate_legend": -1, "margin": 8,
+                                "margin_bottom": 44,
                                 "spacing": 8, **config}
     return getattr(pygal, kind)(style=_style(colours), width=640, height=height, x_labels=labels, js=[],
                                 disable_xml_declaration=True, **settings)
@@ -124,7 +125,8 @@ def states_by_story(story_states: dict[str, dict[str, int]], order: list[str]) -
     shown = f"the {len(rows)} of {total} stories with the most ACs needing work" if total > len(rows) \
         else f"{total} stor{'y' if total == 1 else 'ies'}"
     summary = f"Acceptance criteria by state for {shown}: " + "; ".join(
-        f"{sid}: " + ", ".join(f"{counts[s]} {words(s)}" for s in states if counts.get(s)) for sid, counts in rows) + "."
+        f"{sid}: " + ", ".join(f"{counts[s]} {words(s)}" for s in states if counts.get(s))
+        for sid, counts in rows) + "."
     title = "Acceptance criteria by state, per story"
     return Chart("states", title, summary, _render(chart, "states", title, summary),
                  [["story", *(words(s) for s in states)], *([sid, *(str(c.get(s, 0)) for s in states)]

@@ -348,7 +348,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("acs", "Acceptance criteria", "acs.md", ac_index),
     PageSpec("traceability", "Traceability", "traceability.md", matrix),
     PageSpec("findings", "Findings", "findings.md", findings),
-    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),
+    PageSpec("policies", "Policies", "policies.md", policies, needs=("policy",), when=lambda ctx: _has_policies(ctx)),  # noqa: PLW0108 - defined below
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",), early=True),
     PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
              when=lambda ctx: bool(ctx.data.derived.get("bundles"))),

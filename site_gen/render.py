@@ -59,7 +59,8 @@ def yaml_str(value: str) -> Any:
     """A YAML front-matter scalar: a JSON string (valid YAML, one line, nothing to escape)."""
     from markupsafe import Markup
 
-    return Markup(json.dumps(value, ensure_ascii=True))
+    # front matter is YAML, not HTML: autoescaping would turn the JSON quotes into entities
+    return Markup(json.dumps(value, ensure_ascii=True))  # noqa: S704 - YAML, not HTML
 
 
 def page_url(src_uri: str, use_directory_urls: bool) -> str:

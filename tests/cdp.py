@@ -48,7 +48,7 @@ class Browser:
              "--remote-debugging-pipe", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             close_fds=False,  # fds 3 and 4 are set up in the child and must survive exec
-            preexec_fn=functools.partial(_wire_fds, to_child_r, from_child_w),
+            preexec_fn=functools.partial(_wire_fds, to_child_r, from_child_w),  # noqa: PLW1509 - no threads yet
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -192,5 +192,5 @@ def serve_directory(root: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -1,4 +1,6 @@
-"""hooks/adopt/detect.py and the brownfield paths of hooks/adopt/scaffold.py: detection, input matching, generated config."""
+"""hooks/adopt/detect.py and the brownfield paths of hooks/adopt/scaffold.py.
+
+Detection, input matching, generated config."""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ deny[msg] {
 
 
 def test_the_input_that_shares_most_fields_wins_then_the_tighter_fit() -> None:
-    llm = scan_policy("policy/llm.rego", "package main\ndeny[m] { t := input.tasks[_]; t.max_bytes; t.include; m := 1 }\n")
+    llm = scan_policy("policy/llm.rego",
+                      "package main\ndeny[m] { t := input.tasks[_]; t.max_bytes; t.include; m := 1 }\n")
     contextpack = Candidate("contextpack", "", {"tasks": {"a": {"max_bytes": 1, "include": []}}})
     tasks = Candidate("tasks", "", {"tasks": [{"id": "T", "status": "open"}], "schema_version": "1"})
     assert best_input(llm, [tasks, contextpack]) is contextpack

@@ -29,7 +29,7 @@ def md_file_content(rendered: str) -> str:
     start = next(i for i, ln in enumerate(lines) if ln.startswith("### "))
     opening = lines[start + 2]
     n = len(opening) - len(opening.lstrip("`"))
-    closing = re.compile(r"^ {0,3}`{%d,}[ \t]*$" % n)
+    closing = re.compile(rf"^ {{0,3}}`{{{n},}}[ \t]*$")
     end = next(i for i in range(start + 3, len(lines)) if closing.match(lines[i]))
     return "\n".join(lines[start + 3:end])
 

@@ -15,17 +15,19 @@ from govcell.checks.context_bundles import check as _check
 from govcell.derive.bundles import build as _build
 from govcell.cell import Cell
 from govcell.derive.analysis import Analysis
+from govcell.derive.bundles import Bundle
+from govcell.diagnostics import Diagnostic
+from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
 
 
-def check(cell: Cell) -> list:  # type: ignore[type-arg]
+def check(cell: Cell) -> list[Diagnostic]:
     """The context-bundles check on ``cell``."""
     return _check(Analysis(cell))
 
 
-def build(cell: Cell, name: str):  # type: ignore[no-untyped-def]
+def build(cell: Cell, name: str) -> Bundle | None:
     """Bundle ``name`` of ``cell``."""
     return _build(Analysis(cell).bundler, name)
-from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
 
 LEDGER = """\
 stories:
@@ -121,7 +123,7 @@ def test_file_over_read_limit_is_skipped_and_listed(cell: CellBuilder) -> None:
     cell.write(".govcell.yaml", "limits: {max_file_bytes: 1000}\n")
     c = committed(cell, "tasks:\n  gen: {description: Gen, max_bytes: 9000, include: [dist/*, tests/*]}\n",
                   {"dist/bundle.js": "x = 1;\n" * 1000})
-    found = [d for d in check(c)]
+    found = list(check(c))
     assert [d.code for d in found] == ["bundle.skipped-too-large"]
     assert build(c, "gen").skipped == [("dist/bundle.js", "too large to read (7000 bytes, limit 1000)")]
 
@@ -212,14 +214,16 @@ def test_hook_is_published() -> None:
     assert hook["entry"] == "govcell-context-bundles" and hook["pass_filenames"] is False
     local = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
     assert "context-bundles" in [h["id"] for repo in local["repos"] for h in repo["hooks"]]
-    assert 'govcell-context-bundles = "govcell.entry.console:context_bundles"' in (REPO_ROOT / "pyproject.toml").read_text()
+    script = 'govcell-context-bundles = "govcell.entry.console:context_bundles"'
+    assert script in (REPO_ROOT / "pyproject.toml").read_text()
 
 
 def test_hook_starts_without_heavy_imports(cell: CellBuilder) -> None:
     committed(cell, "tasks:\n  t: {description: T, max_bytes: 9000, include: [tests/*], acs: [AC-A-001]}\n")
-    code = ("import sys; from govcell.entry.hooks import context_bundles as main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import context_bundles as main; "
+            f"rc = main(['--root', {str(cell.root)!r}]);"
             "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
-            "print(rc, heavy)") % str(cell.root)
+            "print(rc, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
 
@@ -270,6 +274,6 @@ def test_any_contextpack_yields_findings_never_a_crash(tmp_path_factory: pytest.
         c = Cell(root)
         found = check(c)
         assert all(d.code != "internal.error" for d in found)
-        Analysis(c).budgets
+        assert isinstance(Analysis(c).budgets, list)
 
     run()

@@ -58,9 +58,10 @@ def test_hook_starts_without_heavy_imports(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from govcell.entry.hooks import spec_ledger as main; rc = main(['--root', %r]);"
+    code = ("import sys; from govcell.entry.hooks import spec_ledger as main; "
+            f"rc = main(['--root', {str(tmp_path)!r}]);"
             "heavy = [m for m in ('networkx', 'jinja2', 'mkdocs', 'regorus', 'gherkin') if m in sys.modules];"
-            "print(heavy)") % str(tmp_path)
+            "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
 

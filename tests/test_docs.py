@@ -48,7 +48,7 @@ def emitted_codes() -> set[str]:
     families = {c.split(".")[0] for c in literal}
     read_families = {"file"} | set(re.findall(r'(?:read_text|decode)\([^()]*?code="([a-z.-]+)"', text, re.S))
     prefixes = set(re.findall(r'(?:validate|_load)\([^()]*?"([a-z]+)"(?:,|\))', text))
-    codes = {c for c in re.findall(r'"((?:%s)\.[a-z0-9-]+)"' % "|".join(map(re.escape, sorted(families))), text)
+    codes = {c for c in re.findall(r'"((?:{})\.[a-z0-9-]+)"'.format("|".join(map(re.escape, sorted(families)))), text)
              if c.rsplit(".", 1)[1] not in FILE_SUFFIXES}
     codes -= read_families - {"file"}
     read_suffixes = set(re.findall(r'f"\{code\}\.([a-z-]+)"', src["hooks/load/text.py"]))

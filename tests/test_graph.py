@@ -115,8 +115,8 @@ def test_hook_does_not_import_networkx_for_other_hooks(cell: CellBuilder) -> Non
     import sys
 
     _cell(cell)
-    code = ("import sys; from govcell.entry.hooks import spec_ledger as main; main(['--root', %r]);"
-            "print('networkx' in sys.modules)") % str(cell.root)
+    code = (f"import sys; from govcell.entry.hooks import spec_ledger as main; main(['--root', {str(cell.root)!r}]);"
+            "print('networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "False"
 

@@ -1,4 +1,6 @@
-"""govcell.derive.policy (run, discover, fixtures, targets): the engine wrapper, fixture rules, the shipped pack, and life without regorus."""
+"""govcell.derive.policy (run, discover, fixtures, targets).
+
+The engine wrapper, fixture rules, the shipped pack, and life without regorus."""
 
 from __future__ import annotations
 
@@ -42,8 +44,9 @@ def test_engine_missing_is_one_finding_and_other_checks_still_run(cell: CellBuil
 
 
 def test_no_regorus_import_without_policies(tmp_path: Path) -> None:
-    code = ("import sys; from govcell.entry.hooks import policy_test as main; rc = main(['--root', %r]);"
-            "print(rc, 'regorus' in sys.modules)") % str(tmp_path)
+    code = ("import sys; from govcell.entry.hooks import policy_test as main; "
+            f"rc = main(['--root', {str(tmp_path)!r}]);"
+            "print(rc, 'regorus' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.strip().splitlines()[-1] == "0 False", out.stdout + out.stderr
 
@@ -113,7 +116,8 @@ def test_breaking_a_shipped_rule_is_caught_as_dead(tmp_path: Path) -> None:
     shutil.copy(REPO_ROOT / ".govcell.yaml", dest / ".govcell.yaml")
     rego = dest / "policy" / "flags.rego"
     text = rego.read_text()
-    rego.write_text(text.replace("some r in input.rollouts\n\tnot r.flag in known", "some r in input.rollout\n\tnot r.flag in known"))
+    rego.write_text(text.replace("some r in input.rollouts\n\tnot r.flag in known",
+                                 "some r in input.rollout\n\tnot r.flag in known"))
     found = Analysis(Cell(dest)).policy_report.diagnostics
     dead = [(d.path, d.line) for d in found if d.code == "policy.dead-rule"]
     assert dead == [("policy/flags.rego", 27)]

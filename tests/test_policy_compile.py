@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -125,7 +125,8 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, str, int, int]]]] = {
 
 
 def _compile_findings(found: list[Diagnostic]) -> list[tuple[str, str, int, int]]:
-    return [(d.code, d.path, d.line, d.col) for d in found if d.code not in ("policy.no-fixtures", "policy.test-failed")]
+    return [(d.code, d.path, d.line, d.col) for d in found
+            if d.code not in ("policy.no-fixtures", "policy.test-failed")]
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -234,7 +235,8 @@ def test_valid_policies_give_no_compile_finding(cell: CellBuilder) -> None:
 
 
 def test_a_library_error_is_one_finding_for_every_policy_that_loads_it(cell: CellBuilder) -> None:
-    cell.write("policy/lib/util.rego", "package lib.util\nimport rego.v1\n\nclean(s) := t if {\n  t := trim(s, pad)\n}\n")
+    cell.write("policy/lib/util.rego",
+               "package lib.util\nimport rego.v1\n\nclean(s) := t if {\n  t := trim(s, pad)\n}\n")
     for name in ("a", "b", "c"):
         cell.write(f"policy/{name}.rego", V1 + f'deny contains "{name}" if input.{name}\n')
         cell.write(f"policy/testdata/{name}_bad.json", f'{{"{name}": true}}\n')
@@ -257,7 +259,7 @@ def test_an_error_the_static_check_and_a_fixture_both_find_is_one_finding(cell: 
 class _CountingEngine:
     """A regorus Engine that counts the queries it is asked (or raises a fake Rust panic on one)."""
 
-    queries: list[str] = []
+    queries: ClassVar[list[str]] = []
     panic_on: str | None = None
     real: Any = None
 

@@ -24,4 +24,5 @@ def _output_contains_times(ctx: dict[str, object], text: str, times: str) -> Non
     result = ctx["result"]
     assert isinstance(result, Result)
     want = {"once": 1, "twice": 2}[times]
-    assert result.output.count(text) == want, f"{text!r} {result.output.count(text)} times, not {want}:\n{result.output}"
+    times = result.output.count(text)
+    assert times == want, f"{text!r} {times} times, not {want}:\n{result.output}"

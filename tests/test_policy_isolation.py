@@ -27,7 +27,8 @@ def _cell(cell: CellBuilder, config: str = "") -> None:
 
 def test_a_policy_that_exhausts_memory_is_a_crash_finding_and_the_others_still_report(cell: CellBuilder) -> None:
     _cell(cell, "policy: {max_memory_mb: 200, timeout_seconds: 30}\n")
-    cell.write("policy/huge.rego", V1 + "deny contains msg if {\n  n := count([x | some x in numbers.range(1, 300000000)])\n"
+    cell.write("policy/huge.rego", V1 + "deny contains msg if {\n"
+               "  n := count([x | some x in numbers.range(1, 300000000)])\n"
                                         '  n > 0\n  msg := "huge"\n}\n')
     cell.write("policy/testdata/huge_case.json", "{}\n")
     cell.write("features/a.feature", "Feature: f\n  Scenario: s\n    Given x\n")
@@ -44,7 +45,8 @@ def test_a_policy_that_exhausts_memory_is_a_crash_finding_and_the_others_still_r
 
 def test_a_policy_that_runs_too_long_is_stopped_and_named(cell: CellBuilder) -> None:
     _cell(cell, "policy: {timeout_seconds: 1, max_memory_mb: 100000}\n")
-    cell.write("policy/slow.rego", V1 + "deny contains msg if {\n  n := count([x | some x in numbers.range(1, 60000000)])\n"
+    cell.write("policy/slow.rego", V1 + "deny contains msg if {\n"
+               "  n := count([x | some x in numbers.range(1, 60000000)])\n"
                                         '  n > 0\n  msg := "slow"\n}\n')
     cell.write("policy/testdata/slow_case.json", "{}\n")
     found = run(Analysis(Cell(cell.root)), ["policy-test"])

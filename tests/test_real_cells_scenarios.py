@@ -83,7 +83,7 @@ def _story_pages(cell: CellBuilder, n: int) -> None:
 
 @then(parsers.parse("the site's findings page lists \"{ident}\" among the items left out"))
 def _left_out(cell: CellBuilder, ident: str) -> None:
-    (page,) = [p for p in (cell.root / "site").rglob("findings/index.html")]
+    (page,) = list((cell.root / "site").rglob("findings/index.html"))
     html = page.read_text()
     assert 'id="left-out"' in html
     table = html.split('id="gc-invalid-table"', 1)[1].split("</table>", 1)[0]

@@ -229,4 +229,4 @@ def _owner(path: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _accepts_anything(path: tuple[Any, ...]) -> bool:
     """Free-form fields (``metadata`` of tasks/flows/doc index) and extension fields take any value."""
-    return path[0] == "metadata" and len(path) > 1 or path[-1] in ("args",)
+    return (path[0] == "metadata" and len(path) > 1) or path[-1] in ("args",)

@@ -52,8 +52,8 @@ def test_init_fits_the_template_and_feeds_its_policies_as_its_ci_does(checkout: 
     assert [rel for rel, data in before.items() if after.get(rel) != data] == [".pre-commit-config.yaml"]
     assert after[".pre-commit-config.yaml"].startswith(before[".pre-commit-config.yaml"])
     new = set(git(root, "status", "--porcelain", "--untracked-files=all").split()) - {"A", "??", "M"}
-    assert new == {".govcell.yaml", ".pre-commit-config.yaml", *(f"docs/schema/{n}.json" for n in ("config", "contextpack", "flows",
-                                                                       "ledger", "tasks"))}, new
+    schemas = {f"docs/schema/{n}.json" for n in ("config", "contextpack", "flows", "ledger", "tasks")}
+    assert new == {".govcell.yaml", ".pre-commit-config.yaml", *schemas}, new
     # No second ADR-0001, no policy pack beside the template's, no fixture clash.
     assert sorted(p.name for p in (root / "docs/adr").glob("0001-*")) == ["0001-hexagonal-architecture.md"]
     assert not (root / "policy/contextpack.rego").exists() and not (root / "policy/k8s_test.rego").exists()

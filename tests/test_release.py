@@ -22,7 +22,9 @@ def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[
 
 
 def test_package_passes_pypi_checks(tmp_path: Path) -> None:
-    """validate-pyproject, twine check --strict and check-wheel-contents pass; the build prints no setuptools warning."""
+    """validate-pyproject, twine check --strict and check-wheel-contents pass.
+
+    The build prints no setuptools warning."""
     build = _run([sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(tmp_path), "."], REPO_ROOT)
     assert build.returncode == 0, build.stdout + build.stderr
     log = build.stdout + build.stderr
@@ -39,7 +41,8 @@ def test_package_passes_pypi_checks(tmp_path: Path) -> None:
 
     names = zipfile.ZipFile(wheel).namelist()
     assert {"govcell/py.typed", "govcell_site/py.typed"} <= set(names)
-    assert not any(n.startswith(("hooks/", "site_gen/")) for n in names), "the folders install under govcell's own names"
+    assert not any(n.startswith(("hooks/", "site_gen/")) for n in names), \
+        "the folders install under govcell's own names"
     assert any(n.endswith("licenses/LICENSE") for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Project-URL: Homepage, https://govcell.dev" in meta and "Framework :: Pre-commit" not in meta

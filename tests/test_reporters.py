@@ -110,10 +110,13 @@ def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
 
 
 def test_the_finding_catalogue_is_generated_from_docs_findings() -> None:
-    """hooks/report/catalogue.json is docs/findings.md's tables; regenerate with `python -m govcell.report.catalogue`."""
+    """hooks/report/catalogue.json is docs/findings.md's tables.
+
+    Regenerate it with `python -m govcell.report.catalogue`."""
     from govcell.report.catalogue import render
 
-    assert (REPO_ROOT / "hooks/report/catalogue.json").read_text() == render((REPO_ROOT / "docs/findings.md").read_text())
+    expected = render((REPO_ROOT / "docs/findings.md").read_text())
+    assert (REPO_ROOT / "hooks/report/catalogue.json").read_text() == expected
 
 
 def test_sarif_has_what_code_scanning_wants() -> None:

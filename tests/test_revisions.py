@@ -98,4 +98,4 @@ def test_a_diff_in_process_leaves_the_parse_settings_as_they_were(tmp_path: Path
     git(tmp_path, "commit", "-q", "-m", "one")
     before = features.PARALLEL_MIN_FILES
     doc = compute(str(tmp_path), None, "HEAD", None)
-    assert doc["diagnostics"] == [] and features.PARALLEL_MIN_FILES == before
+    assert doc["diagnostics"] == [] and before == features.PARALLEL_MIN_FILES

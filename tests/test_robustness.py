@@ -1,8 +1,8 @@
 """Property-based robustness: any input gives success or findings, never a crash.
 
 The loaders and checks are fed generated and mutated ledgers, configs, tasks
-and flows files, feature files, contextpacks and any file of a whole cell. "Never a crash" is checked strictly: a crashing check would
-surface as an ``internal.error`` finding, which fails these tests.
+and flows files, feature files, contextpacks and any file of a whole cell. "Never a crash" is checked
+strictly: a crashing check would surface as an ``internal.error`` finding, which fails these tests.
 """
 
 from __future__ import annotations
@@ -169,7 +169,8 @@ def test_any_yaml_document_as_contextpack(doc: object) -> None:
 @given(st.integers(0, len(VALID_CONTEXTPACK) - 1), st.integers(0, 8), st.text(max_size=6))
 def test_mutated_contextpack(pos: int, cut: int, insert: str) -> None:
     text = VALID_CONTEXTPACK[:pos] + insert + VALID_CONTEXTPACK[pos + cut:]
-    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(), ".llm/contextpack.yaml": text.encode("utf-8", "surrogatepass")})
+    _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(),
+             ".llm/contextpack.yaml": text.encode("utf-8", "surrogatepass")})
 
 
 def _synthetic_cell() -> Path:

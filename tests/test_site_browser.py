@@ -103,7 +103,8 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
                 "return {w: r.width, h: r.height};"))
             assert size["w"] > 300 and 50 < size["h"] < 900, size
             drawn = browser.evaluate(_js(
-                "return Array.from(document.querySelectorAll('.gc-diagram svg text')).map(e => e.textContent).join(' ');"))
+                "return Array.from(document.querySelectorAll('.gc-diagram svg text'))"
+                ".map(e => e.textContent).join(' ');"))
             assert all(i in drawn for i in ("US-SHOP-001", "REQ-SHOP-PAY", "AC-SHOP-001", "AC-SHOP-003")), drawn
             assert "US-SHOP-002" not in drawn
             assert browser.evaluate("document.querySelector('.gc-mermaid-source code').textContent")\
@@ -116,11 +117,13 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
             visible = _js("return Array.from(document.querySelectorAll('#gc-ac-table tbody tr'))"
                           ".filter(r => !r.hidden).map(r => r.cells[0].textContent);")
             assert browser.evaluate(visible) == ["AC-SHOP-001", "AC-SHOP-002", "AC-SHOP-003", "AC-SHOP-010"]
-            browser.evaluate(_js("const s = document.querySelector('.gc-filter select[name=tag]'); s.value = 'receipts';"
+            browser.evaluate(_js("const s = document.querySelector('.gc-filter select[name=tag]'); "
+                                 "s.value = 'receipts';"
                                  "s.dispatchEvent(new Event('change')); return true;"))
             assert browser.evaluate(visible) == ["AC-SHOP-003", "AC-SHOP-010"]
             status = expected["AC-SHOP-010"]
-            browser.evaluate(_js(f"const s = document.querySelector('.gc-filter select[name=state]'); s.value = {json.dumps(status)};"
+            browser.evaluate(_js("const s = document.querySelector('.gc-filter select[name=state]'); "
+                                 f"s.value = {json.dumps(status)};"
                                  "s.dispatchEvent(new Event('change')); return true;"))
             assert browser.evaluate(visible) == [a for a in ("AC-SHOP-003", "AC-SHOP-010") if expected[a] == status]
             assert browser.evaluate("document.querySelector('.gc-filter-count').textContent").endswith("of 4 shown")
@@ -279,7 +282,7 @@ def test_every_page_type_reads_well_at_desktop_and_phone_width(cell: CellBuilder
                     "const r = document.querySelector('#gc-verdict-word').getBoundingClientRect();"
                     "const v = document.querySelector('#verdict').getBoundingClientRect();"
                     "return {top: r.top, bottom: r.bottom, box: v.bottom};"))
-                assert 0 < box["top"] and box["bottom"] < height, (width, box)
+                assert box["top"] > 0 and box["bottom"] < height, (width, box)
                 if width == 1400:
                     assert box["box"] < height, box  # the whole verdict with its reasons, above the fold
                     nxt = browser.evaluate("document.querySelector('.gc-next-items').getBoundingClientRect().bottom")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 
 import pytest
@@ -116,7 +115,8 @@ def _story_of(n_reqs: int, acs_per_req: int) -> str:
     lines = ["stories:", "  - id: US-BIG-001", "    title: A big story", "    requirements:"]
     for r in range(n_reqs):
         lines += [f"      - id: REQ-BIG-{r:03d}", f"        title: Requirement {r}", "        acceptance_criteria:"]
-        lines += [f"          - {{id: AC-BIG-{r:03d}-{a:02d}, text: 'Criterion <{a}> of {r}'}}" for a in range(acs_per_req)]
+        lines += [f"          - {{id: AC-BIG-{r:03d}-{a:02d}, text: 'Criterion <{a}> of {r}'}}"
+                  for a in range(acs_per_req)]
     return "\n".join(lines) + "\n"
 
 
@@ -154,8 +154,10 @@ def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> No
     import sys
 
     cell.ledger(LEDGER)
-    code = ("import sys; from govcell.cell import Cell; from govcell.derive.analysis import Analysis; from govcell_site.data import collect; "
-            "from govcell_site.render import Context; from govcell_site.views import stories; from govcell_site.pages import _charts; "
+    code = ("import sys; from govcell.cell import Cell; from govcell.derive.analysis import Analysis; "
+            "from govcell_site.data import collect; "
+            "from govcell_site.render import Context; from govcell_site.views import stories; "
+            "from govcell_site.pages import _charts; "
             "d = collect(Analysis(Cell(sys.argv[1]))); c = _charts(Context(d, stories(d))); "
             "print(sorted(c)); print(''.join(str(x.svg) for x in c.values()))")
     runs = [subprocess.run([sys.executable, "-c", code, str(cell.root)], capture_output=True, text=True, check=True,

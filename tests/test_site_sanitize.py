@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("nh3")
 
-from govcell.derive.feature_status import _cell  # noqa: E402
-from govcell_site.sanitize import plain_name, sanitize_html  # noqa: E402
+from govcell.derive.feature_status import _cell
+from govcell_site.sanitize import plain_name, sanitize_html
 
 
 @pytest.mark.ac("AC-HOSTILE-006")

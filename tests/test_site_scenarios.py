@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from pytest_bdd import parsers, scenarios, then, when
 
@@ -150,7 +151,7 @@ def dashboard_numbers(page: str) -> dict[str, str]:
     found: dict[str, str] = {}
 
     class Numbers(HTMLParser):
-        stack: list[tuple[str, str | None]] = []
+        stack: ClassVar[list[tuple[str, str | None]]] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             self.stack.append((tag, dict(attrs).get("data-source")))

@@ -13,7 +13,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
-from govcell.derive.bundles import TASK_NAME, Bundle, Bundler, build, task_position
+from govcell.derive.bundles import TASK_NAME, Bundle, Bundler, build, rendered_size, task_position
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
@@ -69,8 +69,8 @@ def task_field_findings(state: Bundler, name: str, task: BundleTask,
     if not TASK_NAME.fullmatch(name):
         line, col = cell.contextpack.raw.position(("tasks", name), key=True)
         out.append(diag("bundle.bad-name", f"bundle name '{name}' is not a plain file name", cp, line, col,
-                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': the name becomes the "
-                             "output file name"))
+                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': "
+                             "the name becomes the output file name"))
     if task.output and escape_reason(task.output):
         line, col = task_position(cell, name, "output")
         out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "
@@ -119,11 +119,9 @@ def _output_findings(cell: Cell, name: str, task: BundleTask) -> list[Diagnostic
 
 
 def _budget_findings(cell: Cell, bundle: Bundle) -> list[Diagnostic]:
-    from govcell.report.bundle import render
-
     if bundle.refused:
         return []
-    size = len(render(bundle, "md").encode("utf-8"))
+    size = rendered_size(bundle)
     if size <= bundle.max_bytes:
         return []
     largest = sorted(bundle.files, key=lambda f: (-f.size, f.path))[:5]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
-from govcell.derive.feature_status import FORMAT_NAMES, current, foreign_format, placement_problem, render
+from govcell.derive.feature_status import current, foreign_format, foreign_format_finding, placement_problem, render
 
 if TYPE_CHECKING:
     from govcell.derive.analysis import Analysis
@@ -30,14 +30,7 @@ def check(analysis: Analysis) -> list[Diagnostic]:
     committed = current(cell)
     foreign = foreign_format(cell, committed)
     if foreign is not None:
-        configured = cell.config.feature_status.format
-        hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
-                "--convert` to replace it with govcell's report" if foreign == "xtask" else
-                f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
-                "feature_status.format (or paths.feature_status) so govcell leaves it alone")
-        return [diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
-                     f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
-                     "it", rel, 1, 1, hint=hint)]
+        return [foreign_format_finding(cell, foreign)]
     if committed is None or committed == render(cell, analysis.coverage):
         # A cell that has no report yet has not adopted it; the fixer hook creates it.
         return []

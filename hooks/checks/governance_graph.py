@@ -94,7 +94,7 @@ def _cycles(graph: GovGraph) -> list[Diagnostic]:
             continue
         start = members[0]
         order = [start]
-        for u, v in nx.find_cycle(deps.subgraph(scc), source=start):
+        for _u, v in nx.find_cycle(deps.subgraph(scc), source=start):
             order.append(v)
         names = " -> ".join(nodes[k]["id"] for k in order)
         n = nodes[start]
@@ -132,7 +132,9 @@ def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
             n = graph.store.nodes[k]
             if n["kind"] in ledger_kinds and first["kind"] in ledger_kinds:
                 continue
-            found.append(diag("graph.duplicate-id", f"ID {ident} names both the {KIND_NAMES.get(first['kind'], first['kind'])}"
-                              f" at {first['file']}:{first['line']} and a {KIND_NAMES.get(n['kind'], n['kind'])}", n["file"], n["line"], n["col"],
+            found.append(diag("graph.duplicate-id",
+                              f"ID {ident} names both the {KIND_NAMES.get(first['kind'], first['kind'])}"
+                              f" at {first['file']}:{first['line']} and a {KIND_NAMES.get(n['kind'], n['kind'])}",
+                              n["file"], n["line"], n["col"],
                               hint="IDs must be unique across stories, requirements, ACs, tasks and ADRs"))
     return found

@@ -75,7 +75,7 @@ def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
     def walk(items: Any, path: tuple[Any, ...], depth: int) -> None:
         if depth >= len(_LEVELS) or not isinstance(items, list):
             return
-        child_key, kind, label = _LEVELS[depth]
+        _child_key, kind, label = _LEVELS[depth]
         for i, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
@@ -102,7 +102,7 @@ def _check_ids(cell: Cell, data: dict[str, Any]) -> list[Diagnostic]:
                     seen[ident] = (line, col)
             text_key = "text" if kind == "ac" else "title"
             text = item.get(text_key)
-            if text is None or isinstance(text, str) and not text.strip():
+            if text is None or (isinstance(text, str) and not text.strip()):
                 line, col = raw.position(here + (text_key,) if text_key in item else here)
                 what = "an empty" if text_key in item else "no"
                 found.append(diag("ledger.empty-text", f"{label} {ident or '#' + str(i)} has {what} {text_key}",

@@ -74,7 +74,8 @@ def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
         for d in p.dead_rules:
             lines.append(f"  DEAD rule {d.name} at {p.path}:{d.line}")
         for u in p.uncovered_rules:
-            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} (not evaluated on: {', '.join(u.fixtures)})")
+            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} "
+                         f"(not evaluated on: {', '.join(u.fixtures)})")
         if not p.compiles:
             lines.append("  NOT RUN: the policy does not compile (see the findings below)")
     for t in report.tests:
@@ -111,7 +112,7 @@ def _xml_text(text: str) -> str:
     and no XML parser accepts the result; messages come from policies and file
     names, so they may hold anything.
     """
-    global _NOT_XML
+    global _NOT_XML  # noqa: PLW0603 - compiled on first use, once per process
     if _NOT_XML is None:
         import re
 

@@ -59,7 +59,7 @@ def _next(args: argparse.Namespace) -> int:
     if args.limit < 0:
         print("govcell next: --limit must be 0 or more", file=sys.stderr)
         return 2
-    sys.stdout.write(render(Analysis(Cell(args.root, args.config)), as_json=args.json, limit=args.limit))
+    sys.stdout.write(render(Analysis(Cell(args.root, args.config)).next_items, as_json=args.json, limit=args.limit))
     return 0
 
 

@@ -83,7 +83,7 @@ class Analysis:
         """What the cell's bundles share: the file list, each file read and scanned once, .llmignore."""
         from govcell.derive.bundles import Bundler
 
-        return Bundler(self.cell, lambda: self.coverage)
+        return Bundler(self.cell, lambda: self.coverage.acs)
 
     @functools.cached_property
     def budgets(self) -> list[BundleBudget]:

@@ -31,16 +31,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from govcell.diagnostics import Diagnostic, Severity, diag
 from govcell.load.secrets import SecretHit, scan_text, secret_file_kind
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.coverage import Coverage
     from govcell.formats.contextpack import BundleTask
     from govcell.formats.ledger import AcceptanceCriterion, Requirement, Story
     from govcell.load.repofiles import RepoFiles
@@ -145,18 +144,28 @@ class BundleBudget:
 # --------------------------------------------------------------------------- per-cell state
 
 
+class AcState(Protocol):
+    """What a bundle says of an AC's status (``govcell.derive.coverage.AcStatus`` is one)."""
+
+    @property
+    def coverage(self) -> str: ...
+
+    @property
+    def run(self) -> str: ...
+
+
 class Bundler:
     """What one cell's bundles share: the file list, file reads, .llmignore, the ledger index.
 
-    ``coverage`` gives the cell's coverage (``Analysis.coverage``) when a bundle
-    first needs an AC's status; ``Analysis.bundler`` makes one per analysis.
+    ``ac_states`` gives every AC's status by ID (``Analysis.coverage.acs``) when a
+    bundle first needs one; ``Analysis.bundler`` makes one per analysis.
     """
 
-    def __init__(self, cell: Cell, coverage: Callable[[], Coverage]) -> None:
+    def __init__(self, cell: Cell, ac_states: Callable[[], Mapping[str, AcState]]) -> None:
         from govcell.load.repofiles import list_files
 
         self.cell = cell
-        self.coverage = coverage
+        self.ac_states = ac_states
         self.root_real = os.path.realpath(cell.root)
         skip = [cell.config.bundles.output_dir]
         self.files: RepoFiles = list_files(cell.root, skip) if cell.in_worktree else cell.source.repo_files(skip)
@@ -313,7 +322,7 @@ def _link_ac(state: Bundler, ac: AcceptanceCriterion) -> LinkedAC:
     """
     cell = state.cell
     scenarios = [Scenario(sc.name, sc.file, sc.line) for sc in cell.features.by_ac.get(ac.id, [])]
-    status = state.coverage().acs.get(ac.id)
+    status = state.ac_states().get(ac.id)
     label = f"{status.coverage}, {status.run.replace('_', ' ')}" if status is not None else "uncovered"
     return LinkedAC(ac, scenarios, label)
 
@@ -580,6 +589,13 @@ def _adr_files(cell: Cell, adrs: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- budgets
 
 
+def rendered_size(bundle: Bundle) -> int:
+    """Bytes of the bundle's Markdown rendering (what ``max_bytes`` budgets)."""
+    from govcell.report.bundle import render
+
+    return len(render(bundle, "md").encode("utf-8"))
+
+
 def budgets(state: Bundler) -> list[BundleBudget]:
     """Every contextpack task's rendered size against its budget, in contextpack order.
 
@@ -587,8 +603,6 @@ def budgets(state: Bundler) -> list[BundleBudget]:
     nothing dropped); ``over`` is ``bytes > max_bytes``.  Empty when the cell
     has no valid contextpack.
     """
-    from govcell.report.bundle import render
-
     pack = state.cell.contextpack.model
     if pack is None:
         return []
@@ -598,7 +612,7 @@ def budgets(state: Bundler) -> list[BundleBudget]:
         if bundle is None:
             continue
         carried = bundle.files + [state.info(p) for p, _b, _r in bundle.omitted]
-        size = len(render(dataclasses.replace(bundle, files=carried, omitted=[]), "md").encode("utf-8"))
+        size = rendered_size(dataclasses.replace(bundle, files=carried, omitted=[]))
         out.append(BundleBudget(name, task.description, task.max_bytes, size,
                                 [(f.path, f.size) for f in carried], list(bundle.skipped), size > task.max_bytes))
     return out

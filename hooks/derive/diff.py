@@ -329,7 +329,8 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 # --------------------------------------------------------------------------- the whole diff
 
 
-def compute(root: str, config: str | None, base: str | None, head: str | None, *, staged: bool = False) -> dict[str, Any]:
+def compute(root: str, config: str | None, base: str | None, head: str | None, *,
+            staged: bool = False) -> dict[str, Any]:
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``)."""
     from govcell.load.sources import in_git
 
@@ -397,11 +398,13 @@ def _preload() -> None:
     """Import what both sides need before forking, so the child does not import it again."""
     import importlib
 
-    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks", "govcell.formats.flows", "govcell.formats.contextpack",
-                 "govcell.formats.docindex", "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
+    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks",
+                 "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
+                 "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
                  "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.checks.spec_ledger",
                  "govcell.checks.governance_graph", "govcell.checks.context_bundles", "govcell.checks.feature_status",
-                 "govcell.derive.analysis", "govcell.derive.matching", "govcell.derive.feature_status", "govcell.derive.coverage",
+                 "govcell.derive.analysis", "govcell.derive.matching", "govcell.derive.feature_status",
+                 "govcell.derive.coverage",
                  "govcell.derive.fingerprint", "govcell.derive.policy.run", "networkx", "yaml", "gherkin"):
         try:
             importlib.import_module(name)

@@ -153,13 +153,24 @@ def foreign_format(cell: Cell, current: str | None) -> str | None:
     return None if found == cell.config.feature_status.format else found
 
 
+def foreign_format_finding(cell: Cell, foreign: str) -> Diagnostic:
+    """``feature-status.foreign-format``: the committed report is in ``foreign`` format, not the configured one."""
+    rel = cell.config.paths.feature_status
+    configured = cell.config.feature_status.format
+    hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
+            "--convert` to replace it with govcell's report" if foreign == "xtask" else
+            f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
+            "feature_status.format (or paths.feature_status) so govcell leaves it alone")
+    return diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
+                f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
+                "it", rel, 1, 1, hint=hint)
+
+
 def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:
     """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
 
     A report in another format than the configured one is rewritten only with ``convert``.
     """
-    from govcell.checks.feature_status import check
-
     cell = analysis.cell
     rel = cell.config.paths.feature_status
     if cell.config.feature_status.format == "off":
@@ -176,7 +187,7 @@ def update(analysis: Analysis, *, check_only: bool = False, convert: bool = Fals
     if foreign is not None and (check_only or not convert):
         from govcell.report.findings import text as findings_text
 
-        sys.stdout.write(findings_text(check(analysis)))
+        sys.stdout.write(findings_text([placement_problem(cell) or foreign_format_finding(cell, foreign)]))
         return 1
     text = render(cell, analysis.coverage)
     if committed == text:

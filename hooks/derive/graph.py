@@ -42,7 +42,7 @@ class Store:
     (shared) edge attributes, as networkx's adjacency does.
     """
 
-    __slots__ = ("nodes", "succ", "pred", "order")
+    __slots__ = ("nodes", "order", "pred", "succ")
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict[str, Any]] = {}
@@ -601,7 +601,8 @@ def short(text: str, limit: int = 48) -> str:
 
 
 def _mermaid_label(n: dict[str, Any]) -> str:
-    label = n["id"] if n["kind"] in ("scenario", "test", "doc", "feature", "ledger", "policy") else f"{n['id']}: {n['label']}"
+    plain = n["kind"] in ("scenario", "test", "doc", "feature", "ledger", "policy")
+    label = n["id"] if plain else f"{n['id']}: {n['label']}"
     if n["kind"] == "scenario":
         label = f"scenario: {n['label']}"
     text = short(label)
@@ -657,7 +658,7 @@ def to_mermaid(graph: GovGraph, keys: Iterable[str] | None = None) -> str:
         left, right = _SHAPES.get(n["kind"], ('["', '"]'))
         return f"{indent}{ids[k]}{left}{_mermaid_label(n)}{right}"
 
-    for story in sorted((s for s in groups if s is not None)):
+    for story in sorted(s for s in groups if s is not None):
         n = g.nodes[story]
         lines.append(f'  subgraph {ids.get(story, "s")}_group["{_mermaid_label(n)}"]')
         lines.extend(node_line(k, "    ") for k in groups[story])

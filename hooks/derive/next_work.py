@@ -1,7 +1,7 @@
 """``govcell next``: what to work on, ranked, each with a reason code.
 
-Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs, uncovered kernel ACs, failing
-non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
+Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs,
+uncovered kernel ACs, failing non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
 then scenarios whose tags name no AC.  Within a reason, items sort by ID (tasks:
 by priority, then ID), so the list is stable.
 """
@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.analysis import Analysis
     from govcell.derive.coverage import Coverage
     from govcell.formats.tasks import Task
 
@@ -96,8 +95,8 @@ def next_items(cell: Cell, cov: Coverage) -> list[dict[str, Any]]:
     return items
 
 
-def render(analysis: Analysis, *, as_json: bool, limit: int) -> str:
-    items = analysis.next_items
+def render(items: list[dict[str, Any]], *, as_json: bool, limit: int) -> str:
+    """``govcell next``'s text or JSON for the ranked ``items`` (``Analysis.next_items``)."""
     shown = items[:limit] if limit > 0 else items
     if as_json:
         doc = {"schema": NEXT_SCHEMA, "total": len(items), "items": shown}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
@@ -66,7 +65,8 @@ def scan(cell: Cell) -> AdrIndex:
         match = ADR_FILE.match(name)
         if not match:
             found.append(diag("adr.bad-name", f"ADR file name '{name}' is not NNNN-slug.md", rel,
-                              severity="warning", hint="rename it like 0007-use-postgres.md (4 digits, lowercase slug)"))
+                              severity="warning",
+                              hint="rename it like 0007-use-postgres.md (4 digits, lowercase slug)"))
             continue
         number = int(match.group(1))
         ident = f"ADR-{match.group(1)}"
@@ -86,7 +86,7 @@ def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | 
     found.extend(read.diagnostics)
     title: str | None = None
     status: str | None = None
-    for i, line in enumerate((read.text or "").splitlines()[:41]):
+    for line in (read.text or "").splitlines()[:41]:
         if title is None:
             m = _TITLE.match(line)
             if m:

@@ -192,8 +192,8 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
         result = validate(Config, loaded, "config", empty_ok=True)
         if result.model is None:
             return LoadedConfig(Config(), rel, result.diagnostics)
-        model, unsafe = _safe_patterns(result.model, rel, lambda loc: loaded.position(loc))
-        model, outside = _inside_paths(model, rel, lambda loc: loaded.position(loc))
+        model, unsafe = _safe_patterns(result.model, rel, loaded.position)
+        model, outside = _inside_paths(model, rel, loaded.position)
         return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
     if from_git and source:
         if source.is_file("pyproject.toml"):
@@ -254,7 +254,9 @@ _PATTERN_FIELDS = (("ids", "story"), ("ids", "requirement"), ("ids", "ac"), ("id
 
 
 def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:
-    """Refuse ID and tag patterns that could backtrack for ever (``govcell.load.regex_safety``): default used instead."""
+    """Refuse ID and tag patterns that could backtrack for ever (``govcell.load.regex_safety``).
+
+    The default pattern is used instead of a refused one."""
     from govcell.load.regex_safety import unsafe_reason
 
     found: list[Diagnostic] = []

@@ -167,7 +167,8 @@ def matcher_for(cell: Cell) -> tuple[TagMatcher, list[Diagnostic]]:
     except re.error as exc:
         where = cell.config_source or ".govcell.yaml"
         return TagMatcher(DEFAULT_AC_TAG), [diag("config.bad-pattern",
-                                                 f"the AC tag pattern {source!r} is not a valid regular expression: {exc}",
+                                                 f"the AC tag pattern {source!r} is not a valid regular "
+                                                 f"expression: {exc}",
                                                  where, 1, 1, hint="fix ac_tags.pattern (or ids.ac) in the config")]
 
 
@@ -265,7 +266,8 @@ def build_index(files: list[FeatureFile], diagnostics: list[Diagnostic], pattern
     return FeatureIndex(files, diagnostics, dict(sorted(by_ac.items())), pattern)
 
 
-def parse_feature(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[FeatureFile | None, list[Diagnostic]]:
+def parse_feature(text: str, path: str,
+                  matcher: TagMatcher | None = None) -> tuple[FeatureFile | None, list[Diagnostic]]:
     """Parse one feature file's text; syntax errors become findings with their line."""
     from gherkin.errors import CompositeParserException, ParserException
 

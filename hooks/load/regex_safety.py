@@ -70,7 +70,7 @@ def _walk(items: Any, counts: dict[str, int], *, inside_repeat: bool, maxrepeat:
         if name in ("GROUPREF", "GROUPREF_EXISTS"):
             return "it uses a backreference"
         if name in _REPEATS:
-            lo, hi, sub = av
+            _lo, hi, sub = av
             repeats = hi > 1
             if repeats and inside_repeat:
                 return "it nests one repetition inside another (exponential backtracking)"

@@ -129,7 +129,8 @@ def load_results(cell: Cell) -> ResultSet:
     return ResultSet(files, results, found)
 
 
-def parse_results(text: str, path: str, matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
+def parse_results(text: str, path: str,
+                  matcher: TagMatcher | None = None) -> tuple[str | None, list[TestResult], list[Diagnostic]]:
     """Detect the format of one result file's text and read its results."""
     from govcell.load.features import DEFAULT_AC_TAG, TagMatcher
 

@@ -49,7 +49,8 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
         return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
                                       hint="point the path at a file inside the repository")])
     except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {getattr(exc, 'strerror', None) or exc}", rel)])
+        why = getattr(exc, "strerror", None) or exc
+        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {why}", rel)])
     try:
         st = full.stat()
     except FileNotFoundError:

@@ -257,7 +257,7 @@ class _Converter:
         kind = type(node)
         if kind is self._Scalar:
             tag = node.tag
-            if tag == _STR or tag == _TIMESTAMP:
+            if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
                 return node.value
             return self._scalar(node)
         if depth > MAX_DEPTH:
@@ -277,7 +277,7 @@ class _Converter:
 
     def _scalar(self, node: Any) -> Any:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
             return node.value
         fn = self._scalars.get(tag) if tag in _SCALAR_TAGS else None
         if fn is None:
@@ -287,7 +287,7 @@ class _Converter:
             return node.value
         try:
             return fn(self._ctor, node)
-        except Exception:  # a malformed int/float etc.: keep the text, the schema will judge
+        except Exception:  # noqa: BLE001 - a malformed int/float etc.: keep the text, the schema will judge
             return node.value
 
     def _merge(self, value_node: Any, path: Path_, depth: int, merged: dict[Any, Any]) -> None:

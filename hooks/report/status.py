@@ -28,7 +28,7 @@ def status_document(analysis: Analysis, *, timestamps: bool = False) -> dict[str
     if timestamps:
         import datetime
 
-        doc = doc | {"generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+        doc = doc | {"generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
     return doc
 
 
@@ -44,7 +44,7 @@ def _document(analysis: Analysis) -> dict[str, Any]:
     requirements = [r for s in stories for r in s.requirements]
     findings = run(analysis)
     tasks = cell.tasks.model.tasks if cell.tasks.model else []
-    task_counts = {s: 0 for s in TASK_STATUSES}
+    task_counts = dict.fromkeys(TASK_STATUSES, 0)
     for t in tasks:
         task_counts[t.status] += 1
     doc: dict[str, Any] = {

@@ -474,9 +474,8 @@ class Analysis:
         """The name of the rule whose text holds ``path:line`` (innermost first)."""
         best: RuleDef | None = None
         for rd in self.rules:
-            if rd.source.path == path and rd.line <= line <= rd.end_line:
-                if best is None or rd.line >= best.line:
-                    best = rd
+            if rd.source.path == path and rd.line <= line <= rd.end_line and (best is None or rd.line >= best.line):
+                best = rd
         return best.name if best else ""
 
     def names(self, package: str) -> list[str]:
@@ -663,7 +662,7 @@ class Analysis:
                                  f"conflicting rules {shown}: a {plain[0].shape} rule at {plain[0].source.path}:"
                                  f"{plain[0].line} and a {other.shape} rule here", rule=name)
                 if funcs and values:
-                    first, later = sorted([funcs[0], values[0]], key=lambda d: (d.source.path, d.line))
+                    _first, later = sorted([funcs[0], values[0]], key=lambda d: (d.source.path, d.line))
                     failures.add("policy.conflicting-rules", later.source.path, later.line, later.col,
                                  f"conflicting rules {shown}: a function at {funcs[0].source.path}:{funcs[0].line}"
                                  f" and a value at {values[0].source.path}:{values[0].line}", rule=name)
@@ -763,7 +762,8 @@ def _cycle(err: EngineError, analysis: Analysis) -> EngineError:
     names = [analysis.rule_at(f, line) or f"{f}:{line}" for f, line, _ in members]
     file, line, col = members[0]
     return dataclasses.replace(err, file=file, line=line, col=col,
-                               message=f"recursion: rule {names[0]} depends on itself ({' -> '.join([*names, names[0]])})")
+                               message=f"recursion: rule {names[0]} depends on itself "
+                                       f"({' -> '.join([*names, names[0]])})")
 
 
 def _add(failures: Failures, analysis: Analysis, err: EngineError, origin: str, rule: str = "") -> Failure:

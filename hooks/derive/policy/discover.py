@@ -53,9 +53,9 @@ def fixture_owner(name: str, policies: list[str]) -> str | None:
     stem = name.split(".", 1)[0]
     best: str | None = None
     for policy in policies:
-        if stem == policy or (stem.startswith(policy) and not stem[len(policy)].isalnum()):
-            if best is None or len(policy) > len(best):
-                best = policy
+        matches = stem == policy or (stem.startswith(policy) and not stem[len(policy)].isalnum())
+        if matches and (best is None or len(policy) > len(best)):
+            best = policy
     return best
 
 

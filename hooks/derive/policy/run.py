@@ -114,7 +114,7 @@ class _Run(Context):
         policies, libraries, _tests = discover.classify(self, files)
         self.analyse(files)
         base = self.evaluation_engine()  # the data and the libraries, parsed once, cloned for each use
-        if all([self.load(base, lib) for lib in libraries]) and libraries:
+        if all([self.load(base, lib) for lib in libraries]) and libraries:  # noqa: C419 - load every one
             # the libraries on their own, so an error in one is found even with no policy
             self.compile(call(base.clone), sorted({lib.package for lib in libraries}), [], libraries[0].path)
         if self.only is not None:

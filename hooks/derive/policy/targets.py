@@ -8,7 +8,6 @@ gives on them becomes a finding at the target file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
