@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from govcell.load.config import Config, LoadedConfig, load_config
 from govcell.diagnostics import Diagnostic
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
     from govcell.formats.tasks import TasksFile
     from govcell.load.validate import Loaded
     from govcell.load.text import ReadResult
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Cell:
@@ -68,7 +73,7 @@ class Cell:
     def config_diagnostics(self) -> list[Diagnostic]:
         return self._loaded_config.diagnostics
 
-    def _load(self, rel: str, model: type, prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded:
+    def _load(self, rel: str, model: type[M], prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded[M]:
         from govcell.load.validate import validate
 
         raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)
@@ -104,7 +109,7 @@ class Cell:
 
         return self._load(self.config.paths.doc_index, DocIndex, "docindex", required=False, empty_ok=True)
 
-    def unreadable_inputs(self) -> list[Loaded]:
+    def unreadable_inputs(self) -> list[Loaded[Any]]:
         """The cell's files that exist but could not be read at all (so what depends on them is unknown)."""
         files = (self.ledger, self.tasks, self.flows, self.contextpack, self.doc_index)
         return [f for f in files if f.unreadable]

@@ -61,7 +61,7 @@ class Check:
     covers: tuple[Cover, ...] = ()
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
-        mod: CheckModule = importlib.import_module(self.module)  # type: ignore[assignment]
+        mod: CheckModule = importlib.import_module(self.module)
         return mod.check(analysis)
 
     def declares(self, code: str) -> bool:

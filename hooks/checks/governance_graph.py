@@ -85,7 +85,7 @@ def _cycles(graph: GovGraph) -> list[Diagnostic]:
     import networkx as nx
 
     nodes = store.nodes
-    deps = nx.DiGraph()
+    deps: nx.DiGraph[str] = nx.DiGraph()
     deps.add_edges_from(deps_edges)
     found = []
     for scc in nx.strongly_connected_components(deps):

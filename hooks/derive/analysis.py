@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from govcell.derive.bundles import Bundler, BundleBudget
     from govcell.derive.coverage import Coverage
     from govcell.derive.graph import GovGraph
-    from govcell.derive.policy.run import PolicyReport
+    from govcell.derive.policy.model import PolicyReport
     from govcell.load.results import ResultSet
 
 T = TypeVar("T")

@@ -201,7 +201,7 @@ class Bundler:
                 continue
             good.append(line)
         spec = pathspec.GitIgnoreSpec.from_lines(good)
-        return spec.match_file  # type: ignore[no-any-return]
+        return spec.match_file
 
     def info(self, path: str) -> FileInfo:
         got = self._info.get(path)
@@ -616,8 +616,3 @@ def budgets(state: Bundler) -> list[BundleBudget]:
         out.append(BundleBudget(name, task.description, task.max_bytes, size,
                                 [(f.path, f.size) for f in carried], list(bundle.skipped), size > task.max_bytes))
     return out
-
-
-def task_names(cell: Cell) -> list[str]:
-    pack = cell.contextpack.model
-    return list(pack.tasks) if pack else []
