@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from govcell.load.features import FeatureIndex
     from govcell.formats.flows import FlowsFile
     from govcell.formats.ledger import Ledger
+    from govcell.formats.reviews import ReviewsFile
     from govcell.load.sources import FileSource
     from govcell.load.results import ResultSet
     from govcell.formats.tasks import TasksFile
@@ -108,6 +109,13 @@ class Cell:
         from govcell.formats.docindex import DocIndex
 
         return self._load(self.config.paths.doc_index, DocIndex, "docindex", required=False, empty_ok=True)
+
+    @functools.cached_property
+    def reviews(self) -> Loaded[ReviewsFile]:
+        """``paths.reviews``: which proof of which AC was reviewed against which meaning (``govcell review``)."""
+        from govcell.formats.reviews import ReviewsFile
+
+        return self._load(self.config.paths.reviews, ReviewsFile, "reviews", required=False, empty_ok=True)
 
     def unreadable_inputs(self) -> list[Loaded[Any]]:
         """The cell's files that exist but could not be read at all (so what depends on them is unknown)."""

@@ -55,7 +55,9 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
     with ``os._exit``.  Only the installed console scripts use it; ``main``
     itself returns normally, so in-process callers (the tests) are unaffected.
     Every file govcell writes is closed (and atomically renamed) before
-    ``main`` returns, so nothing is lost.
+    ``main`` returns, so nothing is lost.  ``main`` is expected to run inside
+    :func:`govcell.cli.errors.error_boundary` (as :mod:`govcell.entry.console`
+    does), which turns every failure into an exit code.
     """
 
     def run() -> NoReturn:
@@ -63,15 +65,15 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
 
         tolerant_streams()
         try:
-            code = guarded(main)
+            code = int(main() or 0)
         except KeyboardInterrupt:
-            code = 130
+            code = INTERRUPTED
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         except (OSError, ValueError):
             code = code or 1
-        os._exit(int(code or 0))
+        os._exit(code)
 
     run.__doc__ = main.__doc__
     return run
@@ -79,8 +81,6 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
 
 #: Exit status of a command interrupted by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
-#: Exit status when govcell itself failed (a bug): distinct from 1, "findings".
-INTERNAL_ERROR = 70
 
 
 def tolerant_streams() -> None:
@@ -101,60 +101,6 @@ def tolerant_streams() -> None:
                 pass
 
 
-def guarded(main: Callable[[], int]) -> int:
-    """Run a console script's ``main`` so that no traceback ever reaches the user.
-
-    Ctrl-C ends the command with one line and status 130; a closed pipe
-    (``govcell status | head -1``) ends it quietly; anything else is a govcell
-    bug, told in one line with status 70 (``GOVCELL_TRACEBACK=1`` shows the
-    traceback for a bug report).
-    """
-    import sys
-
-    try:
-        return int(main() or 0)
-    except KeyboardInterrupt:
-        _say("govcell: interrupted")
-        return INTERRUPTED
-    except BrokenPipeError:
-        # Nothing more can be written to stdout; keep the interpreter from complaining at exit.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        return 1
-    except SystemExit:
-        raise
-    except RecursionError as exc:
-        _say(f"govcell: internal error: {type(exc).__name__}: input nested too deeply for this command ({exc})")
-        return INTERNAL_ERROR
-    except Exception as exc:  # noqa: BLE001 - the last guard: one line instead of a traceback
-        if os.environ.get("GOVCELL_TRACEBACK"):
-            import traceback
-
-            traceback.print_exc()
-        _say(f"govcell: internal error: {type(exc).__name__}: {exc} (a govcell bug: please report it with "
-             "the file that triggered it; GOVCELL_TRACEBACK=1 shows the traceback)")
-        return INTERNAL_ERROR
-
-
-def _say(line: str) -> None:
-    import sys
-
-    try:
-        from govcell.diagnostics import printable
-
-        line = printable(line)
-    except Exception:  # noqa: BLE001 - printing the line matters more than escaping it
-        pass
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
 def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks_per_worker: int = 4) -> list[R]:
     """``[fn(x) for x in items]``, on every core when there are enough items.
 
@@ -173,7 +119,7 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
     chunksize = max(1, len(items) // (workers * chunks_per_worker))
     import signal
 
-    # Workers leave Ctrl-C to the parent, which ends the command with one line (see ``guarded``).
+    # Workers leave Ctrl-C to the parent, which ends the command with one line (see ``govcell.cli.errors``).
     with multiprocessing.get_context("fork").Pool(workers, initializer=signal.signal,
                                                   initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         return pool.map(fn, items, chunksize=chunksize)

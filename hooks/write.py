@@ -116,7 +116,7 @@ def _is_input_fn(root_real: str, exact: Iterable[str], dirs: Iterable[tuple[str,
 def cell_inputs(cell: Cell) -> Callable[[str], bool]:
     """The input files of ``cell`` (see the module docstring) as a predicate on real relative paths."""
     p = cell.config.paths
-    exact = [*FIXED_INPUTS, p.ledger, p.tasks, p.flows, p.contextpack, p.llmignore]
+    exact = [*FIXED_INPUTS, p.ledger, p.tasks, p.flows, p.contextpack, p.llmignore, p.reviews]
     if cell.config_source:
         exact.append(cell.config_source)
     dirs = [(d, ".feature") for d in p.features] + [(p.policy, ""), (p.adr, "")]

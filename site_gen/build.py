@@ -1,4 +1,4 @@
-"""``govcell site build|serve``: the site of a cell, with or without a ``mkdocs.yml``.
+"""The site of a cell, with or without a ``mkdocs.yml`` (the command is :mod:`govcell.cli.site`).
 
 A repository with a ``mkdocs.yml`` gets exactly what ``mkdocs build`` would
 give it (its config, its docs, and the govcell plugin if it lists it).  A
@@ -11,9 +11,7 @@ never in the repository.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,81 +136,3 @@ def serve(root: str | Path = ".", *, govcell_config: str | None = None, mkdocs_f
             mkdocs_config_file(root, Path(tmp) / "site", govcell_config, mkdocs_file) as (path, _default):
         kwargs: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
         mkdocs_serve(config_file=path, open_in_browser=False, **kwargs)
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def add_parser(sub: Any) -> None:
-    """``govcell site build|serve`` (called from govcell.cli.main.build_parser)."""
-    p = sub.add_parser("site", help="build or serve the governance site (needs the 'site' extra)")
-    site = p.add_subparsers(dest="site_command", metavar="ACTION")
-    for name, text in (("build", "build the static site"), ("serve", "serve the site with live reload")):
-        q = site.add_parser(name, help=text)
-        q.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-        q.add_argument("--config", default=None, help="govcell config file (default: .govcell.yaml or pyproject.toml)")
-        q.add_argument("--mkdocs", default=None, help="mkdocs config (default: mkdocs.yml if present, else built in)")
-        if name == "build":
-            q.add_argument("--out", "-o", default=None, help="output directory (default: ROOT/site)")
-            q.add_argument("--strict", action="store_true", help="fail on mkdocs warnings")
-        else:
-            q.add_argument("--dev-addr", "-a", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000)")
-
-
-def _show_mkdocs_warnings() -> None:
-    """Print MkDocs' warnings to stderr, as the ``mkdocs`` command does.
-
-    Called as a library, MkDocs has no handler of its own, so a ``--strict``
-    build would abort "with 1 warnings" without saying which.  The handler
-    looks ``sys.stderr`` up when it writes, so redirected output is honoured.
-    """
-    import logging
-
-    class StderrHandler(logging.Handler):
-        govcell = True
-
-        def emit(self, record: logging.LogRecord) -> None:
-            sys.stderr.write(self.format(record) + "\n")
-
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "govcell", False) for h in logger.handlers):
-        handler = StderrHandler(logging.WARNING)
-        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-        logger.addHandler(handler)
-
-
-def main(args: argparse.Namespace) -> int:
-    if getattr(args, "site_command", None) is None:
-        print("usage: govcell site build|serve [--root DIR] [--out DIR]", file=sys.stderr)
-        return 2
-    try:
-        import material  # noqa: F401
-        import mkdocs  # noqa: F401
-    except ImportError:
-        print("govcell site needs the 'site' extra: pip install 'govcell[site]'", file=sys.stderr)
-        return 2
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    _show_mkdocs_warnings()
-    try:
-        if args.site_command == "serve":
-            serve(args.root, govcell_config=args.config, mkdocs_file=args.mkdocs, dev_addr=args.dev_addr)
-            return 0
-        site = build(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs, strict=args.strict)
-    except (Abort, ConfigurationError) as exc:
-        print(f"govcell site: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, UnicodeDecodeError) as exc:
-        # A docs file MkDocs could not read (the govcell plugin leaves such files out; without it, MkDocs fails).
-        from govcell.diagnostics import printable
-
-        print(printable(f"govcell site: cannot build the site: {exc}"), file=sys.stderr)
-        return 1
-    except SiteRefused as exc:
-        from govcell.report.findings import text
-
-        sys.stderr.write(text([exc.diagnostic]))
-        return 1
-    index = site / "index.html"
-    print(f"govcell site: built {site}; open {index.as_uri()}")
-    return 0

@@ -20,6 +20,7 @@ from typing import Any
 STATE_COLOURS: dict[str, str] = {
     "failing": "#c62828",
     "uncovered": "#ef6c00",
+    "suspect": "#6a1b9a",
     "not_run": "#f9a825",
     "passing": "#2e7d32",
     "meta": "#0277bd",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 COLOURS: dict[str, tuple[str, str, str]] = {
     "failing": ("#ffcdd2", "#c62828", "#7f0000"),
     "uncovered": ("#ffe0b2", "#e65100", "#6d2a00"),
+    "suspect": ("#e1bee7", "#6a1b9a", "#38006b"),
     "not_run": ("#fff9c4", "#f9a825", "#4e3b00"),
     "passing": ("#c8e6c9", "#2e7d32", "#0d3b10"),
     "meta": ("#e1f5fe", "#0277bd", "#01385e"),

@@ -25,6 +25,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "meta": ("#e1f5fe", "#0277bd"),
     "not-run": ("#fff9c4", "#f9a825"),
     "uncovered": ("#ffe0b2", "#ef6c00"),
+    "suspect": ("#e1bee7", "#6a1b9a"),
     "failing": ("#ffcdd2", "#c62828"),
 }
 

@@ -36,6 +36,7 @@ WORDS: dict[str, str] = {
     "unreadable-file": "unreadable file",
     "failing-kernel-ac": "failing kernel AC",
     "uncovered-kernel-ac": "uncovered kernel AC",
+    "suspect-ac": "suspect AC",
     "failing-ac": "failing AC",
     "ready-task": "ready task",
     "orphaned-scenario": "orphaned scenario",
@@ -70,12 +71,14 @@ class AcView:
     scenarios: list[Any]
     coverage: str | None
     run: str | None
-    #: the kernel's single-word state: failing, uncovered, not_run, passing or meta
+    #: the kernel's single-word state: failing, uncovered, suspect, not_run, passing or meta
     status: str | None
     #: keys the format does not define, kept as written (shown as short JSON)
     extensions: dict[str, str] = dataclasses.field(default_factory=dict)
     #: context bundles that name this AC (``acs:`` of a contextpack task)
     bundles: list[str] = dataclasses.field(default_factory=list)
+    #: its proofs reviewed against an older meaning of it (the kernel's suspect links)
+    suspect_proofs: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -186,6 +189,8 @@ def stories(data: SiteData) -> list[StoryView]:
                     scenarios=list(getattr(st, "scenarios", None) or by_ac.get(ac.id, [])),
                     coverage=_value(st, "coverage"), run=_value(st, "run"), status=_value(st, "state"),
                     extensions=extensions(ac), bundles=served.get(ac.id, []),
+                    suspect_proofs=list(getattr(st, "suspect_proofs", None) or []) if getattr(st, "suspect", False)
+                    else [],
                 ))
             reqs.append(ReqView(
                 id=req.id, anchor=slug(req.id), title=req.title, description=req.description,

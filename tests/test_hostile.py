@@ -149,7 +149,7 @@ def _run_step(name: str, case: dict[str, Any], step: dict[str, Any], root: Path,
     else:
         ran = run_command(["govcell", *argv], root)
     assert "Traceback" not in ran.output and ran.code != 99, ran.output
-    assert "internal error" not in ran.output and ran.code != 70, ran.output
+    assert "internal error" not in ran.output and ran.code != 3, ran.output
     for code in step.get("expect") or []:
         assert f": {code}: " in ran.output, f"{name}: `{step['run']}` should report {code}:\n{ran.output}"
     assert ran.code == step.get("exit", 1), f"{name}: `{step['run']}`:\n{ran.output}"

@@ -99,7 +99,7 @@ def test_policy_junit_is_valid_xml_whatever_the_messages_hold() -> None:
     from xml.etree import ElementTree as ET
 
     from govcell.derive.policy.run import PolicyReport
-    from govcell.cli.policy import as_junit
+    from govcell.report.policy import as_junit
 
     found = [diag("policy.compile-error", "bad \x00\x1b\ufffe\ud800 message", "policy/x\x01.rego", 1, 1,
                   hint="\x0c hint")]

@@ -143,7 +143,7 @@ def test_an_unreadable_ledger_is_one_cause_in_every_dependent_check(cell: CellBu
         assert [d.code for d in run(Analysis(c), [check])] == ["yaml.syntax"], check
     assert [d.code for d in run(Analysis(c))] == ["yaml.syntax"]
     assert Analysis(c).coverage.summary["orphaned_scenarios"] == 0
-    from govcell.derive.feature_status import update
+    from govcell.cli.feature_status import update
 
     assert update(Analysis(c)) == 1
     assert (cell.root / "docs/feature_status.md").read_text() == "kept\n"

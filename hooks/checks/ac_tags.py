@@ -4,7 +4,9 @@ A tag names an AC that exists (else *orphaned*, with a "did you mean") and that
 is not deprecated; every kernel AC is proven by a scenario or an automated test
 mapping; every ``bdd`` mapping's file exists and carries the tag; every mapped
 file exists; every scenario proves some AC (unless exempt, e.g. ``@wip``);
-scenario names are unique per feature; and the Gherkin parses.
+scenario names are unique per feature; the Gherkin parses; and no proof was
+reviewed against an older meaning of its AC (``coverage.suspect``, see
+``govcell.derive.suspect``).
 
 This check reads only the repository (never test results), so it is the same on
 every machine and fast enough for every commit.
@@ -42,6 +44,10 @@ def check(analysis: Analysis) -> list[Diagnostic]:
     found.extend(_tag_findings(index, matcher, acs))
     found.extend(_scenario_findings(index, set(cell.config.ac_tags.exempt)))
     found.extend(_ledger_findings(cell, index))
+    # Suspect links: proofs reviewed against an older meaning of their AC (govcell.derive.suspect).
+    from govcell.derive.suspect import findings as review_findings
+
+    found.extend(review_findings(cell, analysis.review))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
-from govcell.derive.feature_status import current, foreign_format, foreign_format_finding, placement_problem, render
+from govcell.derive.feature_status import committed, foreign_format, foreign_format_finding, placement_problem, render
 
 if TYPE_CHECKING:
     from govcell.derive.analysis import Analysis
@@ -27,11 +27,11 @@ def check(analysis: Analysis) -> list[Diagnostic]:
         return [problem]
     if cell.ledger.unreadable:
         return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
-    committed = current(cell)
-    foreign = foreign_format(cell, committed)
+    current = committed(cell)
+    foreign = foreign_format(cell, current)
     if foreign is not None:
         return [foreign_format_finding(cell, foreign)]
-    if committed is None or committed == render(cell, analysis.coverage):
+    if current is None or current == render(cell, analysis.coverage):
         # A cell that has no report yet has not adopted it; the fixer hook creates it.
         return []
     return [diag("feature-status.stale", f"{rel} is out of date", rel,

@@ -14,7 +14,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from govcell.cli import options
+from govcell.cli.errors import UsageError
 
 if TYPE_CHECKING:
     from govcell.derive.bundles import Bundle
@@ -22,22 +25,21 @@ if TYPE_CHECKING:
     from govcell.diagnostics import Diagnostic
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: Any) -> None:
     from govcell.report.bundle import FORMATS
 
-    p = sub.add_parser("bundle", help="render an LLM context bundle for a contextpack task or one AC")
+    p = options.command(sub, "bundle", command,
+                        help="render an LLM context bundle for a contextpack task or one AC")
     p.add_argument("task", nargs="?", help="task name from the contextpack")
     p.add_argument("--ac", metavar="AC-ID", help="build a bundle for this acceptance criterion instead")
-    p.add_argument("--out", "-o", metavar="PATH",
-                   help="output file ('-' for stdout; default: the task's output, "
-                        "else <bundles.output_dir>/NAME.FORMAT)")
-    p.add_argument("--format", choices=FORMATS, default="md", help="bundle format (default: md)")
-    p.add_argument("--max-bytes", type=int, default=None,
+    options.out(p, "the bundle (and PATH.manifest.json beside it)",
+                default="the task's output, else <bundles.output_dir>/NAME.FORMAT, relative to the root")
+    options.output_format(p, FORMATS, default="md")
+    p.add_argument("--max-bytes", type=options.positive, default=None, metavar="N",
                    help="budget of an --ac bundle (default: bundles.ac_max_bytes)")
     p.add_argument("--list", action="store_true", help="list the contextpack's bundles with their sizes and budgets")
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    options.cell(p)
+    options.strict(p)
 
 
 def command(args: argparse.Namespace) -> int:
@@ -46,11 +48,7 @@ def command(args: argparse.Namespace) -> int:
     if args.list:
         return _list(Cell(args.root, args.config))
     if bool(args.task) == bool(args.ac):
-        print("govcell bundle: give either a TASK or --ac AC-ID", file=sys.stderr)
-        return 2
-    if args.max_bytes is not None and args.max_bytes <= 0:
-        print("govcell bundle: --max-bytes must be positive", file=sys.stderr)
-        return 2
+        raise UsageError("give either a TASK or --ac AC-ID")
     cell = Cell(args.root, args.config)
     return _task(cell, args) if args.task else _ac(cell, args)
 
@@ -69,7 +67,7 @@ def _task(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.checks.context_bundles import ledger_ids, task_field_findings
     from govcell.derive.analysis import Analysis
     from govcell.derive.bundles import build
-    from govcell.diagnostics import did_you_mean, diag, exit_code
+    from govcell.diagnostics import did_you_mean, diag
 
     loaded = cell.contextpack
     if loaded.model is None:
@@ -83,18 +81,17 @@ def _task(cell: Cell, args: argparse.Namespace) -> int:
     if task is None or bundle is None:
         known = list(loaded.model.tasks)
         hint = did_you_mean(args.task, known)
-        print(f"govcell bundle: unknown task '{args.task}'{'; ' + hint if hint else ''}; "
-              f"known: {', '.join(known) or '(none)'}", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown task '{args.task}'{'; ' + hint if hint else ''}; "
+                         f"known: {', '.join(known) or '(none)'}")
     found = list(bundle.findings) + task_field_findings(bundler, args.task, task, ledger_ids(cell))
     default = task.output or f"{cell.config.bundles.output_dir}/{args.task}.{args.format}"
-    return _emit(cell, bundle, found, args, default, over_code="bundle.over-budget", exit_code=exit_code)
+    return _emit(cell, bundle, found, args, default, over_code="bundle.over-budget")
 
 
 def _ac(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.derive.analysis import Analysis
     from govcell.derive.bundles import build_for_ac
-    from govcell.diagnostics import did_you_mean, exit_code
+    from govcell.diagnostics import did_you_mean
 
     if cell.ledger.model is None:
         _report(cell, list(cell.ledger.diagnostics), args.strict)
@@ -104,18 +101,16 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
     if bundle is None:
         known = [a.id for _, _, a in cell.ledger.model.iter_acs()]
         hint = did_you_mean(args.ac, known)
-        print(f"govcell bundle: no acceptance criterion '{args.ac}' in {cell.ledger.path}"
-              f"{'; ' + hint if hint else ''}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no acceptance criterion '{args.ac}' in {cell.ledger.path}"
+                         f"{'; ' + hint if hint else ''}")
     default = f"{cell.config.bundles.output_dir}/{args.ac}.{args.format}"
-    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated",
-                 exit_code=exit_code)
+    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
 
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
-          over_code: str, exit_code) -> int:  # type: ignore[no-untyped-def]
+          over_code: str) -> int:
+    from govcell.diagnostics import Diagnostic, Severity, diag, exit_code, printable
     from govcell.report.bundle import NOT_FIT, fit, manifest, render
-    from govcell.diagnostics import Diagnostic, Severity, diag, printable
     from govcell.write import write_atomic
 
     if bundle.refused:
@@ -179,7 +174,7 @@ def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace, out: str) -> l
     from govcell.diagnostics import diag
     from govcell.write import cell_inputs, resolve_output
 
-    base = Path.cwd() if args.out else cell.root
+    base = options.out_base() if args.out else cell.root
     where = None
     has_output = False
     if not args.out and bundle.kind == "task" and cell.contextpack.model is not None:

@@ -1,14 +1,28 @@
-"""``govcell graph``: the governance graph as JSON, Mermaid or DOT, whole or around one node."""
+"""``govcell graph``: export the governance graph (or the neighbourhood of one ID) as JSON, Mermaid or DOT."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import Any
+
+from govcell.cli import options
+
+FORMATS = ("json", "mermaid", "dot")
+
+
+def add_parser(sub: Any) -> None:
+    p = options.command(sub, "graph", command, help="export the governance graph (json, mermaid, dot)")
+    options.output_format(p, FORMATS, default="json")
+    p.add_argument("--focus", default=None, metavar="ID", help="only the neighbourhood of this ID (e.g. AC-X-001)")
+    p.add_argument("--depth", type=options.non_negative, default=1, metavar="N",
+                   help="edges from --focus to include (default 1)")
+    options.cell(p)
+    options.out(p, "the graph")
 
 
 def command(args: argparse.Namespace) -> int:
-    """``govcell graph``: print or write the graph (or a focused part of it)."""
     from govcell.cell import Cell
+    from govcell.cli.errors import UsageError
     from govcell.derive.analysis import Analysis
     from govcell.derive.graph import focus, to_dot, to_json, to_mermaid
 
@@ -16,24 +30,8 @@ def command(args: argparse.Namespace) -> int:
     graph = Analysis(cell).graph
     keys = None
     if args.focus:
-        if args.depth < 0:
-            print("govcell graph: --depth must be 0 or more", file=sys.stderr)
-            return 2
         keys = focus(graph, args.focus, args.depth)
         if keys is None:
-            print(f"govcell graph: no node with ID {args.focus!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"no node with ID {args.focus!r}")
     text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
-    if args.output:
-        # The path policy of every output (govcell.write): never over an input, into .git/ or through a link.
-        from govcell.write import cell_inputs, write_output
-        from govcell.report.findings import text as findings_text
-
-        problem = write_output(cell.root, args.output, text, what="graph", inputs=cell_inputs(cell), base=".",
-                               outside_ok=True)
-        if problem is not None:
-            sys.stderr.write(findings_text([problem]))
-            return 1
-    else:
-        sys.stdout.write(text)
-    return 0
+    return options.emit(text, args.out, what="graph", cell=cell)

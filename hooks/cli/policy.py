@@ -1,174 +1,38 @@
-"""``govcell policy test``: the policy report for people (text), programs (json) and CI (junit).
-
-The findings are the same as the ``policy-test`` check's; this command adds
-the per-policy detail a policy author wants (each fixture, target and test)
-and, with ``--coverage``, the engine's line coverage of every file.
-"""
+"""``govcell policy test``: the policy report (see :mod:`govcell.report.policy` for its formats)."""
 
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Sequence
-from xml.etree import ElementTree as ET
+from typing import Any
 
-from govcell.diagnostics import Diagnostic, counts, exit_code
-from govcell.derive.policy.run import PolicyReport
-
-FORMATS = ("text", "json", "junit")
+from govcell.cli import options
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: Any) -> None:
+    from govcell.report.policy import FORMATS
+
     p = sub.add_parser("policy", help="run the Rego policies (fixtures, targets, test_* rules)")
-    psub = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
-    t = psub.add_parser("test", help="evaluate every policy on its fixtures and targets, run test_* rules")
+    actions = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    t = options.command(actions, "test", command,
+                        help="evaluate every policy on its fixtures and targets, run test_* rules")
     t.add_argument("--coverage", action="store_true", help="also report the line coverage of every policy file")
-    t.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    t.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    t.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-    t.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    t.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
+    options.output_format(t, FORMATS)
+    options.cell(t)
+    options.strict(t)
+    options.out(t, "the report")
 
 
 def command(args: argparse.Namespace) -> int:
-    import sys
-
     from govcell.cell import Cell
     from govcell.checks import run
     from govcell.derive.analysis import Analysis
+    from govcell.diagnostics import exit_code
+    from govcell.report.policy import render
 
     cell = Cell(args.root, args.config)
     analysis = Analysis(cell)
     found = run(analysis, ["policy-test"], strict=args.strict)
-    report = analysis.policy_report
-    text = {"text": as_text, "json": as_json, "junit": as_junit}[args.format](report, found, args.coverage)
-    if args.output:
-        from govcell.write import cell_inputs, write_output
-        from govcell.report.findings import text as findings_text
-
-        problem = write_output(cell.root, args.output, text, what="report", inputs=cell_inputs(cell),
-                               outside_ok=True)
-        if problem is not None:
-            sys.stderr.write(findings_text([problem]))
-            return 1
-    else:
-        sys.stdout.write(text)
+    if options.emit(render(analysis.policy_report, found, args.format, args.coverage), args.out, what="report",
+                    cell=cell):
+        return 1
     return exit_code(found)
-
-
-def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
-    from govcell.diagnostics import printable
-    from govcell.report.findings import text as findings_text
-
-    lines: list[str] = []
-    for p in report.policies:
-        lines.append(f"policy {p.name} ({p.path}, package {p.package}, rego {p.rego_version})")
-        for fx in p.fixtures:
-            verdict = "ok  " if fx.ok else "FAIL"
-            detail = fx.error or f"{len(fx.failures)} failure(s), {len(fx.warnings)} warning(s)"
-            lines.append(f"  {verdict} fixture {fx.path} (must {fx.expect}): {detail}")
-        for tr in p.targets:
-            fails = sum(1 for m in tr.messages if m.rule != "warn")
-            lines.append(f"  {'ok  ' if not fails else 'FAIL'} target {tr.target} -> {tr.path}: {fails} failure(s), "
-                         f"{len(tr.messages) - fails} warning(s)")
-        for d in p.dead_rules:
-            lines.append(f"  DEAD rule {d.name} at {p.path}:{d.line}")
-        for u in p.uncovered_rules:
-            lines.append(f"  NOT COVERED rule {u.name} at {p.path}:{u.line} "
-                         f"(not evaluated on: {', '.join(u.fixtures)})")
-        if not p.compiles:
-            lines.append("  NOT RUN: the policy does not compile (see the findings below)")
-    for t in report.tests:
-        lines.append(f"{'ok  ' if t.passed else 'FAIL'} test {t.package}.{t.name} ({t.path}:{t.line})")
-    if coverage:
-        for c in report.coverage:
-            missing = ", ".join(map(str, c.not_covered)) or "-"
-            lines.append(f"coverage {c.path}: {c.percent}% (lines not covered: {missing})")
-    fixtures = [fx for p in report.policies for fx in p.fixtures]
-    uncovered = sum(len(p.uncovered_rules) for p in report.policies)
-    lines.append(f"{len(report.policies)} polic(ies), {sum(fx.ok for fx in fixtures)}/{len(fixtures)} fixture(s) ok, "
-                 f"{sum(t.passed for t in report.tests)}/{len(report.tests)} test(s) passed, "
-                 f"{sum(len(p.dead_rules) for p in report.policies)} dead rule(s)"
-                 + (f", {uncovered} rule(s) not covered" if uncovered else ""))
-    return "\n".join(map(printable, lines)) + "\n" + findings_text(found)
-
-
-def as_json(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
-    doc = report.as_dict()
-    doc["diagnostics"] = [d.as_dict() for d in found]
-    doc["summary"] = counts(found)
-    if not coverage:
-        doc.pop("coverage")
-    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
-
-
-_NOT_XML = None
-
-
-def _xml_text(text: str) -> str:
-    """``text`` with every character XML 1.0 forbids (most control characters) written as ``\\xNN``.
-
-    ElementTree escapes ``<`` and ``&`` but writes a control character as it is,
-    and no XML parser accepts the result; messages come from policies and file
-    names, so they may hold anything.
-    """
-    global _NOT_XML  # noqa: PLW0603 - compiled on first use, once per process
-    if _NOT_XML is None:
-        import re
-
-        _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
-                        else f"\\u{ord(m.group(0)):04x}", text)
-
-
-def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
-    """JUnit XML: a suite per policy (fixtures, targets), one for test_* rules, one for other findings."""
-    root = ET.Element("testsuites", name="govcell policy test")
-    used: set[str] = set()
-    for p in report.policies:
-        suite = ET.SubElement(root, "testsuite", name=f"policy.{p.name}", file=p.path)
-        for fx in p.fixtures:
-            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"fixture {fx.path}",
-                                 file=fx.path)
-            if not fx.ok:
-                why = fx.error or f"must {fx.expect}; failures: {json.dumps(fx.failures)}"
-                ET.SubElement(case, "failure", message=why).text = why
-        for tr in p.targets:
-            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"target {tr.path}",
-                                 file=tr.path)
-            fails = [m.text for m in tr.messages if m.rule != "warn"]
-            if fails:
-                ET.SubElement(case, "failure", message=fails[0]).text = "\n".join(fails)
-        for d in p.dead_rules:
-            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {d.name}:{d.line} fires")
-            ET.SubElement(case, "failure", message="dead rule").text = f"{p.path}:{d.line}"
-        for u in p.uncovered_rules:
-            case = ET.SubElement(suite, "testcase", classname=f"policy.{p.name}", name=f"rule {u.name}:{u.line} fires")
-            ET.SubElement(case, "skipped", message="not covered: evaluation failed on " + ", ".join(u.fixtures))
-    tests = ET.SubElement(root, "testsuite", name="opa-test")
-    for t in report.tests:
-        case = ET.SubElement(tests, "testcase", classname=t.package, name=t.name, file=t.path)
-        if not t.passed:
-            ET.SubElement(case, "failure", message=t.error or "false or undefined").text = f"{t.path}:{t.line}"
-    handled = {"policy.fixture-unexpected-failure", "policy.fixture-no-failure", "policy.fixture-mismatch",
-               "policy.violation", "policy.dead-rule", "policy.test-failed", "policy.warning"}
-    rest = [d for d in found if d.code not in handled and d.severity.value == "error"]
-    other = ET.SubElement(root, "testsuite", name="policy.findings")
-    for d in rest:
-        name = f"{d.code} {d.location}"
-        if name in used:
-            continue
-        used.add(name)
-        case = ET.SubElement(other, "testcase", classname="policy.findings", name=name)
-        ET.SubElement(case, "failure", message=d.message).text = d.hint
-    for suite in root:
-        cases = list(suite)
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
-    for el in root.iter():
-        el.attrib.update({k: _xml_text(v) for k, v in el.attrib.items()})
-        if el.text:
-            el.text = _xml_text(el.text)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from govcell.derive.coverage import Coverage
     from govcell.derive.graph import GovGraph
     from govcell.derive.policy.model import PolicyReport
+    from govcell.derive.suspect import Assessment
     from govcell.load.results import ResultSet
 
 T = TypeVar("T")
@@ -54,11 +55,19 @@ class Analysis:
         return match_results(read, self.cell.features, self.cell.ledger)
 
     @functools.cached_property
+    def review(self) -> Assessment:
+        """Every AC's proofs against the reviews file: which are suspect (their AC changed since)."""
+        from govcell.derive.suspect import assess
+
+        return assess(self.cell)
+
+    @functools.cached_property
     def coverage(self) -> Coverage:
         """Static coverage and run status of every AC, with requirement/story roll-ups."""
         from govcell.derive.coverage import compute
 
-        return compute(self.cell.ledger, self.cell.features, self.results, self.cell.config.ac_tags.exempt)
+        return compute(self.cell.ledger, self.cell.features, self.results, self.cell.config.ac_tags.exempt,
+                       self.review)
 
     @functools.cached_property
     def graph(self) -> GovGraph:

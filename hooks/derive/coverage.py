@@ -12,9 +12,15 @@
 for the AC to be ``passing``; any failing result makes it ``failing``; anything
 else is ``not_run`` -- a mapping alone is never passing.
 
+*Suspect* (``govcell.derive.suspect``): a covered or meta AC whose proofs were
+reviewed against an older meaning of it (``specs/reviews.yaml``) is ``suspect``
+until ``govcell review`` stamps them again; its coverage stays what it is, its
+single-word state becomes ``suspect`` (a passing test of an old meaning proves
+nothing about the new one; a failing one still fails).
+
 Requirements and stories roll up from their ACs, worst first:
-``failing > uncovered > not_run > passing > meta`` (``empty`` when there is nothing to
-roll up).  Deprecated ACs are listed but never rolled up or counted.
+``failing > uncovered > suspect > not_run > passing > meta`` (``empty`` when there is
+nothing to roll up).  Deprecated ACs are listed but never rolled up or counted.
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from govcell.diagnostics import Diagnostic
+from govcell.formats.base import natural_key
+
+__all__ = ["natural_key"]  # re-exported: where the roll-ups' ID order has always been imported from
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from govcell.derive.suspect import Assessment
     from govcell.formats.ledger import Ledger, TestMapping
     from govcell.load.features import FeatureIndex, Scenario
     from govcell.load.results import ResultSet, TestResult
@@ -38,13 +48,8 @@ RunState = Literal["passing", "failing", "not_run"]
 META_TYPES = frozenset({"ci", "manual", "docs"})
 RUN_TYPES = frozenset({"unit", "integration"})
 #: Roll-up order, worst first.
-STATES = ("failing", "uncovered", "not_run", "passing", "meta")
+STATES = ("failing", "uncovered", "suspect", "not_run", "passing", "meta")
 _RANK = {s: i for i, s in enumerate(STATES)}
-
-
-def natural_key(ident: str) -> tuple[Any, ...]:
-    """Sort key that puts AC-X-9 before AC-X-10 (and is total and stable)."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", ident))
 
 
 @dataclasses.dataclass
@@ -62,12 +67,24 @@ class AcStatus:
     status: str  #: the ledger's draft | active | deprecated
     text: str = ""
     results: list[TestResult] = dataclasses.field(default_factory=list)
+    #: the fingerprint of its meaning (``govcell.derive.suspect.meaning``)
+    fingerprint: str = ""
+    #: its proofs reviewed against an older meaning (``specs/reviews.yaml``); not empty: suspect
+    suspect_proofs: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def suspect(self) -> bool:
+        return bool(self.suspect_proofs) and self.status != "deprecated"
 
     @property
     def state(self) -> str:
-        """The single word the roll-ups use: failing, uncovered, not_run, passing or meta."""
+        """The single word the roll-ups use: failing, uncovered, suspect, not_run, passing or meta."""
         if self.run == "failing":
             return "failing"
+        if self.coverage == "uncovered":
+            return "uncovered"
+        if self.suspect:
+            return "suspect"
         if self.coverage != "covered":
             return self.coverage
         return self.run
@@ -88,6 +105,8 @@ class Coverage:
     orphans: list[tuple[Scenario, tuple[str, ...]]] = dataclasses.field(default_factory=list)
     untagged: list[Scenario] = dataclasses.field(default_factory=list)
     diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    #: every AC against the reviews file (suspect links)
+    review: Assessment | None = None
 
     def kernel(self) -> list[AcStatus]:
         return [a for a in self.acs.values() if a.kernel and a.status != "deprecated"]
@@ -178,13 +197,15 @@ def _run(ac_id: str, scenarios: list[Scenario], tests: list[TestMapping],
 
 
 def _blank_counts() -> dict[str, int]:
-    return {"total": 0, "covered": 0, "uncovered": 0, "meta": 0, "passing": 0, "failing": 0, "not_run": 0}
+    return {"total": 0, "covered": 0, "uncovered": 0, "meta": 0, "passing": 0, "failing": 0, "not_run": 0,
+            "suspect": 0}
 
 
-def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exempt_tags: Iterable[str]) -> Coverage:
-    """The coverage of the ledger ``loaded`` by the scenarios of ``index`` and the matched ``results``
-    (``Analysis.coverage`` caches it); ``exempt_tags`` mark scenarios that need no AC tag."""
-    acs, requirements, stories = _statuses(loaded, index, results)
+def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exempt_tags: Iterable[str],
+            review: Assessment) -> Coverage:
+    """The coverage of the ledger ``loaded`` by the scenarios of ``index``, the matched ``results`` and the
+    proofs' ``review`` (``Analysis.coverage`` caches it); ``exempt_tags`` mark scenarios that need no AC tag."""
+    acs, requirements, stories = _statuses(loaded, index, results, review)
     known = {a.id for a in acs}
     exempt = set(exempt_tags)
     orphans = []
@@ -206,11 +227,12 @@ def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exe
         orphans=orphans,
         untagged=untagged,
         diagnostics=list(results.diagnostics),
+        review=review,
     )
 
 
-def _statuses(loaded: Loaded[Ledger], index: FeatureIndex,
-              results: ResultSet) -> tuple[list[AcStatus], dict[str, str], dict[str, str]]:
+def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
+              review: Assessment) -> tuple[list[AcStatus], dict[str, str], dict[str, str]]:
     """Every AC's status (sorted by ID), and the roll-ups of requirements and stories (ledger order)."""
     from govcell.formats.ledger import is_kernel
 
@@ -234,9 +256,12 @@ def _statuses(loaded: Loaded[Ledger], index: FeatureIndex,
                 scenarios = list(index.by_ac.get(ac.id, []))
                 tests = list(ac.tests)
                 run, used = _run(ac.id, scenarios, tests, by_name, by_ac, by_scenario)
+                judged = review.acs.get(ac.id)
                 st = AcStatus(id=ac.id, story_id=story.id, requirement_id=req.id, kernel=is_kernel(req, ac),
                               coverage=_static(scenarios, tests), run=run, scenarios=scenarios, tests=tests,
-                              status=ac.status, text=ac.text, results=used)
+                              status=ac.status, text=ac.text, results=used,
+                              fingerprint=judged.fingerprint if judged else "",
+                              suspect_proofs=list(judged.suspect) if judged else [])
                 acs.append(st)
                 if ac.status != "deprecated":
                     states.append(st.state)
@@ -264,6 +289,7 @@ def _summary(acs: list[AcStatus], stories: dict[str, str], index: FeatureIndex, 
             c["total"] += 1
             c[a.coverage] += 1
             c[a.run] += 1
+            c["suspect"] += a.suspect
     return {
         **split,
         "deprecated": deprecated,

@@ -9,8 +9,8 @@ process when there are two cores, and the two summaries are compared:
 * items (stories, requirements, ACs, tasks, commands, flows, bundles, policies,
   ADRs) added, removed, changed (which fields) and renamed (an item whose ID
   changed and nothing else);
-* per AC, changes of coverage (covered / uncovered / meta), ledger status and
-  kernel-ness;
+* per AC, changes of coverage (covered / uncovered / meta), ledger status,
+  kernel-ness and suspect-ness (``govcell.derive.suspect``);
 * scenarios added, removed and retagged (their AC tags changed);
 * bundle sizes against their budgets, where they changed;
 * findings introduced and resolved (matched by fingerprint, ``govcell.derive.fingerprint``).
@@ -176,7 +176,8 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
     found = run(analysis, list(DIFF_CHECKS))
     ids = id_pattern(cell.config)
     cov = analysis.coverage
-    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel} for a in cov.acs.values()}
+    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
+           for a in cov.acs.values()}
     scenarios = []
     seen: dict[tuple[str, str, str], int] = {}
     for sc in cell.features.scenarios:
@@ -576,38 +577,6 @@ def _markdown(doc: dict[str, Any]) -> str:
             out += ["", f"### {title}", ""]
             out += [f"- `{_md(_where(d))}` **{d['severity']}** `{d['code']}`: {_md(d['message'])}" for d in rows_]
     return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------- the command
-
-
-def add_parser(sub: Any) -> None:
-    p = sub.add_parser("diff", help="the governance difference between two revisions (default: the merge base "
-                                    "with the default branch -> the working tree)")
-    p.add_argument("base", nargs="?", default=None, help="base revision (default: PRE_COMMIT_FROM_REF, else the "
-                                                         "merge base of HEAD with the default branch)")
-    p.add_argument("head", nargs="?", default=None, help="head revision, INDEX or WORKTREE (default: the working "
-                                                         "tree; PRE_COMMIT_TO_REF when set)")
-    p.add_argument("--staged", "--cached", action="store_true", help="compare with the staged index, not the "
-                                                                      "working tree")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-
-
-def command(args: Any) -> int:
-    import sys
-
-    doc = compute(args.root, args.config, args.base, args.head, staged=args.staged)
-    text = render(doc, args.format)
-    if args.output:
-        from govcell.write import write_atomic
-
-        write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return 1 if any(d["severity"] == "error" for d in doc["diagnostics"]) else 0
 
 
 # --------------------------------------------------------------------------- the published schema

@@ -4,8 +4,10 @@ The report is rendered from the repository alone (ledger + feature files, never
 test results), sorted, without timestamps or absolute paths, so it is
 byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
-file and exits 1 when that changed it; ``govcell feature-status --check`` (and the
-``feature-status`` check of ``govcell check``, :mod:`govcell.checks.feature_status`) only compare.
+file and exits 1 when that changed it (:mod:`govcell.cli.feature_status`);
+``govcell feature-status --check`` (and the ``feature-status`` check of
+``govcell check``, :mod:`govcell.checks.feature_status`) only compare.  This module renders and compares; it never
+prints or writes.
 
 ``feature_status.format`` picks the report: ``govcell`` (this module's),
 ``xtask`` (the Rust template's ``cargo xtask ac-status`` report, see
@@ -18,14 +20,12 @@ format than the configured one is never rewritten silently: the check reports
 from __future__ import annotations
 
 import re
-import sys
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.analysis import Analysis
     from govcell.derive.coverage import AcStatus, Coverage
 
 
@@ -61,7 +61,7 @@ def render(cell: Cell, coverage: Coverage) -> str:
     if cell.config.feature_status.format == "xtask":
         from govcell.derive.feature_status_xtask import render as render_xtask
 
-        return render_xtask(cell, current(cell))
+        return render_xtask(cell, committed(cell))
     return render_govcell(cell, coverage)
 
 
@@ -98,7 +98,7 @@ def render_govcell(cell: Cell, cov: Coverage) -> str:
     ]
     for a in cov.acs.values():
         scen = "<br>".join(_code(sc.location) for sc in a.scenarios) or "–"
-        coverage = a.coverage + (f" ({a.status})" if a.status != "active" else "")
+        coverage = a.coverage + (", suspect" if a.suspect else "") + (f" ({a.status})" if a.status != "active" else "")
         out.append(f"| {_cell(a.id)} | {_cell(a.story_id)} | {_cell(a.requirement_id)} | "
                    f"{'yes' if a.kernel else 'no'} | {scen} | "
                    f"{_tests(a)} | {coverage} |")
@@ -108,6 +108,13 @@ def render_govcell(cell: Cell, cov: Coverage) -> str:
     uncovered = [a for a in cov.kernel() if a.coverage != "covered"]
     out += ["", "## Uncovered kernel ACs", ""]
     out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
+
+    if cov.review is not None and cov.review.adopted:
+        # Only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it always was.
+        suspect = [a for a in cov.acs.values() if a.suspect]
+        out += ["", "## Suspect ACs", "", "Changed since their proofs were reviewed (`govcell review AC-ID` "
+                "stamps them again).", ""]
+        out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in suspect] or ["None."]
 
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
@@ -122,7 +129,8 @@ def render_govcell(cell: Cell, cov: Coverage) -> str:
     return "\n".join(out) + "\n"
 
 
-def current(cell: Cell) -> str | None:
+def committed(cell: Cell) -> str | None:
+    """The committed report's text (None when it is absent or unreadable)."""
     return cell.read_text(cell.config.paths.feature_status).text
 
 
@@ -131,11 +139,12 @@ def placement_problem(cell: Cell) -> Diagnostic | None:
     from govcell.write import cell_inputs, resolve_output
 
     _target, problem = resolve_output(cell.root, cell.config.paths.feature_status, what="feature status report",
-                                      inputs=cell_inputs(cell), where=_config_where(cell))
+                                      inputs=cell_inputs(cell), where=config_where(cell))
     return problem
 
 
-def _config_where(cell: Cell) -> tuple[str, int, int]:
+def config_where(cell: Cell) -> tuple[str, int, int]:
+    """Where a finding about the report's configured path points: the config file, else the cell."""
     return (cell.config_source or ".govcell.yaml", 0, 0) if cell.config_source else (".", 0, 0)
 
 
@@ -164,65 +173,3 @@ def foreign_format_finding(cell: Cell, foreign: str) -> Diagnostic:
     return diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
                 f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
                 "it", rel, 1, 1, hint=hint)
-
-
-def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:
-    """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
-
-    A report in another format than the configured one is rewritten only with ``convert``.
-    """
-    cell = analysis.cell
-    rel = cell.config.paths.feature_status
-    if cell.config.feature_status.format == "off":
-        print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
-        return 0
-    if cell.ledger.unreadable:
-        from govcell.report.findings import text as report
-
-        sys.stdout.write(report(cell.ledger.causes()))
-        print(f"{rel}: not regenerated: {cell.ledger.path} could not be read", file=sys.stderr)
-        return 1
-    committed = current(cell)
-    foreign = foreign_format(cell, committed)
-    if foreign is not None and (check_only or not convert):
-        from govcell.report.findings import text as findings_text
-
-        sys.stdout.write(findings_text([placement_problem(cell) or foreign_format_finding(cell, foreign)]))
-        return 1
-    text = render(cell, analysis.coverage)
-    if committed == text:
-        return 0
-    if check_only:
-        print(f"{rel}: out of date; run `govcell feature-status`", file=sys.stderr)
-        return 1
-    from govcell.write import cell_inputs, write_output
-
-    problem = write_output(cell.root, rel, text, what="feature status report", inputs=cell_inputs(cell),
-                           where=_config_where(cell))
-    if problem is not None:
-        from govcell.report.findings import text as findings_text
-
-        sys.stdout.write(findings_text([problem]))
-        return 1
-    if foreign is not None:
-        print(f"{rel}: converted from {FORMAT_NAMES[foreign]} to {FORMAT_NAMES[cell.config.feature_status.format]}",
-              file=sys.stderr)
-    else:
-        print(f"{rel}: regenerated", file=sys.stderr)
-    return 1
-
-
-def run(root: str, config: str | None, check_only: bool, convert: bool = False) -> int:
-    from govcell.cell import Cell
-    from govcell.diagnostics import Severity
-
-    cell = Cell(root, config)
-    problems = [d for d in cell.config_diagnostics if d.severity is Severity.ERROR]
-    if problems:
-        from govcell.report.findings import text
-
-        sys.stdout.write(text(problems))
-        return 1
-    from govcell.derive.analysis import Analysis
-
-    return update(Analysis(cell), check_only=check_only, convert=convert)

@@ -177,35 +177,3 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
 
         close_all()
     return Counter(fingerprint(d, ids) for d in found), f"{new_since} ({source.label})", []
-
-
-def baseline_command(args: object) -> int:
-    """``govcell baseline``: write the fingerprints of the cell's current findings."""
-    import sys
-
-    from govcell.cell import Cell
-    from govcell.checks import CHECKS, run
-    from govcell.derive.analysis import Analysis
-    from govcell.write import write_atomic
-
-    names = list(getattr(args, "checks", []) or [])
-    unknown = [c for c in names if c not in CHECKS]
-    if unknown:
-        print(f"govcell: unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}", file=sys.stderr)
-        return 2
-    cell = Cell(getattr(args, "root", "."), getattr(args, "config", None))
-    found = run(Analysis(cell), names or None)
-    text = baseline_text(found, id_pattern(cell.config))
-    out = getattr(args, "output", None) or DEFAULT_BASELINE
-    write_atomic(cell.root / out if not out.startswith("/") else out, text)
-    print(f"{out}: {len(found)} finding(s) recorded", file=sys.stderr)
-    return 0
-
-
-def add_parser(sub: object) -> None:
-    p = sub.add_parser("baseline", help="record the current findings, so checks with --baseline report only "  # type: ignore[attr-defined]
-                                        "new ones")
-    p.add_argument("checks", nargs="*", help="check names (default: all)")
-    p.add_argument("--output", "-o", default=None, help=f"the baseline file (default: {DEFAULT_BASELINE})")
-    p.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    p.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")

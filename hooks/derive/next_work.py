@@ -1,7 +1,8 @@
 """``govcell next``: what to work on, ranked, each with a reason code.
 
 Order (most urgent first): files of the cell that could not be read at all, failing kernel ACs,
-uncovered kernel ACs, failing non-kernel ACs, ready tasks (``todo`` with every ``depends_on`` done) by priority,
+uncovered kernel ACs, suspect ACs (changed since their proofs were reviewed), failing non-kernel ACs,
+ready tasks (``todo`` with every ``depends_on`` done) by priority,
 then scenarios whose tags name no AC.  Within a reason, items sort by ID (tasks:
 by priority, then ID), so the list is stable.
 """
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from govcell.formats.tasks import Task
 
 NEXT_SCHEMA = "govcell.next/1"
-REASONS = ("unreadable-file", "failing-kernel-ac", "uncovered-kernel-ac", "failing-ac", "ready-task",
+REASONS = ("unreadable-file", "failing-kernel-ac", "uncovered-kernel-ac", "suspect-ac", "failing-ac", "ready-task",
            "orphaned-scenario")
 _WORDS = {"critical": 0, "blocker": 0, "urgent": 0, "highest": 0, "high": 1, "major": 1, "medium": 2, "normal": 2,
           "moderate": 2, "low": 3, "minor": 3, "lowest": 4, "trivial": 4}
@@ -72,6 +73,11 @@ def next_items(cell: Cell, cov: Coverage) -> list[dict[str, Any]]:
         if a.kernel and a.coverage != "covered":
             items.append({"reason": "uncovered-kernel-ac", "id": a.id, "title": a.text, "location": where(a),
                           "hint": f"write a scenario tagged @{a.id} or map an automated test to it"})
+    for a in live:
+        if a.suspect and not (a.kernel and a.run == "failing"):
+            items.append({"reason": "suspect-ac", "id": a.id, "title": a.text, "location": where(a),
+                          "hint": f"its text changed since its proofs were reviewed: check that they still prove it, "
+                                  f"then run `govcell review {a.id}`"})
     for a in live:
         if not a.kernel and a.run == "failing":
             items.append({"reason": "failing-ac", "id": a.id, "title": a.text, "location": where(a),

@@ -1,10 +1,12 @@
-"""Console-script entry points: each hook's ``main``, ended with a fast exit.
+"""Console-script entry points: each one a command's ``main`` inside the error boundary, ended with a fast exit.
 
 The hooks keep the pre-commit-hooks shape (``main(argv) -> int``, in
-:mod:`govcell.entry.hooks`) and stay callable in-process; the installed scripts point here so the process
-skips freeing its heap at exit (see ``govcell.process.exit_fast``).  Each
+:mod:`govcell.entry.hooks`) and stay callable in-process; the installed
+scripts point here, so every script (``govcell`` and each hook) runs inside
+:func:`govcell.cli.errors.error_boundary` (the exit codes of ``docs/cli.md``)
+and skips freeing its heap at exit (see ``govcell.process.exit_fast``).  Each
 wrapper imports its module only when called, so a script imports nothing but
-what its hook runs.
+what its command runs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from govcell.process import exit_fast
-
 
 #: console script -> the ``module:function`` it runs (a hook's ``main(argv) -> int``).
 SCRIPTS: dict[str, str] = {
@@ -31,11 +32,21 @@ SCRIPTS: dict[str, str] = {
 }
 
 
-def _script(target: str) -> Callable[[], NoReturn]:
-    module, _, function = target.partition(":")
+def run(target: str) -> int:
+    """Run the ``module:function`` ``target`` (with ``sys.argv``) inside the error boundary; its exit code."""
+    from govcell.cli.errors import error_boundary, exit_status
 
+    module, _, function = target.partition(":")
+    try:
+        with error_boundary():
+            return int(getattr(importlib.import_module(module), function)() or 0)
+    except SystemExit as exc:
+        return exit_status(exc)
+
+
+def _script(target: str) -> Callable[[], NoReturn]:
     def main() -> int:
-        return int(getattr(importlib.import_module(module), function)())
+        return run(target)
 
     return exit_fast(main)
 

@@ -58,13 +58,8 @@ def governance_selftest(argv: Sequence[str] | None = None) -> int:
 
 def feature_status(argv: Sequence[str] | None = None) -> int:
     """``feature-status`` (fixer): regenerate the report; exit 1 if it changed."""
-    parser = argparse.ArgumentParser(prog="govcell-feature-status", description="regenerate docs/feature_status.md")
-    parser.add_argument("filenames", nargs="*", help="changed files (from pre-commit); the whole cell is read")
-    parser.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    parser.add_argument("--config", default=None, help="config file (default: .govcell.yaml or pyproject.toml)")
-    parser.add_argument("--check", action="store_true", help="only compare; exit 1 if the file is out of date")
-    args = parser.parse_args(argv)
-    from govcell.derive.feature_status import run
+    args = feature_status_parser().parse_args(argv)
+    from govcell.cli.feature_status import run
     from govcell.process import no_cycle_gc
 
     with no_cycle_gc():
@@ -73,16 +68,7 @@ def feature_status(argv: Sequence[str] | None = None) -> int:
 
 def governance_site(argv: Sequence[str] | None = None) -> int:
     """``governance-site`` (manual stage): build the cell's governance site; writes only the site directory."""
-    parser = argparse.ArgumentParser(prog="govcell-governance-site",
-                                     description="build the governance site (govcell site build --strict)")
-    parser.add_argument("filenames", nargs="*", help="ignored: the site is built from the whole cell")
-    parser.add_argument("--root", default=".", help="root of the cell (default: current directory)")
-    parser.add_argument("--config", default=None, help="govcell config file (default: .govcell.yaml or pyproject.toml)")
-    parser.add_argument("--mkdocs", default=None, help="mkdocs config (default: mkdocs.yml if present, else built in)")
-    parser.add_argument("--out", "-o", default=None, help="output directory (default: ROOT/site)")
-    parser.add_argument("--no-strict", dest="strict", action="store_false",
-                        help="do not fail on MkDocs warnings (default: fail, as in CI)")
-    args = parser.parse_args(argv)
+    args = governance_site_parser().parse_args(argv)
     argv_site = ["site", "build", "--root", args.root]
     for flag, value in (("--config", args.config), ("--mkdocs", args.mkdocs), ("--out", args.out)):
         if value:
@@ -92,3 +78,40 @@ def governance_site(argv: Sequence[str] | None = None) -> int:
     from govcell.cli.main import main as cli_main
 
     return cli_main(argv_site)
+
+
+def feature_status_parser() -> argparse.ArgumentParser:
+    from govcell.cli.feature_status import add_options
+    from govcell.entry.hook import parser
+
+    p = parser("govcell-feature-status", "regenerate docs/feature_status.md")
+    add_options(p, convert=False)
+    return p
+
+
+def governance_site_parser() -> argparse.ArgumentParser:
+    from govcell.cli import options
+    from govcell.cli.site import add_build_options
+    from govcell.entry.hook import parser
+
+    p = parser("govcell-governance-site", "build the governance site (govcell site build --strict)")
+    add_build_options(p)
+    options.out(p, "the site directory", default="ROOT/site")
+    p.add_argument("--no-strict", dest="strict", action="store_false",
+                   help="do not fail on MkDocs warnings (default: fail, as in CI)")
+    return p
+
+
+def parser_of(script: str) -> argparse.ArgumentParser:
+    """The argument parser of console script ``script`` (``govcell`` or a hook's), for ``--help`` and tests."""
+    if script == "govcell":
+        from govcell.cli.main import build_parser
+
+        return build_parser()
+    special = {"govcell-feature-status": feature_status_parser, "govcell-governance-site": governance_site_parser}
+    if script in special:
+        return special[script]()
+    from govcell.entry.hook import check_parser
+
+    name = script.removeprefix("govcell-")
+    return check_parser(None if name == "governance-selftest" else name, prog=script)

@@ -84,6 +84,13 @@ Text = Annotated[str, BeforeValidator(_to_str)]
 StrList = Annotated[list[Text], BeforeValidator(_to_list)]
 
 
+def natural_key(ident: str) -> tuple[Any, ...]:
+    """Sort key of IDs that puts AC-X-9 before AC-X-10 (and is total and stable)."""
+    import re
+
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", ident))
+
+
 def as_list(value: str | list[str] | None) -> list[str]:
     """Normalise a string-or-list field (``adr: ADR-0001`` or ``adr: [..]``)."""
     if value is None:

@@ -16,6 +16,7 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "flows": ("govcell.formats.flows", "FlowsFile", "specs/devex_flows.yaml"),
     "contextpack": ("govcell.formats.contextpack", "ContextPack", ".llm/contextpack.yaml"),
     "docindex": ("govcell.formats.docindex", "DocIndex", "specs/doc_index.yaml"),
+    "reviews": ("govcell.formats.reviews", "ReviewsFile", "specs/reviews.yaml"),
     "config": ("govcell.load.config", "Config", ".govcell.yaml"),
 }
 #: schema name -> (module, model class, command) of documents govcell writes (contracts for their readers)

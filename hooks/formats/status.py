@@ -22,7 +22,7 @@ class Reason(_Open):
     """Why the verdict is what it is: a stable code, a count and a sentence."""
 
     code: str = Field(description="e.g. errors, unreadable-file, failing-kernel-ac, uncovered-kernel-ac, warnings, "
-                                  "kernel-ac-not-run, failing-ac")
+                                  "suspect-ac, kernel-ac-not-run, failing-ac")
     count: int = Field(ge=0)
     message: str
 
@@ -49,6 +49,7 @@ class AcCounts(_Open):
     passing: int
     failing: int
     not_run: int
+    suspect: int = Field(0, description="ACs whose proofs were reviewed against an older meaning of them")
 
 
 class AcEntry(_Open):
@@ -58,7 +59,11 @@ class AcEntry(_Open):
     status: str = Field(description="the ledger's draft | active | deprecated")
     coverage: str = Field(description="covered | uncovered | meta")
     run: str = Field(description="passing | failing | not_run")
-    state: str = Field(description="failing | uncovered | not_run | passing | meta")
+    state: str = Field(description="failing | uncovered | suspect | not_run | passing | meta")
+    suspect: bool = Field(False, description="its proofs were reviewed against an older meaning of it "
+                                             "(specs/reviews.yaml); `govcell review AC-ID` clears it")
+    fingerprint: str = Field("", description="the fingerprint of its meaning (normalised text and ADRs), as "
+                                             "`govcell review` stamps it")
     scenarios: list[str]
     tests: list[str]
 
@@ -74,7 +79,8 @@ class StatusDocument(_Open):
     counts: dict[str, int]
     acs: dict[str, AcCounts | int]
     ac_states: dict[str, int] = Field(default_factory=dict,
-                                      description="live ACs by state: failing, uncovered, not_run, passing, meta")
+                                      description="live ACs by state: failing, uncovered, suspect, not_run, passing, "
+                                                  "meta")
     scenarios: dict[str, int]
     findings: dict[str, int]
     unreadable: list[dict[str, object]]

@@ -40,6 +40,8 @@ class Paths(StrictModel):
     adr: str = Field("docs/adr", description="directory of NNNN-slug.md decision records")
     feature_status: str = Field("docs/feature_status.md", description="generated AC traceability report")
     doc_index: str = Field("specs/doc_index.yaml", description="optional registry of documents by ID")
+    reviews: str = Field("specs/reviews.yaml", description="review stamps of the ACs' proofs, written by "
+                                                           "`govcell review` (suspect links)")
     workflows: StrList = Field([".github/workflows"], description="directories of CI workflow files "
                                                                   "(test mappings' workflow:, ci_workflows:)")
 

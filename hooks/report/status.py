@@ -99,6 +99,8 @@ def _ac_status(a: AcStatus) -> dict[str, Any]:
         "coverage": a.coverage,
         "run": a.run,
         "state": a.state,
+        "suspect": a.suspect,
+        "fingerprint": a.fingerprint,
         "scenarios": [s.location for s in a.scenarios],
         "tests": [t.tag or t.name or t.type for t in a.tests],
     }
@@ -108,8 +110,8 @@ def verdict(cell: Cell, coverage: Coverage, findings: list[Any]) -> dict[str, An
     """One overall state with its reasons, worst first (the dashboard shows the same).
 
     ``fail``: a spec file could not be read, an error finding, a failing or an
-    uncovered kernel AC.  ``attention``: warnings, kernel ACs with no result yet,
-    failing non-kernel ACs.  ``pass`` otherwise.
+    uncovered kernel AC.  ``attention``: warnings, suspect ACs (changed since their
+    proofs were reviewed), kernel ACs with no result yet, failing non-kernel ACs.  ``pass`` otherwise.
     """
     from govcell.diagnostics import counts
 
@@ -123,6 +125,8 @@ def verdict(cell: Cell, coverage: Coverage, findings: list[Any]) -> dict[str, An
         ("fail", "uncovered-kernel-ac", sum(a.coverage != "covered" for a in kernel),
          "kernel AC(s) without a scenario or automated test"),
         ("attention", "warnings", tally["warning"], "warning finding(s)"),
+        ("attention", "suspect-ac", sum(a.suspect for a in live),
+         "AC(s) changed since their proofs were reviewed (suspect)"),
         ("attention", "failing-ac", sum(a.run == "failing" for a in live if not a.kernel), "other AC(s) failing"),
         ("attention", "kernel-ac-not-run", sum(a.coverage == "covered" and a.run == "not_run" for a in kernel),
          "covered kernel AC(s) with no test result"),
@@ -174,7 +178,8 @@ def status_text(analysis: Analysis) -> str:
     for key, label in (("kernel", "kernel ACs"), ("non_kernel", "other ACs")):
         a = doc["acs"][key]
         lines.append(f"  {label:<11} {a['total']:>4}: {a['covered']} covered, {a['uncovered']} uncovered, "
-                     f"{a['meta']} meta; {a['passing']} passing, {a['failing']} failing, {a['not_run']} not run")
+                     f"{a['meta']} meta; {a['passing']} passing, {a['failing']} failing, {a['not_run']} not run"
+                     + (f"; {a['suspect']} suspect" if a.get("suspect") else ""))
     s = doc["scenarios"]
     lines.append(f"  scenarios: {s['orphaned']} orphaned, {s['untagged']} without an AC tag")
     f = doc["findings"]

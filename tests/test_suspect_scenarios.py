@@ -1,0 +1,210 @@
+"""Executes features/suspect.feature on real git repositories with several commits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from tests.conftest import REPO_ROOT, CellBuilder, Result, git, init_git, run_command
+
+scenarios("suspect.feature")
+
+LEDGER = """\
+stories:
+  - id: US-A-001
+    title: Payments
+    requirements:
+      - id: REQ-A-PAY
+        title: Pay by card
+        acceptance_criteria:
+          - id: AC-A-001
+            text: A payment by card is accepted
+            tests:
+              - {type: unit, tag: test_pay, file: tests/test_pay.py}
+          - id: AC-A-002
+            text: A refund is accepted
+"""
+
+FEATURE = """\
+Feature: Pay
+
+  @AC-A-001
+  Scenario: Pay
+    Given a card
+
+  @AC-A-002
+  Scenario: Refund
+    Given a payment
+"""
+
+
+def _commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def _edit(cell: CellBuilder, rel: str, old: str, new: str) -> None:
+    path = cell.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, text)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _result(ctx: dict[str, object]) -> Result:
+    result = ctx["result"]
+    assert isinstance(result, Result)
+    return result
+
+
+def _ok(result: Result) -> Result:
+    assert result.code == 0 and "Traceback" not in result.output, result.output
+    return result
+
+
+# --------------------------------------------------------------------------- givens
+
+
+@given("a git cell whose first commit has two ACs with proofs", target_fixture="cell")
+def _base(cell: CellBuilder) -> CellBuilder:
+    init_git(cell.root)
+    cell.ledger(LEDGER)
+    cell.write("features/pay.feature", FEATURE)
+    cell.write("tests/test_pay.py", "def test_pay():\n    pass\n")
+    _commit(cell.root, "base")
+    return cell
+
+
+@given("a git cell whose ACs' proofs were reviewed in a second commit", target_fixture="cell")
+def _reviewed(cell: CellBuilder) -> CellBuilder:
+    _base(cell)
+    _ok(run_command("govcell review --all", cell.root))
+    assert (cell.root / "specs/reviews.yaml").is_file()
+    _commit(cell.root, "review every AC")
+    return cell
+
+
+@given("a third commit that rewrites the text of AC-A-001")
+def _rewrite(cell: CellBuilder) -> None:
+    _edit(cell, "specs/spec_ledger.yaml", "A payment by card is accepted", "A payment by card or by wallet is accepted")
+    _commit(cell.root, "rewrite AC-A-001")
+
+
+@given("a third commit that renames AC-A-002 to AC-A-012 and re-wraps the text of AC-A-001")
+def _rename(cell: CellBuilder) -> None:
+    _edit(cell, "specs/spec_ledger.yaml", "- id: AC-A-002", "- id: AC-A-012")
+    _edit(cell, "specs/spec_ledger.yaml", "text: A payment by card is accepted",
+          "text: >-\n              A payment  by card\n              is accepted")
+    _edit(cell, "features/pay.feature", "@AC-A-002", "@AC-A-012")
+    _commit(cell.root, "rename AC-A-002, re-wrap AC-A-001")
+
+
+# --------------------------------------------------------------------------- whens
+
+
+@when("the text of AC-A-012 is rewritten")
+def _rewrite_renamed(cell: CellBuilder) -> None:
+    _edit(cell, "specs/spec_ledger.yaml", "A refund is accepted", "A refund is accepted within a day")
+
+
+@when("AC-A-001 and its scenario are deleted and committed")
+def _delete(cell: CellBuilder) -> None:
+    path = cell.root / "specs/spec_ledger.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    acs = data["stories"][0]["requirements"][0]["acceptance_criteria"]
+    data["stories"][0]["requirements"][0]["acceptance_criteria"] = [a for a in acs if a["id"] != "AC-A-001"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    _edit(cell, "features/pay.feature", "  @AC-A-001\n  Scenario: Pay\n    Given a card\n\n", "")
+    _commit(cell.root, "delete AC-A-001")
+
+
+# --------------------------------------------------------------------------- thens
+
+
+def _status(ctx: dict[str, object]) -> dict[str, Any]:
+    doc = json.loads(_result(ctx).stdout)
+    assert doc["schema"] == "govcell.status/1"
+    return doc  # type: ignore[no-any-return]
+
+
+@then(parsers.parse('the status says {ident} is suspect with the state "{state}"'))
+def _status_suspect(ctx: dict[str, object], ident: str, state: str) -> None:
+    doc = _status(ctx)
+    entry = doc["ac_status"][ident]
+    assert entry["suspect"] is True and entry["state"] == state, entry
+    assert doc["ac_states"]["suspect"] == 1 and doc["acs"]["all"]["suspect"] == 1, doc["ac_states"]
+    assert any(r["code"] == "suspect-ac" for r in doc["verdict"]["reasons"]), doc["verdict"]
+    assert doc["requirements"]["REQ-A-PAY"] == "suspect"
+
+
+@then(parsers.parse("the status says {ident} is not suspect"))
+def _status_not_suspect(ctx: dict[str, object], ident: str) -> None:
+    doc = _status(ctx)
+    entry = doc["ac_status"][ident]
+    assert entry["suspect"] is False and entry["state"] != "suspect", entry
+    assert doc["ac_states"]["suspect"] == 0
+
+
+@then("the status JSON is valid against its published schema")
+def _status_schema(ctx: dict[str, object]) -> None:
+    import jsonschema
+
+    schema = json.loads((REPO_ROOT / "docs/schema/status.json").read_text())
+    jsonschema.validate(_status(ctx), schema)
+
+
+@then(parsers.parse('the file "{rel}" contains "{text}"'))
+def _file_contains(cell: CellBuilder, rel: str, text: str) -> None:
+    content = (cell.root / rel).read_text(encoding="utf-8")
+    assert text in content, content
+
+
+@then(parsers.parse("the diff lists {ident} going from not suspect to suspect"))
+def _diff_suspect(ctx: dict[str, object], ident: str) -> None:
+    doc = json.loads(_result(ctx).stdout)
+    assert doc["diagnostics"] == [], doc["diagnostics"]
+    rows = [a for a in doc["acs"] if a["id"] == ident]
+    assert rows and rows[0]["before"]["suspect"] is False and rows[0]["after"]["suspect"] is True, doc["acs"]
+    assert "suspect" in rows[0]["fields"]
+    assert any(d["code"] == "coverage.suspect" and ident in d["message"] for d in doc["findings"]["introduced"])
+
+
+@then(parsers.parse("the story page of {story} marks {ident} as suspect"))
+def _site_story(cell: CellBuilder, story: str, ident: str) -> None:
+    page = (cell.root / "site" / "stories" / story / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'data-ac="{ident}" data-status="suspect"', page), page[:2000]
+    assert "gc-suspect-note" in page and f"govcell review {ident}" in page
+
+
+@then(parsers.parse('the dashboard lists the reason "{reason}"'))
+def _site_dashboard(cell: CellBuilder, reason: str) -> None:
+    page = (cell.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'data-reason="{reason}"' in page
+
+
+def _reviews(cell: CellBuilder) -> str:
+    return (cell.root / "specs/reviews.yaml").read_text(encoding="utf-8")
+
+
+@then("the reviews file is valid against its published schema")
+def _reviews_schema(cell: CellBuilder) -> None:
+    import jsonschema
+
+    schema = json.loads((REPO_ROOT / "docs/schema/reviews.json").read_text())
+    jsonschema.validate(yaml.safe_load(_reviews(cell)), schema)
+
+
+@then("the reviews file lists its proofs sorted, one per line")
+def _reviews_sorted(cell: CellBuilder) -> None:
+    text = _reviews(cell)
+    records = [line for line in text.splitlines() if line.startswith("  - {ac: ")]
+    assert len(records) == 3 and records == sorted(records), text
+    doc = yaml.safe_load(text)
+    assert doc["format"] == "govcell.reviews/1"
+    assert [(r["ac"], r["proof"]) for r in doc["reviews"]] == [
+        ("AC-A-001", "scenario features/pay.feature: Pay"), ("AC-A-001", "unit tests/test_pay.py::test_pay"),
+        ("AC-A-002", "scenario features/pay.feature: Refund")]
