@@ -109,3 +109,32 @@ Feature: Suspect links: a proof reviewed against an older meaning of its AC is s
     Then the output contains "stale record(s) dropped"
     When I run "govcell check ac-tags"
     Then the output does not contain "review.stale"
+
+  @AC-CHG-030
+  Scenario: A reviewer's bundle of a change carries its diff and the ACs it touched with their proofs, within budget
+    Given a git cell whose ACs' proofs were reviewed in a second commit
+    And a third commit that rewrites the text of AC-A-001
+    When I run "govcell bundle --changes HEAD~1 --out changes.md"
+    Then the exit code is 0
+    And the file "changes.md" contains "## Governance diff"
+    And the file "changes.md" contains "| changed | ac | AC-A-001 | text |"
+    And the file "changes.md" contains "#### AC-A-001 (covered, not run, suspect)"
+    And the file "changes.md" contains "- story: US-A-001: Payments"
+    And the file "changes.md" contains "- scenario: Pay (`features/pay.feature:4`)"
+    And the file "changes.md" contains "- test: unit test_pay in `tests/test_pay.py`"
+    And the file "changes.md" contains "`coverage.suspect`: AC-A-001 changed since its proofs were reviewed"
+    And the file "changes.md" contains "### `features/pay.feature`"
+    And the file "changes.md" contains "### `tests/test_pay.py`"
+    And the file "changes.md" does not contain "#### AC-A-002"
+    And the manifest of "changes.md" names the ACs "AC-A-001"
+    When I run "govcell bundle --changes HEAD~1 --out again.md"
+    Then the files "changes.md" and "again.md" are identical
+    When I run "govcell bundle --changes HEAD~1 --out small.md --max-bytes 1800"
+    Then the exit code is 0
+    And the output contains "bundle.truncated"
+    And the file "small.md" has at most 1800 bytes
+    And the file "small.md" contains "## Governance diff"
+    When I run "govcell bundle --changes no-such-revision --out missing.md"
+    Then the exit code is 1
+    And the output contains "diff.base-missing"
+    And the output has no traceback

@@ -15,12 +15,12 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
-
 from govcell.load.config import Config, LoadedConfig, load_config
 from govcell.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from govcell.load.adr import AdrIndex
     from govcell.formats.contextpack import ContextPack
     from govcell.formats.docindex import DocIndex
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from govcell.load.validate import Loaded
     from govcell.load.text import ReadResult
 
-
-M = TypeVar("M", bound=BaseModel)
+_M = TypeVar("_M", bound="BaseModel")
 
 
 class Cell:
@@ -74,7 +73,8 @@ class Cell:
     def config_diagnostics(self) -> list[Diagnostic]:
         return self._loaded_config.diagnostics
 
-    def _load(self, rel: str, model: type[M], prefix: str, *, required: bool, empty_ok: bool = False) -> Loaded[M]:
+    def _load(self, rel: str, model: type[_M], prefix: str, *, required: bool,
+              empty_ok: bool = False) -> Loaded[_M]:
         from govcell.load.validate import validate
 
         raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)

@@ -109,7 +109,7 @@ def states_by_story(story_states: dict[str, dict[str, int]], order: list[str]) -
     """Stacked bars: each story's live ACs by state (the stories with the most ACs needing work first)."""
     from govcell_site.views import words
 
-    rows = [(sid, story_states[sid]) for sid in order if sid in story_states and sum(story_states[sid].values())]
+    rows = [(sid, story_states[sid]) for sid in order if sid in story_states and any(story_states[sid].values())]
     if not rows:
         return None
     total = len(rows)

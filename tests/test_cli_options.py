@@ -86,7 +86,9 @@ def test_every_check_hook_has_the_options_of_govcell_check(name: str) -> None:
 
 def test_policy_results_speak_the_findings_formats() -> None:
     formats = next(a for a in LEAVES["govcell policy test"]._actions if "--format" in a.option_strings).choices
-    assert set(options.FINDINGS_FORMATS) | {"junit"} == set(formats or ())
+    from govcell.report.findings import FORMATS
+
+    assert set(options.FINDINGS_FORMATS) == set(FORMATS) == set(formats or ())
 
 
 # --------------------------------------------------------------------------- -o is cwd-relative
@@ -191,7 +193,7 @@ def test_usage_errors_found_after_parsing_are_argparse_errors(cell: CellBuilder)
     cell.ledger(VALID_LEDGER)
     cell.write(".llm/contextpack.yaml", "tasks:\n  core: {description: Core, include: [specs/*.yaml]}\n")
     for argv, message in ((["check", "nope"], "unknown check 'nope'"),
-                          (["bundle"], "give either a TASK or --ac AC-ID"),
+                          (["bundle"], "give a TASK, --ac AC-ID or --changes BASE"),
                           (["bundle", "cor"], "unknown task 'cor'"),
                           (["bundle", "--ac", "AC-NOPE-001"], "no acceptance criterion 'AC-NOPE-001'"),
                           (["next", "--limit", "-1"], "must be 0 or more"),
@@ -200,3 +202,16 @@ def test_usage_errors_found_after_parsing_are_argparse_errors(cell: CellBuilder)
         ran = _run([_script("govcell"), *argv], cell.root)
         assert ran.returncode == 2, (argv, ran.stderr)
         assert ran.stdout == "" and ran.stderr.startswith("usage: govcell") and message in ran.stderr, argv
+
+
+@pytest.mark.parametrize("command", ["govcell check", "govcell policy test", "govcell-spec-ledger"])
+def test_format_github_writes_the_job_summary(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch,
+                                              command: str) -> None:
+    cell.ledger(VALID_LEDGER.replace("US-A-001", "bad"))
+    cell.write("policy/pods.rego", 'package main\nimport rego.v1\n\ndeny contains "no pods" if input.kind == "Pod"\n')
+    cell.write("policy/testdata/pods_valid.json", '{"kind": "Pod"}\n')
+    summary = cell.root.parent / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run_command(f"{command} --format github", cell.root)
+    assert result.code == 1 and result.stdout.startswith("::error "), result.output
+    assert summary.read_text().startswith("## govcell\n")

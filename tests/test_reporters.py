@@ -152,5 +152,27 @@ def test_github_caps_annotations_and_writes_the_job_summary(tmp_path: Path, monk
     lines = github(many).splitlines()
     assert sum(line.startswith("::error ") for line in lines) == 10
     assert lines[-1].startswith("govcell: 15 more finding(s) not annotated")
+    assert not summary.exists()  # the reporter is pure: the CLI writes the job summary
+    from govcell.cli.options import write_step_summary
+
+    write_step_summary(many)
     table = summary.read_text()
     assert table.count("| error | `ledger.type` |") == 25 and "bad value \\| 3" in table
+
+
+def test_findings_junit_is_a_failure_per_error_and_valid_xml() -> None:
+    from xml.etree import ElementTree as ET
+
+    from govcell.report.findings import junit
+
+    found = [diag("ledger.type", "bad \x00 value", "specs/spec_ledger.yaml", 3, 1, hint="fix it"),
+             diag("ac.untagged-scenario", "no tag", "features/a.feature", 2, 3, severity=Severity.WARNING)]
+    root = ET.fromstring(render(found, "junit"))
+    suites = {s.get("name"): s for s in root}
+    assert set(suites) == {"govcell.ledger", "govcell.ac"}
+    assert (suites["govcell.ledger"].get("tests"), suites["govcell.ledger"].get("failures")) == ("1", "1")
+    assert (suites["govcell.ac"].get("tests"), suites["govcell.ac"].get("failures")) == ("1", "0")
+    failure = root.find(".//failure")
+    assert failure is not None and failure.get("type") == "ledger.type" and "\\x00" in failure.get("message", "")
+    empty = ET.fromstring(junit([]))
+    assert [c.get("name") for c in empty.iter("testcase")] == ["no findings"]

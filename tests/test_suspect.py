@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.derive.suspect import assess, meaning, proof_keys, render, restamp
 from govcell.formats.ledger import AcceptanceCriterion
 from govcell.formats.ledger import TestMapping as Mapping
@@ -112,3 +113,36 @@ def test_a_rename_is_followed_only_when_it_is_unambiguous(cell: CellBuilder) -> 
     assert "AC-X-002\n            text: Same words\n          - id: AC-X-004" in written
     a = assess(Cell(cell.root))
     assert [(s.ac, s.renamed_to) for s in a.stale] == [("AC-X-001", "AC-X-004")]
+
+
+def test_a_change_bundle_cuts_its_header_to_fit(cell: CellBuilder) -> None:
+    from govcell.derive.diff import compute
+    from govcell.report.change_bundle import build
+    from govcell.report.bundle import fit
+    from govcell.report.bundle import render as render_bundle
+    from tests.conftest import git, init_git
+
+    def ledger(words: str) -> str:
+        acs = "".join(f"          - id: AC-X-{i:03d}\n            text: {words} number {i} " + "and so on " * 20 + "\n"
+                      for i in range(1, 41))
+        return ("stories:\n  - id: US-X-001\n    title: X\n    requirements:\n      - id: REQ-X-1\n        title: X\n"
+                "        acceptance_criteria:\n" + acs)
+
+    init_git(cell.root)
+    cell.ledger(ledger("It works"))
+    git(cell.root, "add", "-A")
+    git(cell.root, "commit", "-q", "-m", "base")
+    cell.ledger(ledger("It works well"))
+    doc = compute(str(cell.root), None, "HEAD", None)
+    assert len(doc["items"]["changed"]) == 40
+    whole = build(Analysis(Cell(cell.root)), doc, 1_000_000)
+    text = render_bundle(fit(whole))
+    assert "more line(s) of the diff" not in text and text.count("#### AC-X-") == 40
+    small = build(Analysis(Cell(cell.root)), doc, 6000)
+    text = render_bundle(fit(small))
+    assert len(text.encode()) <= 6000
+    assert "more line(s) of the diff" in text and "`govcell diff HEAD` shows them" in text
+    assert "more AC(s) left out of this bundle to fit its budget: AC-X-" in text
+    assert 0 < text.count("#### AC-X-") < 40
+    # deterministic
+    assert render_bundle(fit(build(Analysis(Cell(cell.root)), doc, 6000))) == text

@@ -208,3 +208,27 @@ def _reviews_sorted(cell: CellBuilder) -> None:
     assert [(r["ac"], r["proof"]) for r in doc["reviews"]] == [
         ("AC-A-001", "scenario features/pay.feature: Pay"), ("AC-A-001", "unit tests/test_pay.py::test_pay"),
         ("AC-A-002", "scenario features/pay.feature: Refund")]
+
+
+@then(parsers.parse('the file "{rel}" does not contain "{text}"'))
+def _file_lacks(cell: CellBuilder, rel: str, text: str) -> None:
+    content = (cell.root / rel).read_text(encoding="utf-8")
+    assert text not in content, content
+
+
+@then(parsers.parse('the manifest of "{rel}" names the ACs "{ids}"'))
+def _manifest_acs(cell: CellBuilder, rel: str, ids: str) -> None:
+    doc = json.loads((cell.root / f"{rel}.manifest.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in doc["acs"]] == ids.split(", "), doc["acs"]
+    assert doc["kind"] == "changes" and doc["sections"] == ["Governance diff"], doc
+
+
+@then(parsers.parse('the files "{a}" and "{b}" are identical'))
+def _identical(cell: CellBuilder, a: str, b: str) -> None:
+    assert (cell.root / a).read_bytes() == (cell.root / b).read_bytes()
+
+
+@then(parsers.parse('the file "{rel}" has at most {n:d} bytes'))
+def _at_most(cell: CellBuilder, rel: str, n: int) -> None:
+    size = (cell.root / rel).stat().st_size
+    assert size <= n, size

@@ -448,7 +448,7 @@ def _detect_inputs(det: Detection, files: list[str], exists: Callable[[str], boo
         if not (isinstance(reg, dict) and "flags" in reg):
             continue
         cands.append(Candidate(registry, f"the flags registry ({registry})", reg))
-        spec: dict[str, Any] = {"merge": [{"file": registry}], "keys": {}}
+        join: dict[str, Any] = {"merge": [{"file": registry}], "keys": {}}
         joined = dict(reg)
         parts = []
         for sibling in sorted(f for f in files if str(Path(f).parent) == str(Path(registry).parent)
@@ -457,12 +457,12 @@ def _detect_inputs(det: Detection, files: list[str], exists: Callable[[str], boo
             stem = Path(sibling).stem
             if isinstance(doc, dict) and len(doc) == 1 and stem not in joined and _IDENT.match(stem):
                 (key, value), = doc.items()
-                spec["keys"][stem] = {"file": sibling, "key": str(key)}
+                join["keys"][stem] = {"file": sibling, "key": str(key)}
                 joined[stem] = value
                 parts.append(f"{stem}: {sibling} .{key}")
-        if spec["keys"]:
+        if join["keys"]:
             cands.append(Candidate(_input_name(str(Path(registry).parent), "joined"),
-                                   f"{registry} merged with {{{', '.join(parts)}}}", joined, spec))
+                                   f"{registry} merged with {{{', '.join(parts)}}}", joined, join))
     # Other specification files beside the ledger (e.g. a data inventory).
     spec_dir = str(Path(det.ledger).parent) if det.ledger else "specs"
     own = {det.ledger, det.tasks, det.flows, det.contextpack}

@@ -238,8 +238,8 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     from govcell.adopt.detect import render_config
 
     starter = files[CONFIG].decode("utf-8")
-    generated = not force and (bool(own_policy) or user_part((STARTER_LEDGER, ".llm/contextpack.yaml"))
-                               or det.paths_differ())
+    generated = not force and bool(own_policy or user_part((STARTER_LEDGER, ".llm/contextpack.yaml"))
+                                   or det.paths_differ())
     config_text = starter_config(starter, pack_pieces(found), found).encode("utf-8")
     fs_format = "govcell"
     if found.feature_status_format in ("xtask", "other") and not convert_feature_status:

@@ -1,7 +1,9 @@
 """``govcell bundle``: render a context bundle (and its manifest) for an agent.
 
 ``govcell bundle TASK`` renders a contextpack task; ``govcell bundle --ac ID``
-builds one for a single acceptance criterion from the ledger.  Findings go to
+builds one for a single acceptance criterion from the ledger; ``govcell bundle
+--changes BASE`` one for the reviewer of the change BASE -> the working tree
+(``govcell.report.change_bundle``).  Findings go to
 stderr (the bundle itself may go to stdout with ``--out -``); the exit code is
 1 when any finding is an error, 2 for a usage error (unknown task or AC).
 A bundle with a safety finding (a path leaving the repository, a secret) is
@@ -32,11 +34,15 @@ def add_parser(sub: Any) -> None:
                         help="render an LLM context bundle for a contextpack task or one AC")
     p.add_argument("task", nargs="?", help="task name from the contextpack")
     p.add_argument("--ac", metavar="AC-ID", help="build a bundle for this acceptance criterion instead")
+    p.add_argument("--changes", metavar="BASE", help="build a bundle for reviewing the change BASE -> the working "
+                                                    "tree: its governance diff, the ACs it touched or made suspect "
+                                                    "with what proves them, the findings it introduced")
     options.out(p, "the bundle (and PATH.manifest.json beside it)",
                 default="the task's output, else <bundles.output_dir>/NAME.FORMAT, relative to the root")
     options.output_format(p, FORMATS, default="md")
     p.add_argument("--max-bytes", type=options.positive, default=None, metavar="N",
-                   help="budget of an --ac bundle (default: bundles.ac_max_bytes)")
+                   help="budget of an --ac or --changes bundle (default: bundles.ac_max_bytes, "
+                        "bundles.changes_max_bytes)")
     p.add_argument("--list", action="store_true", help="list the contextpack's bundles with their sizes and budgets")
     options.cell(p)
     options.strict(p)
@@ -47,10 +53,35 @@ def command(args: argparse.Namespace) -> int:
 
     if args.list:
         return _list(Cell(args.root, args.config))
-    if bool(args.task) == bool(args.ac):
-        raise UsageError("give either a TASK or --ac AC-ID")
+    if sum(bool(x) for x in (args.task, args.ac, args.changes)) != 1:
+        raise UsageError("give a TASK, --ac AC-ID or --changes BASE (one of them)")
     cell = Cell(args.root, args.config)
+    if args.changes:
+        return _changes(cell, args)
     return _task(cell, args) if args.task else _ac(cell, args)
+
+
+def _changes(cell: Cell, args: argparse.Namespace) -> int:
+    from govcell.derive.analysis import Analysis
+    from govcell.derive.diff import compute
+    from govcell.report.change_bundle import NAME, build
+    from govcell.diagnostics import Diagnostic, Severity
+
+    doc = compute(args.root, args.config, args.changes, None)
+    if doc["diagnostics"]:
+        found = [Diagnostic(d["code"], Severity(d["severity"]), d["path"], d["line"], d["col"], d["message"],
+                            d["hint"]) for d in doc["diagnostics"]]
+        _report(cell, found, args.strict)
+        print(f"govcell bundle: cannot compare with '{args.changes}'; nothing was written", file=sys.stderr)
+        return 1
+    if cell.ledger.model is None:
+        _report(cell, list(cell.ledger.diagnostics), args.strict)
+        print(f"govcell bundle: the ledger {cell.ledger.path} must be valid to build a change bundle",
+              file=sys.stderr)
+        return 1
+    bundle = build(Analysis(cell), doc, args.max_bytes, args.format)
+    default = f"{cell.config.bundles.output_dir}/{NAME}.{args.format}"
+    return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
 
 def _report(cell: Cell, found: list[Diagnostic], strict: bool) -> list[Diagnostic]:

@@ -67,7 +67,7 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
         found = _only_new(cell, found, other.result())
     else:
         found = run(analysis, checks, strict=strict)
-    if options.emit(render(found, fmt), out, what="report", cell=cell):
+    if options.findings_out(found, render(found, fmt), fmt, out, cell=cell):
         return 1
     return exit_code(found)
 

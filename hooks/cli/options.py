@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from govcell.diagnostics import Diagnostic
 
 #: The formats of every output that is a list of findings (``check``, each hook, ``policy test``).
-FINDINGS_FORMATS = ("text", "json", "sarif", "github", "codeclimate")
+FINDINGS_FORMATS = ("text", "json", "sarif", "github", "codeclimate", "junit")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -139,6 +139,33 @@ def write(text: str, target: str, *, what: str, cell: Cell | None = None,
 
     return write_output(cell.root if cell is not None else root, target, text, what=what,
                         inputs=cell_inputs(cell) if cell is not None else None, base=out_base(), outside_ok=True)
+
+
+def findings_out(found: Sequence[Diagnostic], text: str, fmt: str, target: str | None, *, cell: Cell) -> int:
+    """Print or write a findings report (:func:`emit`); with ``--format github`` also the job summary.
+
+    GitHub shows a limited number of annotations; when ``$GITHUB_STEP_SUMMARY``
+    is set, a Markdown table of every finding is appended to the job summary.
+    """
+    if fmt == "github":
+        write_step_summary(found)
+    return emit(text, target, what="report", cell=cell)
+
+
+def write_step_summary(found: Sequence[Diagnostic]) -> None:
+    """Append the findings table to ``$GITHUB_STEP_SUMMARY`` when it is set (GitHub Actions' job summary)."""
+    import os
+
+    from govcell.report.findings import step_summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(step_summary(found))
+    except OSError:
+        pass  # the annotations still go out; a CI without a writable summary loses only the table
 
 
 def report_problems(found: Sequence[Diagnostic], stream: Any = None) -> None:

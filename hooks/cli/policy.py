@@ -32,7 +32,7 @@ def command(args: argparse.Namespace) -> int:
     cell = Cell(args.root, args.config)
     analysis = Analysis(cell)
     found = run(analysis, ["policy-test"], strict=args.strict)
-    if options.emit(render(analysis.policy_report, found, args.format, args.coverage), args.out, what="report",
-                    cell=cell):
+    text = render(analysis.policy_report, found, args.format, args.coverage)
+    if options.findings_out(found, text, args.format, args.out, cell=cell):
         return 1
     return exit_code(found)

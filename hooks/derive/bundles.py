@@ -119,6 +119,8 @@ class Bundle:
     #: the safety findings of ``findings`` that are about a file, each with its message without the bundle's
     #: name (a file picked by several bundles is reported once, naming them all)
     shared: list[tuple[Diagnostic, str]] = dataclasses.field(default_factory=list)
+    #: (title, Markdown) parts of the header after the prompt (the governance diff of a change bundle)
+    sections: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -152,6 +154,9 @@ class AcState(Protocol):
 
     @property
     def run(self) -> str: ...
+
+    @property
+    def suspect(self) -> bool: ...
 
 
 class Bundler:
@@ -324,6 +329,8 @@ def _link_ac(state: Bundler, ac: AcceptanceCriterion) -> LinkedAC:
     scenarios = [Scenario(sc.name, sc.file, sc.line) for sc in cell.features.by_ac.get(ac.id, [])]
     status = state.ac_states().get(ac.id)
     label = f"{status.coverage}, {status.run.replace('_', ' ')}" if status is not None else "uncovered"
+    if status is not None and status.suspect:
+        label += ", suspect"
     return LinkedAC(ac, scenarios, label)
 
 
@@ -547,17 +554,35 @@ def build_for_ac(state: Bundler, ac_id: str, max_bytes: int | None = None) -> Bu
         return None
     story, req, ac = hit
     links, _ = link(state, [], [ac_id])
-    # Scenarios first (what must hold), then the tests and code they map to, then decisions and docs.
-    paths = sorted({sc.file for sc in cell.features.by_ac.get(ac_id, [])})
+    findings: list[Diagnostic] = []
+    wanted = _wanted(cell, state, [(ac_id, p) for p in _ac_paths(cell, story, req, ac)], findings)
+    shared: list[tuple[Diagnostic, str]] = []
+    files, skipped = _admit(state, ac_id, wanted, set(), findings, shared)
+    findings.extend(_header_secrets(cell, ac_id, None, None, links))
+    budget = max_bytes or cell.config.bundles.ac_max_bytes
+    return Bundle(ac_id, f"Everything needed to implement and prove {ac_id}: {ac.text}",
+                  None, budget, state.files.commit, state.files.in_git, links, [], files, skipped, findings,
+                  kind="ac", shared=shared)
+
+
+def _ac_paths(cell: Cell, story: Story, req: Requirement, ac: AcceptanceCriterion) -> list[str]:
+    """An AC's files: scenarios first (what must hold), then the tests and code they map to, then decisions, docs."""
+    paths = sorted({sc.file for sc in cell.features.by_ac.get(ac.id, [])})
     paths.extend(t.file for t in ac.tests if t.type == "bdd" and t.file)
     paths.extend(t.file for t in ac.tests if t.type != "bdd" and t.file)
     paths.extend(_adr_files(cell, [*story.adrs, *req.adrs, *ac.adrs]))
     paths.extend(req.docs)
-    findings: list[Diagnostic] = []
+    return paths
+
+
+def _wanted(cell: Cell, state: Bundler, paths: list[tuple[str, str]], findings: list[Diagnostic]) -> list[str]:
+    """The (AC, path) pairs' paths a bundle may carry, once each; findings for the others."""
     from govcell.load.repofiles import escape_reason, normalise
 
     wanted: list[str] = []
-    for p in dict.fromkeys(normalise(p) for p in paths):
+    for p, ac_id in dict.fromkeys((normalise(p), a) for a, p in paths):
+        if p in wanted:
+            continue
         why = escape_reason(p)
         if why:
             findings.append(diag("bundle.path-escape", f"{ac_id} maps to '{p}', which {why}",
@@ -568,13 +593,33 @@ def build_for_ac(state: Bundler, ac_id: str, max_bytes: int | None = None) -> Bu
                                  cell.ledger.path, hint="fix the mapping's file", severity=Severity.WARNING))
         elif not state.ignored(p):
             wanted.append(p)
+    return wanted
+
+
+def build_for_acs(state: Bundler, name: str, description: str, prompt: str | None, ac_ids: list[str],
+                  sections: list[tuple[str, str]], max_bytes: int, kind: str) -> Bundle:
+    """A bundle of several ACs (ledger order) with their requirements, stories, scenarios, tests, ADRs and docs,
+    and ``sections`` (title, Markdown) in its header; IDs the ledger lacks are skipped."""
+    cell = state.cell
+    ledger = cell.ledger.model
+    wanted_ids = set(ac_ids)
+    links, _ = link(state, [], [a for a in ac_ids if a])
+    pairs: list[tuple[str, str]] = []
+    for story, req, ac in ledger.iter_acs() if ledger else ():
+        if ac.id in wanted_ids:
+            pairs.extend((ac.id, p) for p in _ac_paths(cell, story, req, ac))
+    findings: list[Diagnostic] = []
+    wanted = _wanted(cell, state, pairs, findings)
     shared: list[tuple[Diagnostic, str]] = []
-    files, skipped = _admit(state, ac_id, wanted, set(), findings, shared)
-    findings.extend(_header_secrets(cell, ac_id, None, None, links))
-    budget = max_bytes or cell.config.bundles.ac_max_bytes
-    return Bundle(ac_id, f"Everything needed to implement and prove {ac_id}: {ac.text}",
-                  None, budget, state.files.commit, state.files.in_git, links, [], files, skipped, findings,
-                  kind="ac", shared=shared)
+    files, skipped = _admit(state, name, wanted, set(), findings, shared)
+    findings.extend(_header_secrets(cell, name, None, None, links))
+    for title, text in sections:
+        for hit in scan_text(text, limit=1):
+            findings.append(diag("bundle.secret-content", f"the section '{title}' of bundle '{name}' holds what "
+                                 f"looks like a {hit.kind}", cell.ledger.path, hint="remove the secret: the "
+                                 "bundle header carries this text to the agent"))
+    return Bundle(name, description, prompt, max_bytes, state.files.commit, state.files.in_git, links, [], files,
+                  skipped, findings, kind=kind, sections=list(sections), shared=shared)
 
 
 def _adr_files(cell: Cell, adrs: list[str]) -> list[str]:

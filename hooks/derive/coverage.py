@@ -240,8 +240,8 @@ def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
     by_ac: dict[str, list[TestResult]] = {}
     by_scenario: dict[tuple[str, int], list[TestResult]] = {}
     for r in results.results:
-        for a in r.acs:
-            by_ac.setdefault(a, []).append(r)
+        for ac_id in r.acs:
+            by_ac.setdefault(ac_id, []).append(r)
         if r.scenario is not None:
             by_scenario.setdefault((r.scenario.file, r.scenario.line), []).append(r)
     acs: list[AcStatus] = []
@@ -251,7 +251,7 @@ def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
     for story in ledger.stories if ledger else []:
         req_states = []
         for req in story.requirements:
-            states = []
+            ac_states = []
             for ac in req.acceptance_criteria:
                 scenarios = list(index.by_ac.get(ac.id, []))
                 tests = list(ac.tests)
@@ -264,8 +264,8 @@ def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
                               suspect_proofs=list(judged.suspect) if judged else [])
                 acs.append(st)
                 if ac.status != "deprecated":
-                    states.append(st.state)
-            requirements[req.id] = worst(states)
+                    ac_states.append(st.state)
+            requirements[req.id] = worst(ac_states)
             req_states.append(requirements[req.id])
         stories[story.id] = worst(req_states)
     acs.sort(key=lambda a: natural_key(a.id))

@@ -386,10 +386,9 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
     try:
         base_later = Later(_guarded, (root, config, specs[0]))
         head = _guarded(root, config, specs[1])
-        status, base = base_later.result()
-        if status != "ok":
-            base = {"internal": str(base)}
-        return [base, head]  # type: ignore[list-item]
+        status, value = base_later.result()
+        base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
+        return [base, head]
     finally:
         features.PARALLEL_MIN_FILES = saved
         close_all()
@@ -447,8 +446,9 @@ def _side_name(side: dict[str, Any] | None) -> str:
     if side["kind"] == "revision":
         ref = side.get("ref") or ""
         short = (side.get("commit") or "")[:12]
-        return f"{ref} ({short})" if ref and short and not short.startswith(ref) else (short or side["label"])
-    return side["label"]
+        label: str = short or side["label"]
+        return f"{ref} ({short})" if ref and short and not short.startswith(ref) else label
+    return str(side["label"])
 
 
 def _loc(x: dict[str, Any]) -> str:
@@ -594,14 +594,17 @@ def json_schema() -> dict[str, Any]:
             "properties": {"ref": s, "how": s, "kind": {"enum": ["worktree", "index", "revision"]}, "label": s,
                            "commit": {"type": ["string", "null"]}}}
     kind = {"enum": list(ITEM_KINDS)}
-    brief = {"type": "object", "required": ["kind", "id", "file", "line"],
-             "properties": {"kind": kind, "id": s, "file": s, "line": i}}
+    brief: dict[str, Any] = {"type": "object", "required": ["kind", "id", "file", "line"],
+                             "properties": {"kind": kind, "id": s, "file": s, "line": i}}
     state = {"type": ["object", "null"], "properties": {"coverage": {"enum": ["covered", "uncovered", "meta"]},
                                                          "status": s, "kernel": b, "suspect": b}}
     scenario = {"type": "object", "required": ["file", "line", "rule", "name", "acs"],
                 "properties": {"file": s, "line": i, "rule": s, "name": s, "acs": {"type": "array", "items": s},
                                "before": {"type": "array", "items": s}, "after": {"type": "array", "items": s}}}
-    arr = lambda item: {"type": "array", "items": item}  # noqa: E731
+
+    def arr(item: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "array", "items": item}
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://govcell.dev/schema/diff.json",

@@ -109,13 +109,7 @@ def render_govcell(cell: Cell, cov: Coverage) -> str:
     out += ["", "## Uncovered kernel ACs", ""]
     out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
 
-    if cov.review is not None and cov.review.adopted:
-        # Only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it always was.
-        suspect = [a for a in cov.acs.values() if a.suspect]
-        out += ["", "## Suspect ACs", "", "Changed since their proofs were reviewed (`govcell review AC-ID` "
-                "stamps them again).", ""]
-        out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in suspect] or ["None."]
-
+    out += _suspect_section(cov)
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
     out += [f"- **{_cell(a.id)}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}"
@@ -127,6 +121,16 @@ def render_govcell(cell: Cell, cov: Coverage) -> str:
     rows.sort(key=lambda r: (r[0].file, r[0].line))
     out += [f"- {_code(sc.location)} {_cell(sc.name)}: {why}" for sc, why in rows] or ["None."]
     return "\n".join(out) + "\n"
+
+
+def _suspect_section(cov: Coverage) -> list[str]:
+    """The suspect ACs, only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it was."""
+    if cov.review is None or not cov.review.adopted:
+        return []
+    suspect = [a for a in cov.acs.values() if a.suspect]
+    out = ["", "## Suspect ACs", "", "Changed since their proofs were reviewed (`govcell review AC-ID` stamps them "
+           "again).", ""]
+    return out + ([f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in suspect] or ["None."])
 
 
 def committed(cell: Cell) -> str | None:

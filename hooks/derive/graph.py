@@ -79,17 +79,17 @@ class Store:
         for u, v in self.order:
             yield u, v, succ[u][v]
 
-    def to_networkx(self) -> nx.DiGraph:
+    def to_networkx(self) -> nx.DiGraph[str]:
         """The same graph as a networkx ``DiGraph`` (same node and edge order)."""
         import networkx as nx
 
-        g = nx.DiGraph()
+        g: nx.DiGraph[str] = nx.DiGraph()
         g.add_nodes_from((k, dict(a)) for k, a in self.nodes.items())
         g.add_edges_from((u, v, dict(d)) for u, v, d in self.edges())
         return g
 
     @classmethod
-    def from_networkx(cls, g: nx.DiGraph) -> Store:
+    def from_networkx(cls, g: nx.DiGraph[str]) -> Store:
         store = cls()
         for k, a in g.nodes(data=True):
             store.add_node(k, **a)
@@ -143,22 +143,22 @@ class GovGraph:
     unless the file it would name could not be read).
     """
 
-    def __init__(self, g: nx.DiGraph | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic],
+    def __init__(self, g: nx.DiGraph[str] | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic],
                  unresolved: Iterable[Unresolved] = ()) -> None:
         self.by_id = by_id
         self.diagnostics = diagnostics
         self.unresolved = list(unresolved)
         self._store: Store | None = g if isinstance(g, Store) else None
-        self._g: nx.DiGraph | None = None if isinstance(g, Store) else g
+        self._g: nx.DiGraph[str] | None = None if isinstance(g, Store) else g
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.from_networkx(self._g)
+            self._store = Store.from_networkx(self.g)
         return self._store
 
     @property
-    def g(self) -> nx.DiGraph:
+    def g(self) -> nx.DiGraph[str]:
         if self._g is None:
             self._g = self.store.to_networkx()
         return self._g

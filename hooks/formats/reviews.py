@@ -18,13 +18,13 @@ This module is only the model; reading, judging and writing live in
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Final, Literal
 
 from pydantic import Field
 
 from govcell.formats.base import FormatModel, Text
 
-REVIEWS_FORMAT = "govcell.reviews/1"
+REVIEWS_FORMAT: Final = "govcell.reviews/1"
 #: 16 lower-case hex digits, like a finding's fingerprint
 FINGERPRINT_PATTERN = r"^[0-9a-f]{16}$"
 
@@ -46,6 +46,6 @@ class ReviewsFile(FormatModel):
     """``specs/reviews.yaml`` (``paths.reviews``), written by ``govcell review``."""
 
     item_label: ClassVar[str] = "reviews file"
-    format: Literal["govcell.reviews/1"] = Field(REVIEWS_FORMAT, description="the version of this format")
+    format: Literal["govcell.reviews/1"] = Field("govcell.reviews/1", description="the version of this format")
     reviews: list[ProofReview] = Field(default_factory=list,
                                        description="one record per reviewed proof, sorted by AC and proof")

@@ -66,6 +66,7 @@ class Bundles(StrictModel):
 
     output_dir: str = Field(".llm/bundle", description="where `govcell bundle NAME` writes NAME.md by default")
     ac_max_bytes: int = Field(100_000, gt=0, description="budget of `govcell bundle --ac AC-ID`, in bytes")
+    changes_max_bytes: int = Field(200_000, gt=0, description="budget of `govcell bundle --changes BASE`, in bytes")
     bytes_per_token: float = Field(4.0, gt=0, description="bytes per token for the manifest's token estimate")
 
 

@@ -17,9 +17,13 @@ import os
 import posixpath
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from govcell.load.repofiles import RepoFiles
     from govcell.load.text import ReadResult
     from govcell.load.yamlio import LoadedYaml
@@ -150,39 +154,39 @@ class GitTree(FileSource):
     # -- the tree
     def _resolve(self, rel: str, depth: int = 0) -> tuple[str | None, _Entry | None]:
         """Follow symlinks inside the tree: (final path, entry); path None when it leaves the cell."""
-        rel = _norm(rel)
-        if rel is None:
+        path = _norm(rel)
+        if path is None:
             return None, None
-        entry = self._entries.get(rel)
+        entry = self._entries.get(path)
         if entry is None or entry.mode != _LINK:
-            return rel, entry
+            return path, entry
         if depth > 20:
             return None, None
         target = _blobs(self.root).get(entry.sha)
         if target is None:
-            return rel, None
+            return path, None
         dest = target.decode("utf-8", "replace")
         if dest.startswith("/"):
             return None, None
-        return self._resolve(posixpath.join(posixpath.dirname(rel), dest), depth + 1)
+        return self._resolve(posixpath.join(posixpath.dirname(path), dest), depth + 1)
 
     def is_file(self, rel: str) -> bool:
         _path, entry = self._resolve(rel)
         return entry is not None and entry.mode not in (_LINK, _GITLINK)
 
     def is_dir(self, rel: str) -> bool:
-        rel = _norm(rel)
-        return rel is not None and (rel == "" or rel in self._dirs)
+        path = _norm(rel)
+        return path is not None and (path == "" or path in self._dirs)
 
     def exists(self, rel: str) -> bool:
-        rel = _norm(rel)
-        return rel is not None and (rel in self._entries or rel in self._dirs or rel == "")
+        path = _norm(rel)
+        return path is not None and (path in self._entries or path in self._dirs or path == "")
 
     def walk(self, rel_dir: str, *, skip_hidden_dirs: bool = False) -> list[str]:
-        rel_dir = _norm(rel_dir)
-        if rel_dir is None:
+        norm = _norm(rel_dir)
+        if norm is None:
             return []
-        prefix = rel_dir + "/" if rel_dir else ""
+        prefix = norm + "/" if norm else ""
         out = []
         for p in self._sorted:
             if not p.startswith(prefix):
@@ -495,11 +499,11 @@ def policy_report_at(cell: object) -> object:
 class Later:
     """A call running in a forked child process (or already done, where forking is not worth it)."""
 
-    def __init__(self, fn: object, args: tuple[object, ...]) -> None:
-        self._value: object = None
+    def __init__(self, fn: Callable[..., Any], args: tuple[object, ...]) -> None:
+        self._value: tuple[str, Any] = ("error", "not run")
         self._done = False
-        self._child = None
-        self._receive = None
+        self._child: BaseProcess | None = None
+        self._receive: Connection | None = None
         if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
             import multiprocessing
 
@@ -519,7 +523,7 @@ class Later:
                     return
         self._value, self._done = _call(fn, args), True
 
-    def result(self) -> object:
+    def result(self) -> tuple[str, Any]:
         """``("ok", value)`` or ``("error", "Type: message")``."""
         if not self._done:
             assert self._child is not None and self._receive is not None
@@ -534,16 +538,16 @@ class Later:
         return self._value
 
 
-def _call(fn: object, args: tuple[object, ...]) -> tuple[str, object]:
+def _call(fn: Callable[..., Any], args: tuple[object, ...]) -> tuple[str, Any]:
     try:
-        return ("ok", fn(*args))  # type: ignore[operator]
+        return ("ok", fn(*args))
     except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
-def _run_child(send: object, fn: object, args: tuple[object, ...]) -> None:
+def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...]) -> None:
     try:
-        send.send(_call(fn, args))  # type: ignore[attr-defined]
+        send.send(_call(fn, args))
     finally:
-        send.close()  # type: ignore[attr-defined]
+        send.close()
         close_all()

@@ -203,7 +203,7 @@ def _fast_loader() -> type:
 def _is_c(loader: type) -> bool:
     """libyaml reports byte offsets, the pure-Python reader character offsets."""
     try:
-        from yaml.cyaml import CParser
+        from yaml._yaml import CParser
     except ImportError:  # no libyaml: the pure-Python reader
         return False
     return issubclass(loader, CParser)

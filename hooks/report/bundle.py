@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from govcell.derive.bundles import Bundle, FileInfo
 
 FORMATS = ("md", "xml")
+_KIND_WORDS = {"ac": "acceptance criterion", "task": "task", "changes": "review of a change"}
 NOT_FIT = "does not fit the budget"
 
 _LANG = {
@@ -103,12 +104,14 @@ def _commit(bundle: Bundle) -> str:
 
 def _md_head(bundle: Bundle) -> str:
     out = [f"# Context bundle: {bundle.name}", ""]
-    out.append(f"- {'acceptance criterion' if bundle.kind == 'ac' else 'task'}: {bundle.name}")
+    out.append(f"- {_KIND_WORDS.get(bundle.kind, 'task')}: {bundle.name}")
     out.append(f"- commit: {_commit(bundle)}")
     out.append(f"- budget: {bundle.max_bytes} bytes")
     out += ["", bundle.description.strip(), ""]
     if bundle.prompt:
         out += ["## Prompt", "", bundle.prompt.strip(), ""]
+    for title, text in bundle.sections:
+        out += [f"## {_one_line(title)}", "", text.strip(), ""]
     if bundle.links or bundle.missing_ids:
         out += ["## Requirements and acceptance criteria", ""]
         for lr in bundle.links:
@@ -180,6 +183,8 @@ def _xml_head(bundle: Bundle) -> str:
            _el("description", bundle.description.strip())]
     if bundle.prompt:
         out.append(_el("prompt", bundle.prompt.strip()))
+    for title, text in bundle.sections:
+        out.append(f"<section title={_attr(title)}>{escape(_XML_INVALID.sub(chr(0xFFFD), text.strip()))}</section>\n")
     if bundle.links or bundle.missing_ids:
         out.append("<requirements>\n")
         for lr in bundle.links:
@@ -256,4 +261,5 @@ def manifest(bundle: Bundle, fmt: str, text: str, output: str, bytes_per_token: 
         "acs": [{"id": la.ac.id, "status": la.status, "scenarios": len(la.scenarios)}
                 for lr in bundle.links for la in lr.acs],
         "missing_ids": list(bundle.missing_ids),
+        "sections": [title for title, _ in bundle.sections],
     }

@@ -1,4 +1,4 @@
-"""Render findings for people (text), programs (json), code scanning (SARIF) and CI (GitHub).
+"""Render findings for people (text), programs (json), code scanning (SARIF) and CI (GitHub, GitLab, JUnit).
 
 Reporters are pure functions from a sorted list of findings to a string, so the
 same run always prints the same bytes.
@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from govcell import __version__
 from govcell.diagnostics import Diagnostic, Severity, counts, printable
 
-FORMATS = ("text", "json", "sarif", "github", "codeclimate")
+if TYPE_CHECKING:
+    from xml.etree import ElementTree as ET
+
+FORMATS = ("text", "json", "sarif", "github", "codeclimate", "junit")
 
 INFO_URI = "https://govcell.dev/"
 #: GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job); more are dropped.
@@ -146,10 +150,9 @@ def github(found: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``), capped as GitHub shows them.
 
     GitHub displays at most ``GITHUB_ANNOTATIONS`` annotations of each level per step, so the rest
-    are counted in one line instead of being silently dropped; and when ``$GITHUB_STEP_SUMMARY`` is
-    set, a Markdown table of every finding is appended to the job summary.
+    are counted in one line instead of being silently dropped.  The job summary's table of every
+    finding is :func:`step_summary` (the CLI appends it to ``$GITHUB_STEP_SUMMARY``).
     """
-    _write_step_summary(found)
     lines = []
     shown: dict[Severity, int] = {}
     hidden = 0
@@ -185,19 +188,6 @@ def _cell(text: str) -> str:
     return printable(text).replace("|", "\\|").replace("`", "'")
 
 
-def _write_step_summary(found: Sequence[Diagnostic]) -> None:
-    import os
-
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(step_summary(found))
-    except OSError:
-        pass  # the annotations still go out; a CI without a writable summary loses only the table
-
-
 _CODECLIMATE_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
@@ -215,10 +205,74 @@ def codeclimate(found: Sequence[Diagnostic]) -> str:
     return json.dumps(issues, indent=2, sort_keys=True) + "\n"
 
 
+_NOT_XML = None
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids (most control characters) written as ``\\xNN``.
+
+    ElementTree escapes ``<`` and ``&`` but writes a control character as it is,
+    and no XML parser accepts the result; messages come from policies and file
+    names, so they may hold anything.
+    """
+    global _NOT_XML  # noqa: PLW0603 - compiled on first use, once per process
+    if _NOT_XML is None:
+        import re
+
+        _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
+                        else f"\\u{ord(m.group(0)):04x}", text)
+
+
+def junit_xml(root: ET.Element) -> str:
+    """An ElementTree ``testsuites`` element as JUnit XML: counts set, every text XML-safe, indented."""
+    from xml.etree import ElementTree as ET
+
+    for suite in root:
+        cases = list(suite)
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+    for el in root.iter():
+        el.attrib.update({k: xml_text(v) for k, v in el.attrib.items()})
+        if el.text:
+            el.text = xml_text(el.text)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def junit(found: Sequence[Diagnostic]) -> str:
+    """JUnit XML for CI test reports: a suite per finding family, a test case per finding.
+
+    An error is a failure; a warning or info is a passing case whose output says
+    it.  A run without findings is one passing case, so the report is never empty.
+    """
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("testsuites", name="govcell")
+    suites: dict[str, ET.Element] = {}
+    for d in found:
+        family = d.code.split(".", 1)[0]
+        if family not in suites:
+            suites[family] = ET.SubElement(root, "testsuite", name=f"govcell.{family}")
+        case = ET.SubElement(suites[family], "testcase", classname=f"govcell.{family}",
+                             name=f"{d.code} {printable(d.location)}", file=d.path)
+        detail = printable(d.message + (f"\nhint: {d.hint}" if d.hint else ""))
+        if d.severity is Severity.ERROR:
+            ET.SubElement(case, "failure", message=printable(d.message), type=d.code).text = detail
+        else:
+            ET.SubElement(case, "system-out").text = f"{d.severity.value}: {detail}"
+    if not found:
+        ET.SubElement(ET.SubElement(root, "testsuite", name="govcell"), "testcase", classname="govcell",
+                      name="no findings")
+    return junit_xml(root)
+
+
 _RENDERERS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
     "text": text,
     "json": as_json,
     "sarif": sarif,
     "github": github,
     "codeclimate": codeclimate,
+    "junit": junit,
 }

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from govcell.derive.policy.model import PolicyReport
 from govcell.diagnostics import Diagnostic, counts
 
-#: Every format of ``govcell policy test``: the findings vocabulary plus junit.
+#: Every format of ``govcell policy test``: the findings vocabulary (junit here with each fixture, target and test).
 FORMATS = ("text", "json", "sarif", "github", "codeclimate", "junit")
 
 
@@ -77,25 +77,6 @@ def as_json(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
-_NOT_XML = None
-
-
-def _xml_text(text: str) -> str:
-    """``text`` with every character XML 1.0 forbids (most control characters) written as ``\\xNN``.
-
-    ElementTree escapes ``<`` and ``&`` but writes a control character as it is,
-    and no XML parser accepts the result; messages come from policies and file
-    names, so they may hold anything.
-    """
-    global _NOT_XML  # noqa: PLW0603 - compiled on first use, once per process
-    if _NOT_XML is None:
-        import re
-
-        _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
-                        else f"\\u{ord(m.group(0)):04x}", text)
-
-
 def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
     """JUnit XML: a suite per policy (fixtures, targets), one for test_* rules, one for other findings."""
     root = ET.Element("testsuites", name="govcell policy test")
@@ -136,17 +117,9 @@ def as_junit(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) 
         used.add(name)
         case = ET.SubElement(other, "testcase", classname="policy.findings", name=name)
         ET.SubElement(case, "failure", message=finding.message).text = finding.hint
-    for suite in root:
-        cases = list(suite)
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
-    for el in root.iter():
-        el.attrib.update({k: _xml_text(v) for k, v in el.attrib.items()})
-        if el.text:
-            el.text = _xml_text(el.text)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    from govcell.report.findings import junit_xml
+
+    return junit_xml(root)
 
 
 _DETAILED = {"text": as_text, "json": as_json, "junit": as_junit}

@@ -184,9 +184,9 @@ class Context:
             loc = item.get("loc")
             if isinstance(loc, list):
                 return Message(item["msg"], rule), loc
-            line = item.get("line") if isinstance(item.get("line"), int) else 0
-            path = item.get("file") if isinstance(item.get("file"), str) else ""
-            return Message(item["msg"], rule, line, path), None
+            line, path = item.get("line"), item.get("file")
+            return Message(item["msg"], rule, line if isinstance(line, int) else 0,
+                           path if isinstance(path, str) else ""), None
         line = next((r.line for r in pf.rules if r.name == name), 1)
         self.found.append(diag("policy.bad-message", f"rule {name} of {pf.path} produced {json.dumps(item)[:80]}, "
                                "not a string or an object with a string 'msg'", pf.path, line, 1,

@@ -56,8 +56,8 @@ def _inputs(ctx: Context, pf: RegoFile, target: str, index: int) -> list[tuple[s
     if target in ctx.cfg.inputs:
         from govcell.derive.policy.inputs import Composer
 
-        composer = ctx.__dict__.setdefault("_composer", Composer(ctx.cell, ctx.found, ctx.config_path,
-                                                                 ctx.config_pos))
+        composer: Composer = ctx.__dict__.setdefault("_composer", Composer(ctx.cell, ctx.found, ctx.config_path,
+                                                                          ctx.config_pos))
         return composer.compose(target, ctx.cfg.inputs[target])
     return list(_glob_inputs(ctx, target, (pf.stem, index)))
 
