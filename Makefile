@@ -72,8 +72,8 @@ demo: install-test
 	$(BIN)/govcell status
 	$(BIN)/govcell site build --out site --strict
 	@echo
-	@echo "The governance site of this repository is in site/: open file://$(CURDIR)/site/index.html"
-	@echo "(or run .venv/bin/govcell site serve and open http://127.0.0.1:8000/)"
+	@echo "The governance site of this repository is in site/: run .venv/bin/govcell site serve"
+	@echo "and open http://127.0.0.1:8000/ (its links are directory URLs, which file:// browsing shows as listings)"
 
 # The three gates (docs/architecture.md), run before the tests: the one-way import rule
 # (import-linter contracts), lint (ruff: `print` only in cli/ and entry/) and types (mypy --strict).

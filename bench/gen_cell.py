@@ -3,7 +3,7 @@
     python bench/gen_cell.py OUT [--stories 200] [--reqs 3] [--acs 2] [--bare]
     python bench/gen_cell.py OUT --items 8000
 
-200 stories x 3 requirements x 2 ACs is the 2,000-item cell of DESIGN.md
+200 stories x 3 requirements x 2 ACs is the 2,000-item cell of docs/benchmarks.md
 (200 + 600 + 1,200 ledger items); 800 stories make the 8,000-item cell.  The
 cell has what a governed repository holds, in proportion to its ledger:
 

@@ -48,7 +48,7 @@ Feature: The governance site
   Scenario: A repository without mkdocs.yml gets the whole governance site
     When I run "govcell site build --out ../out --strict"
     Then the exit code is 0
-    And the output contains "open file://"
+    And the output contains "view it with `govcell site serve`"
     And the site has the files "index.html, stories/US-SHOP-001/index.html, stories/US-SHOP-002/index.html, acs/index.html, traceability/index.html, traceability.csv, findings/index.html, schemas/index.html, schema/ledger.json"
     And the site page "index.html" shows 2 "stories", 2 "requirements" and 3 "acs"
     And the site page "index.html" contains "data-percent=\"kernel\">66.7 %<"

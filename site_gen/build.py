@@ -71,6 +71,28 @@ def mkdocs_config_file(root: Path, site_dir: Path, govcell_config: str | None,
 def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_config: str | None = None,
           mkdocs_file: str | None = None, strict: bool = False) -> Path:
     """Build the site of the cell at ``root`` into ``out`` (default: ``site/``); returns the site dir."""
+    return build_site(root, out, govcell_config=govcell_config, mkdocs_file=mkdocs_file, strict=strict)[0]
+
+
+def view_hint(site: Path, directory_urls: bool) -> str:
+    """How to look at a built site, in words that work.
+
+    With directory URLs (MkDocs' default: ``stories/`` rather than ``stories.html``) a browser
+    opening the files shows a directory listing for every link, and the search, a web worker,
+    does not start from ``file://`` at all: such a site is viewed through a web server.
+    """
+    index = site / "index.html"
+    if directory_urls:
+        return (f"govcell site: built {site}; view it with `govcell site serve` (http://127.0.0.1:8000/) "
+                "or any web server: its links are directory URLs, which a browser opening files shows as "
+                "listings (with use_directory_urls: false in mkdocs.yml, the pages also work from "
+                f"{index.as_uri()})")
+    return f"govcell site: built {site}; open {index.as_uri()} (the search needs `govcell site serve`)"
+
+
+def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell_config: str | None = None,
+               mkdocs_file: str | None = None, strict: bool = False) -> tuple[Path, bool]:
+    """:func:`build`, and whether the site's links are directory URLs (for :func:`view_hint`)."""
     import os
 
     from mkdocs.commands.build import build as mkdocs_build
@@ -105,6 +127,7 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
             if strict:
                 overrides["strict"] = True
             cfg = load_config(config_file=path, **overrides)
+            directory_urls = bool(cfg.use_directory_urls)
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(cfg)
@@ -116,7 +139,7 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, govcell_conf
 
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    return Path(place.path)
+    return Path(place.path), directory_urls
 
 
 class SiteRefused(Exception):

@@ -179,7 +179,12 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
     def _add(files: Files, file: File) -> None:
         old = files.get_file_from_path(file.src_uri)
         if old is not None:
-            log.warning("govcell: generated %s replaces the file of the same name in docs_dir", file.src_uri)
+            if _is_schema(file.src_uri):
+                # govcell init puts the JSON Schemas in docs/schema/ for editors; with the pages at the
+                # site root (prefix "") the site's own, current schemas take their place, as intended
+                log.info("govcell: the site's %s replaces docs_dir's copy", file.src_uri)
+            else:
+                log.warning("govcell: generated %s replaces the file of the same name in docs_dir", file.src_uri)
             files.remove(old)
         files.append(file)
 
@@ -244,3 +249,9 @@ def _mentions(nav: Any, paths: set[str]) -> bool:
     if isinstance(nav, list):
         return any(_mentions(v, paths) for v in nav)
     return False
+
+
+def _is_schema(src: str) -> bool:
+    """``schema/NAME.json``: one of the JSON Schemas the site publishes (``govcell schema NAME``)."""
+    head, _, name = src.rpartition("/")
+    return name.endswith(".json") and (head == "schema" or head.endswith("/schema"))

@@ -46,6 +46,9 @@ def test_package_passes_pypi_checks(tmp_path: Path) -> None:
     assert any(n.endswith("licenses/LICENSE") for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Project-URL: Homepage, https://govcell.dev" in meta and "Framework :: Pre-commit" not in meta
+    # the long description is the page written for PyPI readers (docs/pypi.md), not the developers' README
+    assert "Description-Content-Type: text/markdown" in meta
+    assert "**The governance kernel of a repository**" in meta and "make demo" not in meta
 
 
 def test_make_release_then_autoupdate_pins_the_tag(govcell_snapshot: tuple[Path, str], tmp_path: Path) -> None:

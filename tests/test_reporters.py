@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from govcell.diagnostics import Severity, apply_policy, diag
-from govcell.report.findings import github, render, sarif
+from govcell.report.findings import github, render, sarif, step_summary
 from tests.conftest import REPO_ROOT
 
 FOUND = apply_policy([
@@ -158,6 +158,27 @@ def test_github_caps_annotations_and_writes_the_job_summary(tmp_path: Path, monk
     write_step_summary(many)
     table = summary.read_text()
     assert table.count("| error | `ledger.type` |") == 25 and "bad value \\| 3" in table
+
+
+@pytest.mark.ac("AC-ADOPT-071")
+def test_policy_results_in_the_ci_formats_name_their_run() -> None:
+    """The policy run's findings: SARIF under its own automationDetails id, GitHub annotations with a
+    job summary titled for the policy run, GitLab Code Quality issues like the check's."""
+    found = apply_policy([diag("policy.violation", "unknown top-level field x [policy contextpack]",
+                               ".llm/contextpack.yaml", 19, 12, hint="required by policy/contextpack.rego"),
+                          diag("policy.fixture-orphan", "fixture policy/testdata/a.yaml matches no policy",
+                               "policy/testdata/a.yaml")])
+    assert json.loads(render(found, "sarif", run="policy-test"))["runs"][0]["automationDetails"]["id"] == \
+        "govcell/policy-test/"
+    assert json.loads(render(found, "sarif"))["runs"][0]["automationDetails"]["id"] == "govcell/check/"
+    lines = render(found, "github", run="policy-test").splitlines()
+    assert lines[0].startswith("::error file=.llm/contextpack.yaml,line=19,col=12,title=policy.violation::")
+    assert lines[1].startswith("::error file=policy/testdata/a.yaml,title=policy.fixture-orphan::")
+    assert step_summary(found, "policy-test").startswith("## govcell policy test\n\n2 finding(s): 2 error(s)")
+    assert step_summary(found).startswith("## govcell\n\n")
+    issues = json.loads(render(found, "codeclimate", run="policy-test"))
+    assert [i["check_name"] for i in issues] == ["policy.violation", "policy.fixture-orphan"]
+    assert issues[0]["location"] == {"path": ".llm/contextpack.yaml", "lines": {"begin": 19}}
 
 
 def test_findings_junit_is_a_failure_per_error_and_valid_xml() -> None:

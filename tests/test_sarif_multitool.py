@@ -135,3 +135,21 @@ def test_sarif_of_a_cell_with_every_kind_of_finding_passes_github_rules(tmp_path
     assert {"ledger.unknown-key", "ac.untagged-scenario", "graph.missing-doc", "policy.compile-error",
             "feature-status.stale"} <= codes, codes
     assert multitool_problems(log, tmp_path) == []
+
+
+@pytest.mark.ac("AC-ADOPT-071")
+def test_policy_results_as_sarif_pass_github_rules_as_their_own_analysis(tmp_path: Path) -> None:
+    """``policy test`` findings (a failing target, a policy that does not compile, an orphan
+    fixture) as SARIF: accepted, and a category of their own beside the check's."""
+    from govcell.cell import Cell
+    from govcell.checks import run
+    from govcell.report.findings import render
+
+    root = broken_cell(tmp_path / "cell")
+    found = run(Cell(str(root), None), ["policy-test"])
+    assert {"policy.violation", "policy.compile-error", "policy.fixture-orphan"} <= {d.code for d in found}
+    log = tmp_path / "policy.sarif"
+    log.write_text(render(found, "sarif", run="policy-test"))
+    doc = json.loads(log.read_text())
+    assert doc["runs"][0]["automationDetails"] == {"id": "govcell/policy-test/"}
+    assert multitool_problems(log, tmp_path) == []

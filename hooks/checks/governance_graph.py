@@ -1,4 +1,4 @@
-"""The check ``governance-graph``: the invariants of DESIGN.md, asked of the one governance graph.
+"""The check ``governance-graph``: the graph invariants (docs/findings.md), asked of the one governance graph.
 
 The graph (:mod:`govcell.derive.graph`, built once per :class:`~govcell.derive.analysis.Analysis`)
 already holds the references that name nothing; this check adds what must hold
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def check(analysis: Analysis) -> list[Diagnostic]:
-    """Every graph invariant of DESIGN.md, as findings naming both ends."""
+    """Every graph invariant (docs/findings.md, "Graph invariants"), as findings naming both ends."""
     graph = analysis.graph
     g = graph.store
     nodes = g.nodes

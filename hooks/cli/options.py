@@ -141,18 +141,19 @@ def write(text: str, target: str, *, what: str, cell: Cell | None = None,
                         inputs=cell_inputs(cell) if cell is not None else None, base=out_base(), outside_ok=True)
 
 
-def findings_out(found: Sequence[Diagnostic], text: str, fmt: str, target: str | None, *, cell: Cell) -> int:
+def findings_out(found: Sequence[Diagnostic], text: str, fmt: str, target: str | None, *, cell: Cell,
+                 run: str = "check") -> int:
     """Print or write a findings report (:func:`emit`); with ``--format github`` also the job summary.
 
     GitHub shows a limited number of annotations; when ``$GITHUB_STEP_SUMMARY``
     is set, a Markdown table of every finding is appended to the job summary.
     """
     if fmt == "github":
-        write_step_summary(found)
+        write_step_summary(found, run)
     return emit(text, target, what="report", cell=cell)
 
 
-def write_step_summary(found: Sequence[Diagnostic]) -> None:
+def write_step_summary(found: Sequence[Diagnostic], run: str = "check") -> None:
     """Append the findings table to ``$GITHUB_STEP_SUMMARY`` when it is set (GitHub Actions' job summary)."""
     import os
 
@@ -163,7 +164,7 @@ def write_step_summary(found: Sequence[Diagnostic]) -> None:
         return
     try:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(step_summary(found))
+            fh.write(step_summary(found, run))
     except OSError:
         pass  # the annotations still go out; a CI without a writable summary loses only the table
 

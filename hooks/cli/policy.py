@@ -33,6 +33,6 @@ def command(args: argparse.Namespace) -> int:
     analysis = Analysis(cell)
     found = run(analysis, ["policy-test"], strict=args.strict)
     text = render(analysis.policy_report, found, args.format, args.coverage)
-    if options.findings_out(found, text, args.format, args.out, cell=cell):
+    if options.findings_out(found, text, args.format, args.out, cell=cell, run="policy-test"):
         return 1
     return exit_code(found)

@@ -65,14 +65,15 @@ def command(args: argparse.Namespace) -> int:
         raise UsageError("the site needs the 'site' extra: pip install 'govcell[site]'") from None
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from govcell_site.build import SiteRefused, build, serve
+    from govcell_site.build import SiteRefused, build_site, serve, view_hint
 
     _show_mkdocs_warnings()
     try:
         if args.site_command == "serve":
             serve(args.root, govcell_config=args.config, mkdocs_file=args.mkdocs, dev_addr=args.dev_addr)
             return 0
-        site = build(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs, strict=args.strict)
+        site, directory_urls = build_site(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs,
+                                          strict=args.strict)
     except (Abort, ConfigurationError) as exc:
         print(f"govcell site: {exc}", file=sys.stderr)
         return 1
@@ -85,6 +86,5 @@ def command(args: argparse.Namespace) -> int:
     except SiteRefused as exc:
         options.report_problems([exc.diagnostic])
         return 1
-    index = site / "index.html"
-    print(f"govcell site: built {site}; open {index.as_uri()}")
+    print(view_hint(site, directory_urls))  # a way of viewing it that works (serve, or file://)
     return 0

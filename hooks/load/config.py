@@ -1,6 +1,6 @@
 """govcell's configuration: ``.govcell.yaml`` or ``[tool.govcell]`` in ``pyproject.toml``.
 
-Every path and pattern of DESIGN.md is a default here, so a cell laid out the
+Every path and pattern of the usual layout (docs/configuration.md) is a default here, so a cell laid out the
 usual way needs no config at all.  A bad config is reported as findings (with a
 line) and the defaults are used, so the other checks still run.
 """

@@ -1,6 +1,6 @@
 """Validate located YAML against a pydantic model, item by item, and map errors back to lines.
 
-Three rules make real files load as they are (DESIGN.md, "the real formats"):
+Three rules make real files load as they are (docs/formats.md):
 
 * **Unknown keys.**  A key that is a near miss of a known one (``titel``: same
   after folding case and ``-``/``_``, one letter off or two swapped, or a

@@ -23,8 +23,15 @@ INFO_URI = "https://govcell.dev/"
 GITHUB_ANNOTATIONS = 10
 
 
-def render(found: Sequence[Diagnostic], fmt: str) -> str:
-    """Render ``found`` in ``fmt``; raises ``KeyError`` for an unknown format."""
+def render(found: Sequence[Diagnostic], fmt: str, *, run: str = "check") -> str:
+    """Render ``found`` in ``fmt``; raises ``KeyError`` for an unknown format.
+
+    ``run`` names the command whose findings these are (``check``, ``policy-test``): SARIF
+    carries it as ``automationDetails.id`` (code scanning keeps one analysis per id, so the
+    policy run's upload does not replace the check's); :func:`step_summary` takes it as its title.
+    """
+    if fmt in _NAMED_RUN:
+        return _NAMED_RUN[fmt](found, run=run)
     return _RENDERERS[fmt](found)
 
 
@@ -60,7 +67,7 @@ def as_json(found: Sequence[Diagnostic]) -> str:
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def sarif(found: Sequence[Diagnostic]) -> str:
+def sarif(found: Sequence[Diagnostic], *, run: str = "check") -> str:
     """SARIF 2.1.0, one run, one rule per code (rules sorted for stable indexes)."""
     codes = sorted({d.code for d in found})
     index = {c: i for i, c in enumerate(codes)}
@@ -97,7 +104,7 @@ def sarif(found: Sequence[Diagnostic]) -> str:
                     }
                 },
                 "results": results,
-                "automationDetails": {"id": "govcell/check/"},
+                "automationDetails": {"id": f"govcell/{run}/"},
                 "originalUriBaseIds": {"SRCROOT": {"description": {"text": "the repository root"}}},
             }
         ],
@@ -173,10 +180,11 @@ def github(found: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def step_summary(found: Sequence[Diagnostic]) -> str:
+def step_summary(found: Sequence[Diagnostic], run: str = "check") -> str:
     """The job summary: counts, then one table row per finding (Markdown, cell text escaped)."""
     c = counts(found)
-    out = ["## govcell", "", f"{len(found)} finding(s): {c['error']} error(s), {c['warning']} warning(s), "
+    title = "govcell" if run == "check" else f"govcell {run.replace('-', ' ')}"
+    out = [f"## {title}", "", f"{len(found)} finding(s): {c['error']} error(s), {c['warning']} warning(s), "
            f"{c['info']} info", ""]
     if found:
         out += ["| severity | code | location | message |", "|---|---|---|---|"]
@@ -203,6 +211,10 @@ def codeclimate(found: Sequence[Diagnostic]) -> str:
         "location": {"path": d.path or ".", "lines": {"begin": max(d.line, 1)}},
     } for d in found]
     return json.dumps(issues, indent=2, sort_keys=True) + "\n"
+
+
+#: The formats that name the run they report (see :func:`render`).
+_NAMED_RUN: dict[str, Callable[..., str]] = {"sarif": sarif}
 
 
 _NOT_XML = None

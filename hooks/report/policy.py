@@ -28,7 +28,8 @@ def render(report: PolicyReport, found: Sequence[Diagnostic], fmt: str, coverage
         return _DETAILED[fmt](report, found, coverage)
     from govcell.report.findings import render as render_findings
 
-    return render_findings(found, fmt)
+    # a run of its own: code scanning keeps the policy analysis beside the check's (automationDetails)
+    return render_findings(found, fmt, run="policy-test")
 
 
 def as_text(report: PolicyReport, found: Sequence[Diagnostic], coverage: bool) -> str:
