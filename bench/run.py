@@ -6,10 +6,18 @@ For each size, ``bench/gen_cell.py`` generates a governed cell under
 ``bench/cells/`` (a git repository that passes every check), and every command
 runs ``--repeat`` times in a fresh process, as pre-commit runs it: ``govcell
 check`` (all checks), each single-check hook (``govcell-<id>``), ``govcell status
---json`` and ``govcell site build``.  The hooks also run on this repository.  The
-minimum and median wall time, the median CPU time and the peak resident memory
-(``ru_maxrss`` of the child) are reported, with the 8k/2k ratio of the medians
-(linear growth is a ratio of at most 4; start-up cost makes it smaller).
+--json``, ``govcell site build``, and one whole ``pre-commit run --all-files`` of
+the seven commit hooks.  The hooks (and ``pre-commit run --all-files``) also run on
+this repository.  The minimum and median wall time, the median CPU time and the
+peak resident memory (``ru_maxrss`` of the child) are reported, with the 8k/2k
+ratio of the medians (linear growth is a ratio of at most 4; start-up cost makes
+it smaller).
+
+Every command is measured twice over: **cold**, with the shared cache of parsed
+files off (``GOVCELL_NO_CACHE=1``: every run parses every file, as the first run
+after an edit of every file would), and **warm**, after one unmeasured run filled
+the cache (``.git/govcell/cache``): what the second and later hooks of a commit,
+and the next commit, pay.
 
 With ``--competitors``, Doorstop, StrictDoc and sphinx-needs are installed
 from PyPI into ``bench/.venv-competitors`` (skipped with a message where that
@@ -69,12 +77,31 @@ class Sample:
         return max(self.rss) / 1024
 
 
-def measure(argv: list[str], cwd: Path, repeat: int) -> Sample:
-    """Run ``argv`` ``repeat`` times; each run's own rusage comes from ``os.wait4``."""
+#: The two cache states every command is measured in (see the module docstring).
+MODES = ("cold", "warm")
+
+
+def mode_env(mode: str) -> dict[str, str]:
+    """The environment of a measured run: the cache off (cold) or on (warm); this checkout's scripts first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GOVCELL_NO_CACHE", "GOVCELL_CACHE_DIR")}
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    if mode == "cold":
+        env["GOVCELL_NO_CACHE"] = "1"
+    return env
+
+
+def measure(argv: list[str], cwd: Path, repeat: int, mode: str = "cold") -> Sample:
+    """Run ``argv`` ``repeat`` times; each run's own rusage comes from ``os.wait4``.
+
+    Warm: one unmeasured run first, so the cache holds what this command parses.
+    """
     sample = Sample()
+    env = mode_env(mode)
+    if mode == "warm":
+        subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     for _ in range(repeat):
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         sample.wall.append(time.perf_counter() - start)
         sample.cpu.append(usage.ru_utime + usage.ru_stime)
@@ -94,11 +121,40 @@ def has_site() -> bool:
     return subprocess.run([str(BIN / "govcell"), "site", "build", "--help"], capture_output=True).returncode == 0
 
 
-def commands(cell: Path, out: Path) -> list[tuple[str, list[str]]]:
+#: The hooks of a commit (``.pre-commit-hooks.yaml`` minus the manual-stage selftest and site).
+COMMIT_HOOKS = ("spec-ledger", "context-bundles", "policy-test", "governance-graph", "ac-tags", "feature-status",
+                "test-results")
+PRE_COMMIT = "pre-commit run --all-files"
+
+
+def pre_commit() -> str | None:
+    found = BIN / "pre-commit"
+    return str(found) if found.exists() else shutil.which("pre-commit")
+
+
+def add_pre_commit_config(cell: Path) -> None:
+    """Give a generated cell the seven commit hooks as ``repo: local`` hooks of this checkout, committed
+    (pre-commit refuses to run with an unstaged config)."""
+    lines = ["repos:", "  - repo: local", "    hooks:"]
+    for name in COMMIT_HOOKS:
+        lines += [f"      - id: {name}", f"        name: govcell {name}", f"        entry: {BIN / ('govcell-' + name)}",
+                  "        language: system", "        pass_filenames: false", "        require_serial: true",
+                  "        always_run: true"]
+    (cell / ".pre-commit-config.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    for argv in (["git", "add", ".pre-commit-config.yaml"], ["git", "commit", "-qm", "pre-commit hooks"]):
+        subprocess.run(argv, cwd=cell, check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def commands(cell: Path, out: Path, *, site: bool = True) -> list[tuple[str, list[str]]]:
     cmds = [("govcell check", [str(BIN / "govcell"), "check"])]
     cmds += [(f"govcell-{name}", [str(BIN / f"govcell-{name}")]) for name in checks()]
     cmds.append(("govcell status --json", [str(BIN / "govcell"), "status", "--json"]))
-    if has_site():
+    tool = pre_commit()
+    if tool and (cell / ".pre-commit-config.yaml").is_file():
+        cmds.append((PRE_COMMIT, [tool, "run", "--all-files"]))
+    if site and has_site():
         cmds.append(("govcell site build", [str(BIN / "govcell"), "site", "build", "--out", str(out)]))
     return cmds
 
@@ -128,47 +184,11 @@ def fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
-def run(sizes: list[int], repeat: int, competitors: bool) -> str:
-    cells: list[tuple[str, Path, int]] = []
-    for items in sizes:
-        cell = HERE / "cells" / f"bench-{items}"
-        # In a child process: Linux keeps a process's peak RSS across fork and exec, so every
-        # command this runner starts would inherit the runner's own peak if it grew here.
-        subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
-                       stdout=subprocess.DEVNULL)
-        total = stories_for(items) * ITEMS_PER_STORY
-        cells.append((f"{total} items", cell, total))
-    results: dict[tuple[str, str], Sample] = {}
-    names: list[str] = []
-    for label, cell, _ in cells:
-        for name, argv in commands(cell, HERE / "out" / f"site-{cell.name}"):
-            if name not in names:
-                names.append(name)
-            print(f"  {label}: {name}", file=sys.stderr)
-            results[(label, name)] = measure(argv, cell, repeat)
-    repo = {}
-    for name in checks():
-        print(f"  this repository: govcell-{name}", file=sys.stderr)
-        repo[name] = measure([str(BIN / f"govcell-{name}")], ROOT, repeat)
-    reference = reference_cell(HERE / "cells" / "reference")
-    ref_results: dict[str, Sample] = {}
-    if reference is not None:
-        for name, argv in commands(reference, HERE / "out" / "site-reference"):
-            print(f"  reference cell: {name}", file=sys.stderr)
-            ref_results[name] = measure(argv, reference, repeat)
-
-    lines = ["## Machine", ""] + machine() + [
-        f"- every figure: {repeat} runs, each in a fresh process; wall time min / median, CPU (user+sys) median, "
-        "peak RSS (max over the runs)",
-        "- this machine's 2 cores are shared with other engineers' processes: the minimum is the figure closest "
-        "to an idle machine, the median shows the noise",
-        "", "## govcell on synthetic cells", "",
-        "Command: `" + " ".join(["python", "bench/run.py", "--sizes", ",".join(map(str, sizes)), "--repeat",
-                                 str(repeat)]) + "` (`make bench`)", ""]
+def _table(names: list[str], cells: list[tuple[str, Path, int]], results: dict[tuple[str, str], Sample]) -> list[str]:
     head = "| command |" + "".join(f" {label} min | median | CPU | RSS MB |" for label, _, _ in cells)
     if len(cells) == 2:
         head += " growth (median ratio) |"
-    lines += [head, "|---|" + "---:|" * (4 * len(cells) + (1 if len(cells) == 2 else 0))]
+    lines = [head, "|---|" + "---:|" * (4 * len(cells) + (1 if len(cells) == 2 else 0))]
     for name in names:
         row = f"| `{name}` |"
         for label, _, _ in cells:
@@ -182,28 +202,89 @@ def run(sizes: list[int], repeat: int, competitors: bool) -> str:
             a, b = results.get((cells[0][0], name)), results.get((cells[1][0], name))
             row += f" {b.median / a.median:.1f}× |" if a and b else " – |"
         lines.append(row)
-    failing = [f"{name} on {label}" for (label, name), s in results.items() if set(s.codes) - {0}]
+    return lines
+
+
+def _small_table(results: dict[str, Sample], label: str) -> list[str]:
+    lines = [f"| {label} | min | median | CPU | RSS MB |", "|---|---:|---:|---:|---:|"]
+    for name, s in results.items():
+        lines.append(f"| `{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | {s.peak_mb:.0f} |")
+    return lines
+
+
+def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, modes: tuple[str, ...] = MODES) -> str:
+    cells: list[tuple[str, Path, int]] = []
+    for items in sizes:
+        cell = HERE / "cells" / f"bench-{items}"
+        # In a child process: Linux keeps a process's peak RSS across fork and exec, so every
+        # command this runner starts would inherit the runner's own peak if it grew here.
+        subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
+                       stdout=subprocess.DEVNULL)
+        if pre_commit():
+            add_pre_commit_config(cell)
+        total = stories_for(items) * ITEMS_PER_STORY
+        cells.append((f"{total} items", cell, total))
+    load_start = os.getloadavg()
+    results: dict[str, dict[tuple[str, str], Sample]] = {m: {} for m in modes}
+    names: list[str] = []
+    for label, cell, _ in cells:
+        for name, argv in commands(cell, HERE / "out" / f"site-{cell.name}", site=site):
+            if name not in names:
+                names.append(name)
+            for mode in modes:
+                print(f"  {label}: {name} ({mode})", file=sys.stderr)
+                results[mode][(label, name)] = measure(argv, cell, repeat, mode)
+    repo: dict[str, dict[str, Sample]] = {m: {} for m in modes}
+    repo_cmds = [(f"govcell-{name}", [str(BIN / f"govcell-{name}")]) for name in checks()]
+    if pre_commit():
+        repo_cmds.append((PRE_COMMIT, [str(pre_commit()), "run", "--all-files"]))
+    for name, argv in repo_cmds:
+        for mode in modes:
+            print(f"  this repository: {name} ({mode})", file=sys.stderr)
+            repo[mode][name] = measure(argv, ROOT, repeat, mode)
+    reference = reference_cell(HERE / "cells" / "reference")
+    ref_results: dict[str, Sample] = {}
+    if reference is not None:
+        for name, argv in commands(reference, HERE / "out" / "site-reference", site=site):
+            if name == PRE_COMMIT:
+                continue  # its config names govcell's published repository, not this checkout
+            print(f"  reference cell: {name}", file=sys.stderr)
+            ref_results[name] = measure(argv, reference, repeat, "cold")
+
+    lines = ["## Machine", ""] + machine() + [
+        f"- load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"(at the start of the measurements: {' '.join(f'{x:.2f}' for x in load_start)})",
+        f"- every figure: {repeat} runs, each in a fresh process; wall time min / median, CPU (user+sys) median, "
+        "peak RSS (max over the runs)",
+        "- this machine's 2 cores are shared with other engineers' processes: the minimum is the figure closest "
+        "to an idle machine, the median shows the noise",
+        "- **cold**: the cache of parsed files off (`GOVCELL_NO_CACHE=1`), every file parsed; **warm**: after one "
+        "unmeasured run filled the cache (`.git/govcell/cache`), as for the second and later hooks of a commit",
+        f"- `{PRE_COMMIT}`: the seven commit hooks ({', '.join(COMMIT_HOOKS)}) in one pre-commit run, "
+        "pre-commit's own start included",
+        "", "## govcell on synthetic cells", "",
+        "Command: `" + " ".join(["python", "bench/run.py", "--sizes", ",".join(map(str, sizes)), "--repeat",
+                                 str(repeat)]) + "` (`make bench`)", ""]
+    for mode in modes:
+        lines += [f"### {mode.capitalize()}", ""] + _table(names, cells, results[mode]) + [""]
+    failing = [f"{name} on {label} ({mode})" for mode in modes for (label, name), s in results[mode].items()
+               if set(s.codes) - {0}]
     if failing:
-        lines += ["", "Exited non-zero (findings on the synthetic cell; a benchmark bug): " + ", ".join(failing)]
-    lines += ["", "## Single-check hooks on this repository", "", "| hook | min | median | CPU | RSS MB |",
-              "|---|---:|---:|---:|---:|"]
-    for name, s in repo.items():
-        lines.append(f"| `govcell-{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | "
-                     f"{s.peak_mb:.0f} |")
+        lines += ["Exited non-zero (findings on the synthetic cell; a benchmark bug): " + ", ".join(failing), ""]
+    lines += ["## Single-check hooks on this repository", ""]
+    for mode in modes:
+        lines += _small_table(repo[mode], f"hook ({mode})") + [""]
     if ref_results:
-        lines += ["", "## The reference cell (the Rust template, after `govcell init`)", "",
+        lines += ["## The reference cell (the Rust template, after `govcell init`)", "",
                   f"`{REFERENCE.name}` unpacked, committed and adopted with `govcell init`; findings are the "
-                  "template's own (exit 1 is expected).", "", "| command | min | median | CPU | RSS MB |",
-                  "|---|---:|---:|---:|---:|"]
-        for name, s in ref_results.items():
-            lines.append(f"| `{name}` | {fmt(s.min)} | {fmt(s.median)} | {fmt(s.cpu_median)} | {s.peak_mb:.0f} |")
+                  "template's own (exit 1 is expected). Cold.", ""] + _small_table(ref_results, "command") + [""]
     if competitors:
         from competitors import run_competitors
 
-        lines += ["", "## Established tools on equivalent corpora", ""]
-        check = {items: results[(label, "govcell check")] for label, _, items in cells}
+        lines += ["## Established tools on equivalent corpora", ""]
+        check = {items: results["cold"][(label, "govcell check")] for label, _, items in cells}
         lines += run_competitors(HERE, [c[2] for c in cells], repeat, check)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 #: The public Rust template govcell descends from, beside the checkout (absent: the section is left out).
@@ -246,10 +327,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--competitors", action="store_true", help="also time Doorstop, StrictDoc, sphinx-needs")
     parser.add_argument("--write-doc", action="store_true", help="update the generated block of docs/benchmarks.md")
+    parser.add_argument("--no-site", dest="site", action="store_false", help="leave out `govcell site build`")
+    parser.add_argument("--modes", default=",".join(MODES), help="cache states measured: cold, warm or both")
     args = parser.parse_args()
     if shutil.which("git") is None:
         raise SystemExit("bench needs git (bundles carry tracked files only)")
-    text = run([int(s) for s in args.sizes.split(",") if s], args.repeat, args.competitors)
+    modes = tuple(m for m in args.modes.split(",") if m in MODES) or MODES
+    # An installed wheel's bytecode is compiled by pip; this checkout's, once here, so no measured process
+    # compiles govcell's ~40 modules again (it would, every time, under PYTHONDONTWRITEBYTECODE).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "hooks"), str(ROOT / "site_gen")],
+                   check=False, stdout=subprocess.DEVNULL)
+    if args.competitors and "cold" not in modes:
+        modes = ("cold", *modes)
+    text = run([int(s) for s in args.sizes.split(",") if s], args.repeat, args.competitors, site=args.site,
+               modes=modes)
     out = HERE / "out" / "results.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

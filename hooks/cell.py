@@ -75,10 +75,9 @@ class Cell:
 
     def _load(self, rel: str, model: type[_M], prefix: str, *, required: bool,
               empty_ok: bool = False) -> Loaded[_M]:
-        from govcell.load.validate import validate
+        from govcell.load.cache import cached_validated
 
-        raw = self.source.load_yaml(rel, max_bytes=self.config.limits.max_file_bytes, required=required)
-        return validate(model, raw, prefix, empty_ok=empty_ok)
+        return cached_validated(self, rel, model, prefix, required=required, empty_ok=empty_ok)
 
     @functools.cached_property
     def ledger(self) -> Loaded[Ledger]:

@@ -133,6 +133,7 @@ def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell
                 mkdocs_build(cfg)
             finally:
                 cfg.plugins.on_shutdown()
+        _ignore_itself(root, place.rel, Path(fresh))
         swap_in(fresh, place)
     except BaseException:
         import shutil
@@ -140,6 +141,32 @@ def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return Path(place.path), directory_urls
+
+
+#: Written into a site built inside the repository: git then ignores the whole directory, whatever
+#: the repository's own .gitignore says (init adds site/ only to a .gitignore it creates).
+SITE_GITIGNORE = "# Written by `govcell site build`: the built site is output, never committed.\n*\n"
+
+
+def _ignore_itself(root: Path, rel: str, fresh: Path) -> None:
+    """A site directory inside the repository ignores itself (``.gitignore`` holding ``*``).
+
+    Not when the directory holds tracked files (a site committed on purpose keeps working as it
+    did) or lies outside the repository.
+    """
+    import os
+    import subprocess
+
+    if os.path.isabs(rel) or rel.startswith("../"):
+        return
+    try:
+        tracked = subprocess.run(["git", "ls-files", "-z", "--", rel], cwd=root, capture_output=True, timeout=60,
+                                 check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        tracked = b""
+    if tracked:
+        return
+    (fresh / ".gitignore").write_text(SITE_GITIGNORE, encoding="utf-8")
 
 
 class SiteRefused(Exception):

@@ -133,6 +133,15 @@ def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:
 # --------------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's govcell cache in a directory of its own (never the user's cache directory)."""
+    where = tmp_path_factory.mktemp("govcell-cache")
+    monkeypatch.setenv("GOVCELL_CACHE_DIR", str(where))
+    monkeypatch.delenv("GOVCELL_NO_CACHE", raising=False)
+    return where
+
+
 @pytest.fixture
 def cell(tmp_path: Path) -> CellBuilder:
     return CellBuilder(tmp_path / "cell")

@@ -58,6 +58,8 @@ def test_runner_reports_every_command() -> None:
         assert command in out
     assert "crashed" not in out and "Exited non-zero" not in out, out
     assert "20 items min" in out and "40 items min" in out and "growth" in out
+    assert "### Cold" in out and "### Warm" in out and "| hook (warm) |" in out
+    assert out.count("`pre-commit run --all-files`") >= 4  # both cells and this repository, cold and warm
 
 
 @pytest.mark.ac("AC-PERF-006")

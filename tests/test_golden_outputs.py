@@ -70,3 +70,47 @@ def test_outputs_match_the_recorded_digests(tmp_path: Path) -> None:
     changed = sorted(k for k in want.keys() | got.keys() if want.get(k) != got.get(k))
     assert not changed, f"outputs changed for: {changed}"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _corrupt(directory: Path) -> int:
+    """Damage every cache entry, each a different way (truncated, a flipped byte, replaced): how many."""
+    entries = sorted(p for p in directory.iterdir() if p.name.endswith(".bin"))
+    for i, path in enumerate(entries):
+        blob = path.read_bytes()
+        if i % 3 == 0:
+            path.write_bytes(blob[: len(blob) // 2])
+        elif i % 3 == 1:
+            path.write_bytes(blob[:-1] + bytes([blob[-1] ^ 0x55]))
+        else:
+            path.write_bytes(b"not a cache entry")
+    return len(entries)
+
+
+@pytest.mark.slow
+def test_outputs_are_the_same_with_the_cache_off_cold_warm_and_corrupted(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcell.load import cache
+
+    want = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    shared = tmp_path / "cache"
+    monkeypatch.setenv("GOVCELL_CACHE_DIR", str(shared))
+    for mode in ("off", "cold", "warm", "corrupted"):
+        if mode == "off":
+            monkeypatch.setenv("GOVCELL_NO_CACHE", "1")
+        else:
+            monkeypatch.delenv("GOVCELL_NO_CACHE", raising=False)
+        if mode == "cold":
+            assert not shared.exists(), "the cache was off"
+        if mode == "corrupted":
+            assert _corrupt(shared) > 0
+        before = dict(cache.STATS)
+        got = outputs(tmp_path / mode)
+        changed = sorted(k for k in want.keys() | got.keys() if want.get(k) != got.get(k))
+        assert not changed, f"outputs changed with the cache {mode} for: {changed}"
+        seen = {w: sum(cache.STATS[(k, x)] - before.get((k, x), 0) for k, x in cache.STATS if x == w)
+                for w in ("hit", "miss", "bad", "store")}
+        if mode == "warm":
+            assert seen["hit"] > 0 and seen["miss"] == 0 and seen["bad"] == 0, seen
+        if mode == "corrupted":
+            assert seen["bad"] > 0, seen
+        shutil.rmtree(tmp_path / mode, ignore_errors=True)

@@ -18,7 +18,7 @@ import yaml
 
 from govcell.cell import Cell
 from govcell.derive.analysis import Analysis
-from tests.conftest import REPO_ROOT, run_command
+from tests.conftest import REPO_ROOT, git, init_git, run_command
 from tests.test_docs_recipes import fresh_cell, yaml_blocks
 
 #: Backstage's entity name rule (a-z, A-Z, 0-9 and -_. between alphanumerics, at most 63).
@@ -119,3 +119,27 @@ def test_site_is_ignored_here_and_by_the_scaffold() -> None:
     """The site directory is build output: this repository and govcell init's .gitignore ignore it."""
     assert "site/" in (REPO_ROOT / ".gitignore").read_text().split()
     assert "site/" in (REPO_ROOT / "hooks/adopt/templates/init/dot-gitignore").read_text().split()
+
+
+@pytest.mark.slow
+@pytest.mark.ac("AC-ADOPT-074")
+def test_a_site_built_in_the_repository_ignores_itself(tmp_path: Path) -> None:
+    """A repository with a .gitignore of its own (init leaves it alone): the built site still never
+    shows in git status; a directory with tracked files gets no ignore file."""
+    root = tmp_path / "cell"
+    root.mkdir()
+    init_git(root)
+    (root / ".gitignore").write_text("node_modules/\n")
+    git(root, "add", ".gitignore")
+    git(root, "commit", "-q", "-m", "own .gitignore")
+    assert run_command(["govcell", "init"], root).code == 0
+    assert "site/" not in (root / ".gitignore").read_text()
+    assert run_command(["govcell", "site", "build"], root).code == 0
+    assert (root / "site/index.html").is_file()
+    status = git(root, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert [ln for ln in status if "site/" in ln] == []
+    (root / "pub").mkdir()
+    (root / "pub/CNAME").write_text("docs.example.com\n")
+    git(root, "add", "pub/CNAME")
+    assert run_command(["govcell", "site", "build", "--out", "pub"], root).code == 0
+    assert not (root / "pub/.gitignore").exists()

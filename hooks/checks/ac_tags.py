@@ -113,10 +113,11 @@ def _ledger_findings(cell: Cell, index: FeatureIndex) -> list[Diagnostic]:
     path = loaded.raw.path
     positions = ac_positions(loaded)
     indexed = {f.path: f for f in index.files}
+    exists: dict[str, bool] = {}  # a few files are mapped by thousands of ACs: one lookup each
     found: list[Diagnostic] = []
     for _story, req, ac in loaded.model.iter_acs() if loaded.model is not None else ():
         line, col = positions[ac.id]
-        found.extend(_mapping_findings(cell, index, indexed, ac, (path, line, col)))
+        found.extend(_mapping_findings(cell, index, indexed, exists, ac, (path, line, col)))
         if ac.status == "deprecated" or not is_kernel(req, ac):
             continue
         if not index.by_ac.get(ac.id) and not any(t.type in AUTOMATED_TYPES - {"bdd"} for t in ac.tests):
@@ -129,15 +130,18 @@ def _ledger_findings(cell: Cell, index: FeatureIndex) -> list[Diagnostic]:
     return found
 
 
-def _mapping_findings(cell: Cell, index: FeatureIndex, indexed: dict[str, FeatureFile], ac: AcceptanceCriterion,
-                      where: tuple[str, int, int]) -> list[Diagnostic]:
-    """One AC's test mappings: the file exists; a bdd mapping's file is indexed and has the tag."""
+def _mapping_findings(cell: Cell, index: FeatureIndex, indexed: dict[str, FeatureFile], exists: dict[str, bool],
+                      ac: AcceptanceCriterion, where: tuple[str, int, int]) -> list[Diagnostic]:
+    """One AC's test mappings: the file exists (``exists`` remembers each lookup); a bdd mapping's file is
+    indexed and has the tag."""
     found: list[Diagnostic] = []
     for t in ac.tests:
         if not t.file:
             continue
         rel = t.file.replace("\\", "/")
-        if not cell.source.exists(rel):
+        if rel not in exists:
+            exists[rel] = cell.source.exists(rel)
+        if not exists[rel]:
             found.append(diag("ac.mapped-file-missing", f"{ac.id} maps a {t.type} test to {t.file}, which does "
                                                         "not exist", *where,
                               hint="fix the path (relative to the repository root) or remove the mapping"))

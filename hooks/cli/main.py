@@ -38,6 +38,9 @@ SUBCOMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govcell", description="governance kernel for a repository")
     parser.add_argument("--version", action="version", version=f"govcell {__version__}")
+    from govcell.cli.options import no_cache
+
+    no_cache(parser, dest="no_cache_global")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMANDS:
         importlib.import_module(name).add_parser(sub)
@@ -54,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         # Told by the chosen command's parser, with its usage line (argparse tells it with govcell's).
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from govcell.cli.options import cache_off
+
     try:
-        with no_cycle_gc():
+        with no_cycle_gc(), cache_off(args):
             return int(args.run(args))
     except UsageError as exc:
         parser.error(str(exc))  # prints the usage and the message, exits 2

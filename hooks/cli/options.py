@@ -53,9 +53,27 @@ def config(p: argparse.ArgumentParser) -> None:
 
 
 def cell(p: argparse.ArgumentParser) -> None:
-    """``--root`` and ``--config``: every command that reads a cell."""
+    """``--root``, ``--config`` and ``--no-cache``: every command that reads a cell."""
     root(p)
     config(p)
+    no_cache(p)
+
+
+def no_cache(p: argparse.ArgumentParser, dest: str = "no_cache") -> None:
+    """``--no-cache``: parse every file again instead of reusing the shared cache (:mod:`govcell.load.cache`)."""
+    p.add_argument("--no-cache", dest=dest, action="store_true",
+                   help="parse every file again instead of reusing the shared cache (also GOVCELL_NO_CACHE=1)")
+
+
+def cache_off(args: argparse.Namespace) -> Any:
+    """A context in which the cache is off when the command line said ``--no-cache``, else nothing."""
+    import contextlib
+
+    if not (getattr(args, "no_cache", False) or getattr(args, "no_cache_global", False)):
+        return contextlib.nullcontext()
+    from govcell.load.cache import disabled
+
+    return disabled()
 
 
 def strict(p: argparse.ArgumentParser) -> None:

@@ -283,7 +283,9 @@ class Bundler:
             fi.skip, fi.skip_kind = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line})", "encoding"
             return fi
         fi.text = text[1:] if text.startswith("\ufeff") else text
-        fi.hits = scan_text(fi.text)
+        from govcell.load.cache import cached_call
+
+        fi.hits = cached_call(self.cell, "secrets", (fi.text,), scan_text, fi.text)
         return fi
 
     def text(self, path: str) -> str | None:

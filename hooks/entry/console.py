@@ -42,6 +42,18 @@ def run(target: str) -> int:
             return int(getattr(importlib.import_module(module), function)() or 0)
     except SystemExit as exc:
         return exit_status(exc)
+    finally:
+        _cache_stats()
+
+
+def _cache_stats() -> None:
+    """``GOVCELL_CACHE_STATS=1``: the command's cache hits, misses and stores per kind, on stderr."""
+    import os
+    import sys
+
+    cache = sys.modules.get("govcell.load.cache")
+    if os.environ.get("GOVCELL_CACHE_STATS") and cache is not None:
+        print(cache.report_stats(), file=sys.stderr)
 
 
 def _script(target: str) -> Callable[[], NoReturn]:

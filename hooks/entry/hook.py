@@ -32,8 +32,9 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     """Parse hook arguments, run one check (None: all of them), print findings, return 0 or 1."""
     args = check_parser(check, prog).parse_args(argv)
     from govcell.cli.check import run_and_report
+    from govcell.cli.options import cache_off
     from govcell.process import no_cycle_gc
 
-    with no_cycle_gc():
+    with no_cycle_gc(), cache_off(args):
         return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format,
                               args.out, new_since=args.new_since, baseline=args.baseline)

@@ -60,9 +60,10 @@ def feature_status(argv: Sequence[str] | None = None) -> int:
     """``feature-status`` (fixer): regenerate the report; exit 1 if it changed."""
     args = feature_status_parser().parse_args(argv)
     from govcell.cli.feature_status import run
+    from govcell.cli.options import cache_off
     from govcell.process import no_cycle_gc
 
-    with no_cycle_gc():
+    with no_cycle_gc(), cache_off(args):
         return run(args.root, args.config, args.check)
 
 

@@ -53,13 +53,13 @@ class _Located(BaseModel):
 class FormatModel(_Located):
     """Base of the cell's file formats: unknown keys are kept as extension fields."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False, defer_build=True)
 
 
 class StrictModel(_Located):
     """Base of govcell's configuration: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False, defer_build=True)
 
 
 def _to_str(value: Any) -> Any:

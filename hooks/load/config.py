@@ -155,6 +155,15 @@ class Results(StrictModel):
     )
 
 
+class CacheSettings(StrictModel):
+    """The shared cache of parsed files (``govcell.load.cache``), kept in the git directory."""
+
+    enabled: bool = Field(True, description="reuse what an earlier govcell process parsed from the same file "
+                          "contents (off: every run parses every file; also --no-cache, GOVCELL_NO_CACHE=1)")
+    max_mb: float = Field(256, gt=0, description="largest size of the cache directory, in MB (least recently "
+                          "used entries are removed first)")
+
+
 class Config(StrictModel):
     """The whole configuration; every section has working defaults."""
 
@@ -171,6 +180,7 @@ class Config(StrictModel):
     ac_tags: AcTags = Field(default_factory=AcTags)
     results: Results = Field(default_factory=Results)
     feature_status: FeatureStatus = Field(default_factory=FeatureStatus)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
 
 @dataclasses.dataclass

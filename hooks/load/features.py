@@ -225,8 +225,11 @@ def load_index(cell: Cell) -> FeatureIndex:
         found.extend(read.diagnostics)
         if read.text is not None:
             texts.append((rel, read.text))
+    from govcell.load.cache import cached_features
+
     files: list[FeatureFile] = []
-    for feature, diags in _parse_all(texts, matcher):
+    for feature, diags in cached_features(cell, texts, matcher, _parse_all,
+                                          (FeatureFile, Scenario, Examples, TagRef)):
         found.extend(diags)
         if feature is not None:
             files.append(feature)

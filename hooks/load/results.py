@@ -122,7 +122,10 @@ def load_results(cell: Cell) -> ResultSet:
             found.extend(read.diagnostics)
             files.append(ResultFile(rel, None, present=True))
             continue
-        fmt, parsed, diags = parse_results(read.text, rel, matcher)
+        from govcell.load.cache import cached_call
+
+        fmt, parsed, diags = cached_call(cell, "results", (rel, matcher.pattern, read.text), parse_results,
+                                         read.text, rel, matcher)
         found.extend(diags)
         files.append(ResultFile(rel, fmt, present=True, tests=len(parsed)))
         results.extend(parsed)
