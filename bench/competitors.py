@@ -134,7 +134,8 @@ def sphinx_corpus(root: Path, items: int) -> None:
     (root / "index.rst").write_text("Cell\n====\n\n.. toctree::\n   :maxdepth: 1\n\n" + "\n".join(pages) + "\n")
 
 
-def run_competitors(here: Path, sizes: list[int], repeat: int, check: dict[int, Any]) -> list[str]:
+def run_competitors(here: Path, sizes: list[int], repeat: int, check: dict[int, Any],
+                    only: list[str] | None = None) -> list[str]:
     """Markdown lines: each tool's timings per size and its ratio to ``govcell check``."""
     from run import fmt, measure
 
@@ -160,6 +161,8 @@ def run_competitors(here: Path, sizes: list[int], repeat: int, check: dict[int, 
     ]
     made: set[tuple[str, int]] = set()
     fastest: dict[int, tuple[float, str]] = {}
+    if only:
+        jobs = [j for j in jobs if any(o in f"{j[0]}: {j[1]}" for o in only)]
     for tool, label, corpus, argv, kind in jobs:
         why = _installed(bin_dir, tool)
         if why:

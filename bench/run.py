@@ -212,7 +212,8 @@ def _small_table(results: dict[str, Sample], label: str) -> list[str]:
     return lines
 
 
-def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, modes: tuple[str, ...] = MODES) -> str:
+def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, modes: tuple[str, ...] = MODES,
+        tools: list[str] | None = None) -> str:
     cells: list[tuple[str, Path, int]] = []
     for items in sizes:
         cell = HERE / "cells" / f"bench-{items}"
@@ -283,7 +284,7 @@ def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, 
 
         lines += ["## Established tools on equivalent corpora", ""]
         check = {items: results["cold"][(label, "govcell check")] for label, _, items in cells}
-        lines += run_competitors(HERE, [c[2] for c in cells], repeat, check)
+        lines += run_competitors(HERE, [c[2] for c in cells], repeat, check, tools)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -328,6 +329,9 @@ def main() -> None:
     parser.add_argument("--competitors", action="store_true", help="also time Doorstop, StrictDoc, sphinx-needs")
     parser.add_argument("--write-doc", action="store_true", help="update the generated block of docs/benchmarks.md")
     parser.add_argument("--no-site", dest="site", action="store_false", help="leave out `govcell site build`")
+    parser.add_argument("--tool", action="append", default=None, metavar="TEXT",
+                        help="with --competitors, only the tools and commands whose label contains TEXT "
+                             "(repeatable; e.g. 'formats json' for StrictDoc's JSON export)")
     parser.add_argument("--modes", default=",".join(MODES), help="cache states measured: cold, warm or both")
     args = parser.parse_args()
     if shutil.which("git") is None:
@@ -340,7 +344,7 @@ def main() -> None:
     if args.competitors and "cold" not in modes:
         modes = ("cold", *modes)
     text = run([int(s) for s in args.sizes.split(",") if s], args.repeat, args.competitors, site=args.site,
-               modes=modes)
+               modes=modes, tools=args.tool)
     out = HERE / "out" / "results.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

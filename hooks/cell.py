@@ -49,7 +49,9 @@ class Cell:
         self.config_path = config_path
         #: where every file of the cell is read from (the working tree, a git revision, the index)
         self.source: FileSource = source if source is not None else WorkTree(self.root)
-        self._loaded_config: LoadedConfig = load_config(self.root, config_path, source=self.source)
+        from govcell.load.cache import cached_config
+
+        self._loaded_config: LoadedConfig = cached_config(self, load_config)
 
     @property
     def in_worktree(self) -> bool:

@@ -20,7 +20,11 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -123,3 +127,66 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
     with multiprocessing.get_context("fork").Pool(workers, initializer=signal.signal,
                                                   initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         return pool.map(fn, items, chunksize=chunksize)
+
+
+class Later:
+    """A call running in a forked child process (or already done, where forking is not worth it).
+
+    ``cleanup`` runs before the fork and when the child is done: it closes what
+    parent and child must not share (the git readers, ``govcell.load.git.close_all``).
+    """
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[object, ...],
+                 cleanup: Callable[[], None] = lambda: None) -> None:
+        self._value: tuple[str, Any] = ("error", "not run")
+        self._done = False
+        self._child: BaseProcess | None = None
+        self._receive: Connection | None = None
+        if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
+            import multiprocessing
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                cleanup()  # no git pipe is shared with the child
+                ctx = multiprocessing.get_context("fork")
+                receive, send = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_run_child, args=(send, fn, args, cleanup), daemon=False)
+                try:
+                    child.start()
+                except OSError:
+                    receive.close()
+                    send.close()
+                else:
+                    send.close()
+                    self._child, self._receive = child, receive
+                    return
+        self._value, self._done = _call(fn, args), True
+
+    def result(self) -> tuple[str, Any]:
+        """``("ok", value)`` or ``("error", "Type: message")``."""
+        if not self._done:
+            assert self._child is not None and self._receive is not None
+            try:
+                self._value = self._receive.recv()
+            except EOFError:
+                self._value = ("error", "the child process ended without a result")
+            finally:
+                self._child.join()
+                self._receive.close()
+            self._done = True
+        return self._value
+
+
+def _call(fn: Callable[..., Any], args: tuple[object, ...]) -> tuple[str, Any]:
+    try:
+        return ("ok", fn(*args))
+    except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...],
+               cleanup: Callable[[], None]) -> None:
+    try:
+        send.send(_call(fn, args))
+    finally:
+        send.close()
+        cleanup()

@@ -173,6 +173,7 @@ def test_a_second_hook_reuses_and_a_one_file_change_reparses_only_that_file(tmp_
     first = run_command("govcell-ac-tags", root)  # the next one reuses what it parsed
     assert _delta(before, "feature", "hit") == 2 and _delta(before, "feature", "miss") == 0
     assert _delta(before, "validated", "hit") >= 1 and _delta(before, "validated", "miss") == 0
+    assert _delta(before, "config", "hit") == 1 and _delta(before, "config", "miss") == 0
     before = _stats()
     second = run_command("govcell-ac-tags", root)
     assert second.output == first.output
@@ -228,6 +229,16 @@ def test_an_edit_of_any_input_shows_on_the_next_warm_run(tmp_path: Path, what: s
     fresh = run_command(command + " --no-cache", root)
     assert warm.stdout == fresh.stdout and warm.code == fresh.code
     assert warm.stdout != clean.stdout and json.loads(warm.stdout), f"editing the {what} changed nothing"
+
+
+def test_a_config_with_custom_patterns_is_read_again_each_time(tmp_path: Path) -> None:
+    root = _cell(tmp_path / "cell")
+    _edit(root, ".govcell.yaml", None, "ids:\n  ac: 'AC-[A-Z0-9][A-Z0-9-]*'\n  story: 'US-[A-Z0-9-]+'\n")
+    run_command("govcell-spec-ledger", root)
+    before = _stats()
+    assert run_command("govcell-spec-ledger", root).code == 0
+    assert _delta(before, "config", "hit") == 0  # its safety verdict is timed: never replayed
+    assert _delta(before, "validated", "hit") >= 1
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

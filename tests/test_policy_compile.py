@@ -1,4 +1,4 @@
-"""hooks/derive/policy/compile.py: every .rego file is compiled as `opa check` would, fixtures or not.
+"""govcell.derive.policy.compile (with failures, rego_ast): every .rego file is compiled as `opa check` would.
 
 Each error class has a small real policy, in Rego v1 and v0, in a cell under
 ``tmp_path``; none has a fixture or a target, so only the compile check can

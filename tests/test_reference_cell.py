@@ -99,7 +99,7 @@ def _is_format_key(kind: str, path: tuple[Any, ...]) -> bool:
     """Whether the last key of ``path`` is a field the format defines (walking the model's shapes)."""
     import importlib
 
-    from govcell.load.validate import shape_of
+    from govcell.load.shapes import shape_of
 
     _, module, cls = SPEC_FILES[kind]
     shape = shape_of(getattr(importlib.import_module(module), cls))

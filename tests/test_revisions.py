@@ -11,7 +11,8 @@ import pytest
 from govcell.cell import Cell
 from govcell.derive.analysis import Analysis
 from govcell.checks import CHECKS, run
-from govcell.load.sources import RevisionError, at_revision, close_all, source_for, staged
+from govcell.load.git import close_all
+from govcell.load.sources import RevisionError, at_revision, source_for, staged
 from tests.conftest import git, init_git
 
 CHECKED = [c for c in CHECKS if c != "test-results"]

@@ -371,15 +371,9 @@ def _detect_governable(det: Detection, files: list[str]) -> None:
 
 def tracked_files(root: Path) -> list[str]:
     """The files git tracks under ``root`` (empty outside a work tree or when git is missing)."""
-    import subprocess
+    from govcell.load.git import tracked
 
-    try:
-        proc = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if proc.returncode != 0:
-        return []
-    return [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
+    return tracked(root) or []
 
 
 def _read(path: Path) -> str:

@@ -135,15 +135,9 @@ class Plan:
 
 
 def _tracked(root: Path) -> set[str]:
-    import subprocess
+    from govcell.load.git import in_git, tracked
 
-    if not _in_git(root):
-        return set()
-    try:
-        proc = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    return {p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p}
+    return set(tracked(root) or []) if in_git(root) else set()
 
 
 def _is_starter(root: Path, rel: str, files: dict[str, bytes]) -> bool:
@@ -564,20 +558,18 @@ def _apply(root: Path, action: Action, report: InitReport) -> None:
 
 
 def _stage(root: Path, report: InitReport) -> None:
-    import subprocess
+    from govcell.load.git import run
 
     # A merged pre-commit config is staged too: pre-commit refuses to run with its config unstaged.
     paths = sorted({*report.created, *report.overwritten, *report.unchanged, *report.merged})
     if not paths:
         return
-    try:
-        proc = subprocess.run(["git", "add", "--", *paths], cwd=root, capture_output=True, text=True, timeout=120,
-                              check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        report.stage_error = str(exc)
+    proc = run(root, "add", "--", *paths)
+    if proc is None:
+        report.stage_error = "git could not be run"
         return
     if proc.returncode != 0:
-        report.stage_error = proc.stderr.strip() or f"git add exited {proc.returncode}"
+        report.stage_error = proc.stderr.decode("utf-8", "replace").strip() or f"git add exited {proc.returncode}"
         return
     report.staged = paths
 
@@ -645,14 +637,9 @@ def _grouped(rels: list[str], reasons: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _in_git(root: Path) -> bool:
-    import subprocess
+    from govcell.load.git import in_git
 
-    try:
-        proc = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True,
-                              text=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return proc.returncode == 0 and proc.stdout.strip() == "true"
+    return in_git(root)
 
 
 def format_plan(plan: Plan) -> str:

@@ -60,9 +60,11 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     analysis = Analysis(cell)
     if new_since or baseline:
         from govcell.derive.fingerprint import baseline_counts
-        from govcell.load.sources import Later
+        from govcell.load.git import close_all
+        from govcell.process import Later
 
-        other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline))
+        other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline),
+                      close_all)
         found = run(analysis, checks, strict=strict)
         found = _only_new(cell, found, other.result())
     else:

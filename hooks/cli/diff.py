@@ -26,7 +26,8 @@ def add_parser(sub: Any) -> None:
 
 def command(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
-    from govcell.derive.diff import compute, render
+    from govcell.derive.diff import compute
+    from govcell.report.diff import render
 
     doc = compute(args.root, args.config, args.base, args.head, staged=args.staged)
     # The working tree's cell only tells the path policy which files are inputs (never written over).

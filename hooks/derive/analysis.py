@@ -78,11 +78,7 @@ class Analysis:
 
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
-        """Policies run on their fixtures and targets (imports the policy engine)."""
-        if not self.cell.in_worktree:
-            from govcell.load.sources import policy_report_at
-
-            return policy_report_at(self.cell)  # type: ignore[return-value]
+        """Policies run on their fixtures and targets (imports the policy engine); at a revision, on a copy."""
         from govcell.derive.policy.run import build_report
 
         return build_report(self.cell)

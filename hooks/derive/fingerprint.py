@@ -140,7 +140,8 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     from govcell.cell import Cell
     from govcell.checks import run
     from govcell.derive.analysis import Analysis
-    from govcell.load.sources import RevisionError, at_revision, git, in_git
+    from govcell.load.git import git, in_git
+    from govcell.load.sources import RevisionError, at_revision
 
     root_path = Path(str(root)).absolute()
     if baseline:
@@ -173,7 +174,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     try:
         found = run(Analysis(cell), checks)
     finally:
-        from govcell.load.sources import close_all
+        from govcell.load.git import close_all
 
         close_all()
     return Counter(fingerprint(d, ids) for d in found), f"{new_since} ({source.label})", []

@@ -28,7 +28,7 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
 #: schema name -> (module, function returning the schema, command) of output documents whose schema is
 #: written by hand (no model behind it)
 WRITTEN: dict[str, tuple[str, str, str]] = {
-    "diff": ("govcell.derive.diff", "json_schema", "govcell diff --format json"),
+    "diff": ("govcell.report.diff", "json_schema", "govcell diff --format json"),
 }
 
 

@@ -385,11 +385,73 @@ def for_cell(cell: Any) -> Cache:
 
 
 def config_part(cell: Any) -> str:
-    """The configuration as a key part (every setting: a result is only reused under the same config)."""
+    """The configuration as a key part (every setting: a result is only reused under the same config).
+
+    The key of the files the config was read from when it was (:func:`cached_config`): the config is
+    a function of them and of govcell's code, and dumping the model would build its serialiser."""
     found: str | None = cell.__dict__.get("_govcell_cache_config")
     if found is None:
         found = cell.__dict__["_govcell_cache_config"] = cell.config.model_dump_json()
     return found
+
+
+#: Where a cell's configuration can come from (``govcell.load.config.load_config``).
+_CONFIG_FILES = (".govcell.yaml", "pyproject.toml")
+
+
+def _config_key(cell: Any) -> bytes | None:
+    """The key of a working-tree cell's configuration: every file it may be read from (its real path and
+    bytes, or its absence) and the ``--config`` argument; None when the config is not read from disk."""
+    if not cell.in_worktree:
+        return None
+    parts: list[bytes | str] = [str(cell.config_path)]
+    names = [*_CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]
+    root = os.path.realpath(cell.root)
+    for rel in names:
+        full = os.path.join(cell.root, rel)
+        try:
+            real = os.path.realpath(full)
+            if real.startswith(root + os.sep):  # where a symlink leads, inside the cell relative to it
+                real = "./" + os.path.relpath(real, root)
+            with open(full, "rb") as f:
+                data = f.read(4 * 1024 * 1024 + 1)
+        except (OSError, ValueError):
+            parts += [rel, "-"]
+            continue
+        parts += [rel, real, data]
+    return key("config", *parts)
+
+
+def cached_config(cell: Any, load: Any) -> Any:
+    """``load(cell.root, cell.config_path, source=cell.source)`` (the cell's ``LoadedConfig``), cached.
+
+    Only a configuration whose ID and tag patterns are govcell's defaults is stored: a custom pattern is
+    timed for safety (``govcell.load.regex_safety``), and a verdict taken under one machine's load is
+    not one to replay.  Nothing is stored when the configuration turns the cache off."""
+    if env_off() or _State.off:
+        return load(cell.root, cell.config_path, source=cell.source)
+    k = _config_key(cell)
+    store = Cache(cache_dir(cell.root)) if k is not None else None
+    if store is not None and k is not None:
+        hit = store.get("config", k)
+        if hit is not MISS:
+            cell.__dict__["_govcell_cache_config"] = k.hex()
+            return hit
+    loaded = load(cell.root, cell.config_path, source=cell.source)
+    settings = getattr(loaded.config, "cache", None)
+    if store is None or k is None or (settings is not None and not settings.enabled):
+        return loaded
+    from govcell.load.config import _PATTERN_FIELDS
+
+    for section, name in _PATTERN_FIELDS:
+        part = getattr(loaded.config, section)
+        value = getattr(part, name)
+        if value and value != type(part).model_fields[name].default:
+            return loaded
+    store.max_bytes = int(getattr(settings, "max_mb", DEFAULT_MAX_MB) * 1024 * 1024)
+    store.put("config", k, loaded)
+    cell.__dict__["_govcell_cache_config"] = k.hex()
+    return loaded
 
 
 def report_stats() -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,24 +39,14 @@ class RepoFiles:
         return path in self._set
 
 
-def git_output(root: Path, *args: str) -> bytes | None:
-    """``git ARGS`` run in ``root``: its stdout, or None when git is absent or the command failed."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def list_files(root: Path, skip_dirs: Iterable[str] = ()) -> RepoFiles:
     """Tracked files when ``root`` is inside a git work tree, else a walk of the tree."""
     # Without --full-name, ls-files lists what is below ``root``, relative to it.
-    listed = git_output(root, "ls-files", "-z", "--cached")
+    from govcell.load import git
+
+    listed = git.git(root, "ls-files", "-z", "--cached")
     if listed is not None:
-        paths = sorted({os.fsdecode(raw) for raw in listed.split(b"\0") if raw})
-        head = git_output(root, "rev-parse", "--verify", "-q", "HEAD")
-        commit = head.decode().strip() if head else None
-        return RepoFiles(paths, True, commit)
+        return RepoFiles(sorted(set(git.paths(listed))), True, git.head(root))
     return RepoFiles(_walk(root, skip_dirs), False, None)
 
 

@@ -15,15 +15,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
-import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from govcell.load.git import blob, git, head
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
-
     from govcell.load.repofiles import RepoFiles
     from govcell.load.text import ReadResult
     from govcell.load.yamlio import LoadedYaml
@@ -162,7 +159,7 @@ class GitTree(FileSource):
             return path, entry
         if depth > 20:
             return None, None
-        target = _blobs(self.root).get(entry.sha)
+        target = blob(self.root, entry.sha)
         if target is None:
             return path, None
         dest = target.decode("utf-8", "replace")
@@ -220,7 +217,7 @@ class GitTree(FileSource):
         _path, entry = self._resolve(rel)
         if entry is None or entry.mode in (_LINK, _GITLINK):
             return None
-        return _blobs(self.root).get(entry.sha)
+        return blob(self.root, entry.sha)
 
     def read_text(self, rel: str, *, max_bytes: int, code: str = "file") -> ReadResult:
         from govcell.diagnostics import diag
@@ -243,7 +240,7 @@ class GitTree(FileSource):
             return ReadResult(None, [diag(f"{code}.too-large", f"{rel} is {entry.size} bytes, over the "
                                           f"{max_bytes}-byte limit", rel,
                                           hint="split the file, or raise limits.max_file_bytes in the config")])
-        raw = _blobs(self.root).get(entry.sha)
+        raw = blob(self.root, entry.sha)
         if raw is None:
             return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}{where} from git", rel)])
         if len(raw) > max_bytes:
@@ -278,20 +275,6 @@ def _hash_blob(data: bytes) -> str:
 
 
 # --------------------------------------------------------------------------- git plumbing
-
-
-def git(root: Path, *args: str, input_: bytes | None = None) -> bytes | None:
-    """Run git in ``root``; stdout, or None when git fails or is not there."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, input=input_, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def in_git(root: Path) -> bool:
-    out = git(root, "rev-parse", "--is-inside-work-tree")
-    return out is not None and out.strip() == b"true"
 
 
 def resolve_commit(root: Path, rev: str) -> str:
@@ -348,8 +331,7 @@ def staged(root: Path) -> GitTree:
             continue  # an unresolved merge: the first stage listed stands for the file
         entries[path] = _Entry(mode.decode(), sha.decode(), None)
     tree = GitTree(root, entries, kind="index", label="index")
-    head = git(root, "rev-parse", "--verify", "-q", "HEAD")
-    tree.parent_commit = head.decode().strip() if head else None
+    tree.parent_commit = head(root)
     return tree
 
 
@@ -360,194 +342,3 @@ def source_for(root: Path, spec: str | None) -> FileSource:
     if spec.upper() in ("INDEX", ":INDEX", "STAGED"):
         return staged(root)
     return at_revision(root, spec)
-
-
-class _BlobReader:
-    """One ``git cat-file --batch`` process per repository; blobs cached by id."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.cache: dict[str, bytes | None] = {}
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.broken = False
-
-    def _start(self) -> subprocess.Popen[bytes] | None:
-        if self.proc is None and not self.broken:
-            try:
-                self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            except OSError:
-                self.broken = True
-        return self.proc
-
-    def get(self, sha: str) -> bytes | None:
-        if sha in self.cache:
-            return self.cache[sha]
-        self.cache[sha] = data = self._fetch(sha)
-        return data
-
-    def _fetch(self, sha: str) -> bytes | None:
-        proc = self._start()
-        if proc is None or proc.stdin is None or proc.stdout is None:
-            return None
-        try:
-            proc.stdin.write(sha.encode() + b"\n")
-            proc.stdin.flush()
-            header = proc.stdout.readline().split()
-            if len(header) < 3 or header[1] == b"missing":
-                return None
-            size = int(header[2])
-            data = proc.stdout.read(size)
-            proc.stdout.read(1)  # the newline after the content
-            return data
-        except (OSError, ValueError):
-            self.close()
-            self.broken = True
-            return None
-
-    def close(self) -> None:
-        if self.proc is not None:
-            try:
-                if self.proc.stdin:
-                    self.proc.stdin.close()
-                self.proc.wait(timeout=5)
-            except (OSError, subprocess.SubprocessError):
-                self.proc.kill()
-            if self.proc.stdout:
-                self.proc.stdout.close()
-            self.proc = None
-
-
-_READERS: dict[str, _BlobReader] = {}
-
-
-def _blobs(root: Path) -> _BlobReader:
-    key = str(root)
-    reader = _READERS.get(key)
-    if reader is None:
-        reader = _READERS[key] = _BlobReader(root)
-    return reader
-
-
-def close_all() -> None:
-    """End every ``git cat-file`` process this process started."""
-    for reader in _READERS.values():
-        reader.close()
-    _READERS.clear()
-
-
-# --------------------------------------------------------------------------- policies at a revision
-
-
-def policy_files(cell_config: object, files: list[str]) -> list[str]:
-    """The files the policy check of a cell reads: policies, fixtures, targets, built-in inputs, config."""
-    from govcell.load.repofiles import match, matcher
-
-    cfg = cell_config  # govcell.load.config.Config
-    paths = cfg.paths  # type: ignore[attr-defined]
-    patterns = [paths.policy.rstrip("/") + "/", *[d.rstrip("/") + "/" for d in paths.policy_testdata],
-                paths.ledger, paths.tasks, paths.flows, paths.contextpack, paths.doc_index,
-                *[d.rstrip("/") + "/" for d in paths.features], ".govcell.yaml", "pyproject.toml"]
-    wanted = matcher(patterns)
-    out = {p for p in files if wanted(p)}
-    from govcell.load.repofiles import RepoFiles
-
-    listing = RepoFiles(files, True, None)
-    for globs in cfg.policy.targets.values():  # type: ignore[attr-defined]
-        for pattern in globs:
-            out.update(match(pattern, listing))
-    return sorted(out)
-
-
-def policy_report_at(cell: object) -> object:
-    """The policy report of a cell read from git: the policy engine runs on a private copy of the
-    files it reads (policies, fixtures, targets, the ledger...), written to a temporary directory
-    that is removed afterwards.  Nothing in the repository is written."""
-    import tempfile
-
-    from govcell.cell import Cell
-    from govcell.derive.policy.run import build_report
-
-    source: FileSource = cell.source  # type: ignore[attr-defined]
-    config_source = cell.config_source  # type: ignore[attr-defined]
-    listing = source.repo_files([]).paths
-    with tempfile.TemporaryDirectory(prefix="govcell-rev-") as tmp:
-        dest = Path(tmp)
-        for rel in policy_files(cell.config, listing):  # type: ignore[attr-defined]
-            data = source.read_bytes(rel)
-            if data is None:
-                continue
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        explicit = config_source if config_source and config_source not in (".govcell.yaml", "pyproject.toml") \
-            else None
-        if explicit and not (dest / explicit).exists() and source.is_file(explicit):
-            (dest / explicit).parent.mkdir(parents=True, exist_ok=True)
-            (dest / explicit).write_bytes(source.read_bytes(explicit) or b"")
-        sub = Cell(dest, explicit)
-        # The models are the revision's, already loaded: share them instead of parsing the copies again.
-        for name in ("ledger", "tasks", "flows", "contextpack", "doc_index", "features"):
-            if name in cell.__dict__ or name in ("ledger", "features"):
-                sub.__dict__[name] = getattr(cell, name)
-        return build_report(sub)
-
-
-# --------------------------------------------------------------------------- the other side, at the same time
-
-
-class Later:
-    """A call running in a forked child process (or already done, where forking is not worth it)."""
-
-    def __init__(self, fn: Callable[..., Any], args: tuple[object, ...]) -> None:
-        self._value: tuple[str, Any] = ("error", "not run")
-        self._done = False
-        self._child: BaseProcess | None = None
-        self._receive: Connection | None = None
-        if (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1":
-            import multiprocessing
-
-            if "fork" in multiprocessing.get_all_start_methods():
-                close_all()  # no git pipe is shared with the child
-                ctx = multiprocessing.get_context("fork")
-                receive, send = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_run_child, args=(send, fn, args), daemon=False)
-                try:
-                    child.start()
-                except OSError:
-                    receive.close()
-                    send.close()
-                else:
-                    send.close()
-                    self._child, self._receive = child, receive
-                    return
-        self._value, self._done = _call(fn, args), True
-
-    def result(self) -> tuple[str, Any]:
-        """``("ok", value)`` or ``("error", "Type: message")``."""
-        if not self._done:
-            assert self._child is not None and self._receive is not None
-            try:
-                self._value = self._receive.recv()
-            except EOFError:
-                self._value = ("error", "the child process ended without a result")
-            finally:
-                self._child.join()
-                self._receive.close()
-            self._done = True
-        return self._value
-
-
-def _call(fn: Callable[..., Any], args: tuple[object, ...]) -> tuple[str, Any]:
-    try:
-        return ("ok", fn(*args))
-    except Exception as exc:  # noqa: BLE001 - reported by the caller as a finding
-        return ("error", f"{type(exc).__name__}: {exc}")
-
-
-def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...]) -> None:
-    try:
-        send.send(_call(fn, args))
-    finally:
-        send.close()
-        close_all()

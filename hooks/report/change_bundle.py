@@ -58,7 +58,7 @@ def touched_acs(doc: dict[str, Any], analysis: Analysis) -> list[str]:
 def build(analysis: Analysis, doc: dict[str, Any], max_bytes: int | None = None, fmt: str = "md") -> Bundle:
     """The change bundle of a ``govcell.diff/1`` document whose head is the analysed cell."""
     from govcell.derive.bundles import build_for_acs
-    from govcell.derive.diff import render
+    from govcell.report.diff import render
     from govcell.report.bundle import render as render_bundle
 
     cell = analysis.cell

@@ -139,14 +139,13 @@ def verdict(cell: Cell, coverage: Coverage, findings: list[Any]) -> dict[str, An
 
 def _commit(cell: Cell) -> dict[str, Any] | None:
     """HEAD and whether tracked files differ from it; None outside git."""
-    from govcell.load.repofiles import git_output
+    from govcell.load.git import git, head
 
-    inside = git_output(cell.root, "rev-parse", "--is-inside-work-tree")
+    inside = git(cell.root, "rev-parse", "--is-inside-work-tree")
     if inside is None:
         return None
-    head = git_output(cell.root, "rev-parse", "--verify", "-q", "HEAD")
-    changed = git_output(cell.root, "status", "--porcelain", "--untracked-files=no")
-    return {"sha": head.decode().strip() if head else None, "dirty": bool(changed and changed.strip())}
+    changed = git(cell.root, "status", "--porcelain", "--untracked-files=no")
+    return {"sha": head(cell.root), "dirty": bool(changed and changed.strip())}
 
 
 def _loaded_files(cell: Cell) -> list[Any]:

@@ -21,255 +21,24 @@ check has two halves, both run for every ``.rego`` file:
   own, so every failing rule is located.
 
 Engine errors, static findings and the errors fixtures and targets hit later
-all go through one ``Failures`` registry: one cause (a code at a place) is one
-finding, whatever the number of fixtures, targets or compile units that hit it.
-An engine error is never a traceback: its text is parsed into a location and a
-message, and a Rust panic is a finding that says so.
+all go through one ``Failures`` registry (``govcell.derive.policy.failures``):
+one cause (a code at a place) is one finding, whatever the number of fixtures,
+targets or compile units that hit it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import re
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
+from govcell.diagnostics import did_you_mean
+from govcell.derive.policy.failures import WITHOUT_INPUT, EngineError, EngineFailure, Failure, Failures, call, \
+    classify
+from govcell.derive.policy.rego_ast import RuleDef, Source, head_ref, max_refs, node, ref_path, span_of, variables, \
+    walk
 
-# --------------------------------------------------------------------------- engine errors
-
-_ERR_LOC = re.compile(r"-->\s*(?P<file>[^\n]*?):(?P<line>\d+):(?P<col>\d+)")
-_ERR_MSG = re.compile(r"^error:\s*(?P<msg>.*)$", re.MULTILINE)
-_NOT_ENGINE = (KeyboardInterrupt, SystemExit, GeneratorExit)
-
-
-@dataclasses.dataclass
-class EngineError:
-    """A regorus error, parsed out of its text (location, message; no Rust backtrace)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-    panic: bool = False
-    chain: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)  # every location in the text
-
-    @classmethod
-    def parse(cls, exc: BaseException, default_file: str) -> EngineError:
-        panic = type(exc).__name__ == "PanicException"  # pyo3's, a BaseException: a bug in the engine
-        text = str(exc).split("Stack backtrace:", 1)[0]
-        loc = _ERR_LOC.search(text)
-        msg = _ERR_MSG.search(text)
-        message = msg.group("msg").strip() if msg else (text.strip().splitlines() or [type(exc).__name__])[-1]
-        if panic:
-            message = f"the Rego engine crashed (Rust panic: {message.strip()[:200]})"
-        chain = [(m.group("file").strip(), int(m.group("line")), int(m.group("col"))) for m in _ERR_LOC.finditer(text)]
-        if loc:
-            return cls(loc.group("file").strip(), int(loc.group("line")), int(loc.group("col")), message, panic, chain)
-        return cls(default_file, 0, 0, message, panic, chain)
-
-
-class EngineFailure(Exception):
-    """A call into the engine failed: an error it raised, or a panic."""
-
-    def __init__(self, error: EngineError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-def call(fn: Callable[..., Any], *args: Any, file: str = "") -> Any:
-    """``fn(*args)``, with any engine error or Rust panic raised as ``EngineFailure``.
-
-    pyo3 raises a panic as ``PanicException``, which derives from
-    ``BaseException``: ``except Exception`` would let it through as a traceback.
-    """
-    try:
-        return fn(*args)
-    except _NOT_ENGINE:
-        raise
-    except BaseException as exc:  # noqa: BLE001 - the engine's errors and panics, turned into findings
-        raise EngineFailure(EngineError.parse(exc, file)) from None
-
-
-_WARNING = re.compile(r"-->\s*(?P<file>[^\n]*?):(?P<line>\d+):(?P<col>\d+)(?:(?!-->).)*?^warning:\s*(?P<msg>[^\n]*)",
-                      re.MULTILINE | re.DOTALL)
-
-
-@contextlib.contextmanager
-def engine_stderr() -> Iterator[list[tuple[str, int, int, str]]]:
-    """Keep what the engine writes to file descriptor 2 out of the output; yield its warnings.
-
-    regorus prints parser warnings (``if`` treated as an identifier in Rego v0)
-    straight to stderr, as Rust text: govcell reports them as findings instead.
-    """
-    warnings: list[tuple[str, int, int, str]] = []
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):
-        yield warnings  # no file descriptor 2 to borrow: nothing to capture
-        return
-    with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), 2)
-        try:
-            yield warnings
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            tmp.seek(0)
-            text = tmp.read().decode("utf-8", "replace")
-            warnings.extend((m.group("file").strip(), int(m.group("line")), int(m.group("col")),
-                             m.group("msg").strip()) for m in _WARNING.finditer(text))
-
-
-#: engine messages of problems ``opa check`` reports at compile time, and their codes
-_CLASSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"is unsafe|Undefined variable"), "policy.unsafe-var"),
-    (re.compile(r"could not find function|Unknown function"), "policy.undefined-function"),
-    (re.compile(r"expects \d+ arguments?|mismatch in number of arguments"), "policy.wrong-arity"),
-    (re.compile(r"previous value is not|rule conflicts with rule|previously defined with|multiple default rules|"
-                r"conflicting rules"), "policy.conflicting-rules"),
-    (re.compile(r"recursion detected|^recursion: "), "policy.recursion"),
-    (re.compile(r"used before definition|duplicated definition|invalid `ref` in default|cannot be shadowed|"
-                r"undefined rule|not a valid rule path"), "policy.compile-error"),
-)
-
-HINTS = {
-    "policy.unsafe-var": "bind the variable in the rule body (x := ..., some x in ...) or fix its spelling; "
-                         "a name no rule, import or body defines is unsafe, as in `opa check`",
-    "policy.undefined-function": "fix the function's name, import the package that defines it, or define it "
-                                 "(an OPA builtin the embedded engine lacks is reported too: the policy cannot run "
-                                 "here)",
-    "policy.wrong-arity": "pass the number of arguments the function takes",
-    "policy.conflicting-rules": "definitions of one rule must agree: one kind (value, set, object or function), "
-                                "one arity, one default, and one value for a complete rule",
-    "policy.recursion": "Rego rules may not depend on themselves; break the cycle",
-    "policy.undefined-ref": "fix the reference: the package is loaded but defines no such rule",
-    "policy.compile-error": "fix the rule, as `opa check` would require",
-    "policy.eval-error": "Rego runtime errors (conflicting values, undefined functions, type errors) must be "
-                         "fixed in the policy, so it stays defined on every input",
-}
-
-
-def classify(message: str) -> str | None:
-    """The compile-time code of an engine error message, or None for a run-time error."""
-    for pattern, code in _CLASSES:
-        if pattern.search(message):
-            return code
-    return None
-
-
-WITHOUT_INPUT = "no input (the compile check evaluates every rule once)"
-
-
-@dataclasses.dataclass
-class Failure:
-    """One cause: a code at a place, with everything that ran into it."""
-
-    code: str
-    file: str
-    line: int
-    col: int
-    message: str
-    rule: str = ""
-    origins: list[str] = dataclasses.field(default_factory=list)
-    panic: bool = False
-
-    @property
-    def runtime(self) -> bool:
-        return self.code == "policy.eval-error"
-
-
-class Failures:
-    """Every compile and evaluation failure of a run, one entry per cause."""
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str, int, int | str], Failure] = {}
-        self.by_line: dict[tuple[str, str, int], Failure] = {}
-
-    def add(self, code: str, file: str, line: int, col: int, message: str, *, rule: str = "",
-            origin: str = "", panic: bool = False, engine: bool = False) -> Failure:
-        """Record a failure; one already known at this code and place takes the new origin instead.
-
-        An engine error joins a static finding of the same code on the same line
-        (the two may point at different columns of one call).
-        """
-        key = (code, file, line, col) if line else (code, file, 0, message)
-        entry = self.entries.get(key) or (self.by_line.get((code, file, line)) if engine and line else None)
-        if entry is None:
-            entry = self.entries[key] = Failure(code, file, line, col, message, rule, panic=panic)
-            self.by_line.setdefault((code, file, line), entry)
-        if origin and origin not in entry.origins:
-            entry.origins.append(origin)
-        if rule and not entry.rule:
-            entry.rule = rule
-        return entry
-
-    def add_error(self, err: EngineError, *, rule: str = "", origin: str = "") -> Failure:
-        code = "policy.compile-error" if err.panic else (classify(err.message) or "policy.eval-error")
-        return self.add(code, err.file, err.line, err.col, err.message, rule=rule, origin=origin, panic=err.panic,
-                        engine=True)
-
-    def diagnostics(self) -> list[Diagnostic]:
-        out = []
-        for f in self.entries.values():
-            where = f" (in rule {f.rule})" if f.rule and not re.search(rf"\b{re.escape(f.rule)}\b", f.message) else ""
-            if f.panic:
-                out.append(diag(f.code, f"{f.message}{where}", f.file, f.line, f.col,
-                                hint="this is a bug in the regorus engine: report it with this file; meanwhile "
-                                     "simplify the rule"))
-            elif f.runtime:
-                inputs = [o for o in f.origins if o != WITHOUT_INPUT]
-                shown = inputs[:3] + ([f"{len(inputs) - 3} more"] if len(inputs) > 3 else [])
-                if inputs:
-                    on = "; ".join(shown) + (" and with no input" if WITHOUT_INPUT in f.origins else "")
-                    out.append(diag(f.code, f"rule {f.rule or '?'} failed on {on}: {f.message}", f.file, f.line,
-                                    f.col, hint=HINTS[f.code]))
-                else:
-                    out.append(diag(f.code, f"rule {f.rule or '?'} fails when evaluated with no input: "
-                                    f"{f.message}", f.file, f.line, f.col, severity=Severity.WARNING,
-                                    hint="the compile check evaluates every rule once without input; guard the "
-                                         "rule so it stays defined on any input, or ignore this if real inputs "
-                                         "always have what it needs"))
-            else:
-                out.append(diag(f.code, f"{f.message}{where}", f.file, f.line, f.col, hint=HINTS[f.code]))
-        return out
-
-
-# --------------------------------------------------------------------------- before the engine sees a file
-
-#: deepest nesting of [ and { the engine is given: its parser takes time exponential in the nesting of a
-#: literal that opens with another (measured: 13 levels 0.3 s, 15 levels 1 s, 18 levels 10 s, 20 levels > 30 s)
-MAX_NESTING = 12
-_TOKENS = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`]*`|#[^\n]*|[\[\]{}]|\n')
-
-
-def nesting(text: str) -> tuple[int, int, int]:
-    """The deepest nesting of ``[`` and ``{`` outside strings and comments, and where it is reached."""
-    depth = deepest = 0
-    line, line_start, where = 1, 0, (0, 0)
-    for m in _TOKENS.finditer(text):
-        tok = m.group()
-        if tok == "\n":
-            line, line_start = line + 1, m.end()
-        elif tok in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest, where = depth, (line, m.start() - line_start + 1)
-        elif tok in "]}":
-            depth = max(0, depth - 1)
-        elif tok[0] == "`" and "\n" in tok:  # a raw string over several lines
-            line, line_start = line + tok.count("\n"), m.start() + tok.rindex("\n") + 1
-    return deepest, *where
-
-
-# --------------------------------------------------------------------------- AST walking
-
-_COMPREHENSIONS = ("ArrayCompr", "SetCompr", "ObjectCompr", "Every")
 #: builtins OPA deprecated and Rego v1 removed (regorus has none of them), and what replaces each
 _REMOVED = {"re_match": "regex.match", "any": "`some x in xs` or a comprehension", "all": "`every`",
             "set_diff": "the `-` operator", "net.cidr_overlap": "net.cidr_contains",
@@ -279,146 +48,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _KEYWORDS = {"input", "data", "_"}
 
 
-def _node(expr: Any) -> tuple[str, dict[str, Any]]:
-    """An AST expression as (kind, body): ``{"Var": {...}}`` -> ("Var", {...})."""
-    if isinstance(expr, dict) and len(expr) == 1:
-        ((kind, body),) = expr.items()
-        if isinstance(body, dict):
-            return kind, body
-    return "", {}
-
-
-def _ref_path(expr: Any) -> tuple[dict[str, Any], list[str]] | None:
-    """A reference's root Var and its static path: ``data.lib["x"].y`` -> (data, [data, lib, x, y]).
-
-    The path stops before the first dynamic segment (``input.items[i].name`` -> [input, items]).
-    """
-    kind, body = _node(expr)
-    tail: list[str] = []  # outermost segment first
-    while kind in ("RefDot", "RefBrack"):
-        if kind == "RefDot":
-            field = body.get("field")
-            tail.append(str(field[1]) if isinstance(field, list) and len(field) == 2 else "")
-        else:
-            ikind, ibody = _node(body.get("index"))
-            if ikind == "String":
-                tail.append(str(ibody.get("value")))
-            else:
-                tail = []  # the segments outside this index lie past a dynamic one
-        kind, body = _node(body.get("refr"))
-    if kind != "Var":
-        return None
-    return body, [body["value"], *reversed(tail)]
-
-
-def _max_refs(tree: Any) -> Iterator[dict[str, Any]]:
-    """Every outermost reference (``a.b.c``, not also ``a.b``), outside the names of called functions."""
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _max_refs(item)
-        return
-    if not isinstance(tree, dict):
-        return
-    kind, body = _node(tree)
-    if kind in ("RefDot", "RefBrack"):
-        yield tree
-        while kind in ("RefDot", "RefBrack"):  # only the indexes inside may hold further references
-            if kind == "RefBrack":
-                yield from _max_refs(body.get("index"))
-            kind, body = _node(body.get("refr"))
-        return
-    if kind == "Call":
-        yield from _max_refs(body.get("params"))
-        return
-    for key, value in (body if kind else tree).items():
-        if key != "span" and isinstance(value, (dict, list)):
-            yield from _max_refs(value)
-
-
-def _vars(expr: Any, *, skip_calls: bool = True) -> Iterator[dict[str, Any]]:
-    """Every Var node in an expression, outside comprehensions and not naming a called function."""
-    if isinstance(expr, list):
-        for item in expr:
-            yield from _vars(item, skip_calls=skip_calls)
-        return
-    if not isinstance(expr, dict):
-        return
-    kind, body = _node(expr)
-    if kind == "Var":
-        yield body
-        return
-    if kind in _COMPREHENSIONS:
-        return
-    if kind == "Call" and skip_calls:
-        yield from _vars(body.get("params"), skip_calls=skip_calls)
-        return
-    if kind == "RefDot":
-        yield from _vars(body.get("refr"), skip_calls=skip_calls)
-        return
-    for key, value in (body.items() if kind else expr.items()):
-        if key not in ("span", "eidx", "sidx", "qidx", "field"):
-            yield from _vars(value, skip_calls=skip_calls)
-
-
-def _walk(tree: Any, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
-    """Every node of the given kinds (e.g. ``Call``), anywhere, comprehensions included, in one pass."""
-    found: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "span":
-                    continue  # every node has one: four numbers, never a node
-                if isinstance(value, dict):
-                    if key in found:
-                        found[key].append(value)
-                    stack.append(value)
-                elif isinstance(value, list):
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(x for x in item if isinstance(x, (dict, list)))
-    return found
-
-
-def _span(node: dict[str, Any]) -> tuple[int, int]:
-    span = node.get("span") or node
-    return int(span.get("line", 0)), int(span.get("col", 0))
-
-
 # --------------------------------------------------------------------------- the static half
-
-
-@dataclasses.dataclass
-class Source:
-    """What the checks need of one parsed file."""
-
-    path: str
-    text: str
-    package: str  # "data.main"
-    module: dict[str, Any]  # the engine's AST of the file: {"package", "imports", "rules"}
-
-    def slice(self, span: dict[str, Any]) -> str:
-        data = self.text.encode("utf-8")
-        return data[int(span.get("start", 0)): int(span.get("end", 0))].decode("utf-8", "replace")
-
-
-@dataclasses.dataclass
-class RuleDef:
-    source: Source
-    name: str  # first segment of the head reference
-    path: tuple[str, ...]  # the whole static head path, package included
-    kind: str  # default | func | value
-    shape: str  # complete | set | object | func | ref (a head with a dotted path: a.b.c := 1)
-    arity: int
-    line: int
-    col: int
-    end_line: int
-
-
-def _head_ref(head: dict[str, Any]) -> list[str]:
-    found = _ref_path(head.get("refr"))
-    return found[1] if found else []
 
 
 class Analysis:
@@ -448,26 +78,26 @@ class Analysis:
         span = body.get("span", {})
         end_line = src.text.encode("utf-8")[: int(span.get("end", 0))].count(b"\n") + 1
         if form == "Default":
-            path = _ref_path(body.get("refr"))
+            path = ref_path(body.get("refr"))
             kind, shape, arity = "default", "complete", len(body.get("args") or [])
             head_path = path[1] if path else []
         else:
             ((head_form, head),) = body["head"].items()
-            head_path = _head_ref(head)
+            head_path = head_ref(head)
             kind = "func" if head_form == "Func" else "value"
             arity = len(head.get("args") or []) if head_form == "Func" else 0
-            ref_kind, ref = _node(head.get("refr"))
+            ref_kind, ref = node(head.get("refr"))
             if head_form == "Func":
                 shape = "func"
             elif ref_kind == "Var":
                 shape = "set" if head_form == "Set" else "complete"
-            elif ref_kind == "RefBrack" and _node(ref.get("refr"))[0] == "Var" and head_form != "Set":
+            elif ref_kind == "RefBrack" and node(ref.get("refr"))[0] == "Var" and head_form != "Set":
                 shape = "object"  # p[k] := v
             else:
                 shape = "ref"
         if not head_path:
             return None
-        line, col = _span(body)
+        line, col = span_of(body)
         return RuleDef(src, head_path[0], pkg + tuple(head_path), kind, shape, arity, line, col, end_line)
 
     def rule_at(self, path: str, line: int) -> str:
@@ -492,7 +122,7 @@ class Analysis:
             local = set(self.by_package.get(pkg, {})) | set(aliases) | _KEYWORDS
             for rule in src.module.get("rules", []):
                 ((form, body),) = rule.items()
-                name = self.rule_at(src.path, _span(body)[0])
+                name = self.rule_at(src.path, span_of(body)[0])
                 self._calls(src, pkg, aliases, body, name, failures)
                 self._refs(src, aliases, body, name, failures)
                 if form == "Spec":
@@ -502,12 +132,12 @@ class Analysis:
     def _imports(self, src: Source, failures: Failures) -> dict[str, tuple[str, ...]]:
         aliases: dict[str, tuple[str, ...]] = {}
         for imp in src.module.get("imports", []):
-            found = _ref_path(imp.get("refr"))
+            found = ref_path(imp.get("refr"))
             if not found or found[1][0] not in ("data", "input"):
                 continue  # rego.v1, future.keywords
             path = tuple(found[1])
             alias = src.slice(imp["as"]) if isinstance(imp.get("as"), dict) else path[-1]
-            line, col = _span(found[0])
+            line, col = span_of(found[0])
             if self._undefined(path):
                 failures.add("policy.undefined-ref", src.path, line, col, self._undefined_message(path))
                 continue
@@ -538,8 +168,8 @@ class Analysis:
 
     def _refs(self, src: Source, aliases: dict[str, tuple[str, ...]], rule: dict[str, Any], name: str,
               failures: Failures) -> None:
-        for ref in _max_refs(rule):
-            found = _ref_path(ref)
+        for ref in max_refs(rule):
+            found = ref_path(ref)
             if found is None:
                 continue
             root, path = found
@@ -550,23 +180,23 @@ class Analysis:
             else:
                 continue
             if len(full) > 2 and self._undefined(full):
-                failures.add("policy.undefined-ref", src.path, *_span(root), self._undefined_message(full),
+                failures.add("policy.undefined-ref", src.path, *span_of(root), self._undefined_message(full),
                              rule=name)
 
     def _calls(self, src: Source, pkg: tuple[str, ...], aliases: dict[str, tuple[str, ...]],
                rule: dict[str, Any], name: str, failures: Failures) -> None:
         # f(x, out) binds out to f(x), but only where the call is a statement (`not f(x, out)` too)
-        nodes = _walk(rule, ("Call", "Expr", "NotExpr"))
-        statements = {id(_node(lit.get("expr"))[1]) for lit in nodes["Expr"] + nodes["NotExpr"]
-                      if _node(lit.get("expr"))[0] == "Call"}
-        for c in sorted(nodes["Call"], key=_span):
+        nodes = walk(rule, ("Call", "Expr", "NotExpr"))
+        statements = {id(node(lit.get("expr"))[1]) for lit in nodes["Expr"] + nodes["NotExpr"]
+                      if node(lit.get("expr"))[0] == "Call"}
+        for c in sorted(nodes["Call"], key=span_of):
             extra = 1 if id(c) in statements else 0
-            found = _ref_path(c.get("fcn"))
+            found = ref_path(c.get("fcn"))
             if found is None:
                 continue
             root, parts = found
             n = len(c.get("params") or [])
-            line, col = _span(root)
+            line, col = span_of(root)
             if parts[0] in aliases:
                 full: tuple[str, ...] | None = aliases[parts[0]] + tuple(parts[1:])
             elif parts[0] == "data":
@@ -607,13 +237,13 @@ class Analysis:
                      failures: Failures) -> None:
         """Each variable of the head must be bound by every body (``deny[msg] { input.x }`` is unsafe)."""
         ((head_form, head),) = rule["head"].items()
-        bound_by_args = {v["value"] for v in _vars(head.get("args") or [])}
+        bound_by_args = {v["value"] for v in variables(head.get("args") or [])}
         head_exprs: list[Any] = []
         if head_form == "Set":
             head_exprs.append(head.get("key"))
         ref = head.get("refr")
         while True:  # indexes of a ref head: obj[k] := v
-            kind, body = _node(ref)
+            kind, body = node(ref)
             if kind == "RefBrack":
                 head_exprs.append(body.get("index"))
             if kind not in ("RefDot", "RefBrack"):
@@ -623,21 +253,21 @@ class Analysis:
         for body in rule.get("bodies") or []:
             value = (body.get("assign") or {}).get("value") if body.get("is_else") else main_value
             exprs = head_exprs + ([value] if value is not None else [])
-            wanted = [v for v in _vars(exprs) if v["value"] not in known | bound_by_args]
+            wanted = [v for v in variables(exprs) if v["value"] not in known | bound_by_args]
             if not wanted:
                 continue
             bound = self._bound(src, (body.get("query") or {}).get("stmts") or [])
             for var in wanted:
                 if var["value"] not in bound:
-                    failures.add("policy.unsafe-var", src.path, *_span(var),
+                    failures.add("policy.unsafe-var", src.path, *span_of(var),
                                  f"var {var['value']} is unsafe: the rule head uses it, but "
                                  f"{'its else branch' if body.get('is_else') else 'its body'} never binds it",
                                  rule=name)
 
     def _bound(self, src: Source, stmts: list[Any]) -> set[str]:
-        names = {v["value"] for v in _vars(stmts, skip_calls=False)}
+        names = {v["value"] for v in variables(stmts, skip_calls=False)}
         for stmt in stmts:
-            kind, body = _node(stmt.get("literal"))
+            kind, body = node(stmt.get("literal"))
             if kind == "SomeVars":
                 names.update(src.slice(span) for span in body.get("vars") or [])
         return names
@@ -675,41 +305,6 @@ class Analysis:
 
 
 # --------------------------------------------------------------------------- the dynamic half
-
-
-_PROBES: dict[tuple[str, int], tuple[str, int]] = {}
-_EXPECTS = re.compile(r"expects (\d+) argument")
-
-
-def builtin_probe(regorus: Any) -> Callable[[str, int], tuple[str, int]]:
-    """Ask the engine itself whether ``name`` is a builtin taking ``n`` arguments (cached per process).
-
-    Answers ("ok", n), ("unknown", 0) or ("arity", expected).  The probe calls
-    the builtin with null arguments: every builtin rejects those before it
-    does anything (``http.send`` too), and prints are gathered, not shown.
-    """
-    engine: list[Any] = []
-
-    def probe(name: str, n: int) -> tuple[str, int]:
-        key = (name, n)
-        if key not in _PROBES:
-            if not engine:
-                engine.append(regorus.Engine())
-                engine[0].set_gather_prints(True)
-            try:
-                call(engine[0].eval_query_as_json, f"__govcell_probe := {name}({', '.join(['null'] * n)})")
-                _PROBES[key] = ("ok", n)
-            except EngineFailure as f:
-                m = _EXPECTS.search(f.error.message)
-                if "could not find function" in f.error.message:
-                    _PROBES[key] = ("unknown", 0)
-                elif m:
-                    _PROBES[key] = ("arity", int(m.group(1)))
-                else:
-                    _PROBES[key] = ("ok", n)  # a type error on null arguments: the builtin exists
-        return _PROBES[key]
-
-    return probe
 
 
 def evaluate_unit(engine: Any, packages: Iterable[str], rules: Iterable[str], analysis: Analysis,

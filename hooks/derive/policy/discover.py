@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Severity, diag, did_you_mean
-from govcell.derive.policy.compile import MAX_NESTING, EngineError, EngineFailure, call, engine_stderr, nesting
+from govcell.derive.policy.failures import MAX_NESTING, EngineError, EngineFailure, call, engine_stderr, nesting
 from govcell.derive.policy.model import FAMILIES, FIXTURE_SUFFIXES, RegoFile, Rule, rule_kind
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The state one policy run shares, and the engine calls every step makes through it.
 
 ``Context`` holds the cell, the findings so far, the engine failures (one
-finding per cause, ``govcell.derive.policy.compile.Failures``) and the line
+finding per cause, ``govcell.derive.policy.failures.Failures``) and the line
 coverage gathered; its methods create and load engines and evaluate a policy
 on one input document, as conftest queries it.  Discovery, fixtures, targets and
 ``opa test`` (the modules beside this one) are functions of a ``Context``.
@@ -10,10 +10,12 @@ on one input document, as conftest queries it.  Discovery, fixtures, targets and
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Diagnostic, diag
-from govcell.derive.policy.compile import EngineError, EngineFailure, Failures, call, engine_stderr
+from govcell.derive.policy.failures import EngineError, EngineFailure, Failures, call, engine_stderr
 from govcell.derive.policy.model import FAMILIES, Message, PolicyReport, RegoFile, rule_kind
 
 if TYPE_CHECKING:
@@ -61,7 +63,8 @@ class Context:
 
     def analyse(self, files: list[RegoFile]) -> None:
         """The static half of the compile check, over every file's AST (govcell.derive.policy.compile)."""
-        from govcell.derive.policy.compile import Analysis, Source, builtin_probe
+        from govcell.derive.policy.compile import Analysis
+        from govcell.derive.policy.rego_ast import Source
 
         self.analysis = Analysis([Source(f.path, f.text, f.package, f.module) for f in files],
                                  builtin_probe(self.regorus))
@@ -192,3 +195,38 @@ class Context:
                                "not a string or an object with a string 'msg'", pf.path, line, 1,
                                hint="return a message string (or {\"msg\": \"...\"}) from deny/violation/warn"))
         return Message(json.dumps(item, sort_keys=True), rule), None
+
+
+_PROBES: dict[tuple[str, int], tuple[str, int]] = {}
+_EXPECTS = re.compile(r"expects (\d+) argument")
+
+
+def builtin_probe(regorus: Any) -> Callable[[str, int], tuple[str, int]]:
+    """Ask the engine itself whether ``name`` is a builtin taking ``n`` arguments (cached per process).
+
+    Answers ("ok", n), ("unknown", 0) or ("arity", expected).  The probe calls
+    the builtin with null arguments: every builtin rejects those before it
+    does anything (``http.send`` too), and prints are gathered, not shown.
+    """
+    engine: list[Any] = []
+
+    def probe(name: str, n: int) -> tuple[str, int]:
+        key = (name, n)
+        if key not in _PROBES:
+            if not engine:
+                engine.append(regorus.Engine())
+                engine[0].set_gather_prints(True)
+            try:
+                call(engine[0].eval_query_as_json, f"__govcell_probe := {name}({', '.join(['null'] * n)})")
+                _PROBES[key] = ("ok", n)
+            except EngineFailure as f:
+                m = _EXPECTS.search(f.error.message)
+                if "could not find function" in f.error.message:
+                    _PROBES[key] = ("unknown", 0)
+                elif m:
+                    _PROBES[key] = ("arity", int(m.group(1)))
+                else:
+                    _PROBES[key] = ("ok", n)  # a type error on null arguments: the builtin exists
+        return _PROBES[key]
+
+    return probe

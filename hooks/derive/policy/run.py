@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Severity, diag
 from govcell.derive.policy import discover
-from govcell.derive.policy.compile import EngineFailure, call, engine_stderr
+from govcell.derive.policy.failures import EngineFailure, call, engine_stderr
 from govcell.derive.policy.engine import Context
 from govcell.derive.policy.fixtures import run_fixtures
 from govcell.derive.policy.model import FileCoverage, PolicyReport, PolicyResult, RegoFile, TestResult
@@ -62,9 +62,15 @@ def build_report(cell: Cell) -> PolicyReport:
 
     The engine runs in a child process with time and memory limits
     (``govcell.derive.policy.isolation``), so a policy that crashes or hangs it is a
-    finding naming that policy, never the end of the whole run.
+    finding naming that policy, never the end of the whole run.  A cell read from
+    git is run on a copy of the files it reads (``govcell.derive.policy.revision``).
     """
     from govcell.derive.policy.isolation import run_isolated
+
+    if not cell.in_worktree:
+        from govcell.derive.policy.revision import policy_report_at
+
+        return policy_report_at(cell, build_report)
 
     # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set (as it often is for Rust
     # developers): capturing one costs ~10 ms per error and govcell drops it, so it is off unless asked
