@@ -12,6 +12,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import re
 
 
 class Severity(str, enum.Enum):  # noqa: UP042 - StrEnum would change str(severity)
@@ -156,7 +160,7 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape_char, text)
 
 
-def _escape_char(m) -> str:  # type: ignore[no-untyped-def]
+def _escape_char(m: re.Match[str]) -> str:
     c = m.group(0)
     named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
     if c in named:

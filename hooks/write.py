@@ -91,8 +91,26 @@ class Target:
     exists: bool
 
 
-def _is_input_fn(root_real: str, exact: Iterable[str], dirs: Iterable[tuple[str, str]]) -> Callable[[str], bool]:
-    """A predicate on real repository-relative paths: is this an input file of the cell?"""
+@dataclasses.dataclass(frozen=True)
+class InputFiles:
+    """A predicate on real repository-relative paths: is this an input file of the cell?
+
+    ``files`` and ``prefixes`` are also read by :func:`resolve_output`, to refuse a
+    directory that holds inputs."""
+
+    files: frozenset[str]
+    dirs: tuple[tuple[str, str], ...]  #: (directory prefix ending in '/', file suffix)
+
+    @property
+    def prefixes(self) -> list[str]:
+        return [pre for pre, _ in self.dirs]
+
+    def __call__(self, rel: str) -> bool:
+        return rel in self.files or any(rel.startswith(pre) and rel.endswith(suffix) for pre, suffix in self.dirs)
+
+
+def _is_input_fn(root_real: str, exact: Iterable[str], dirs: Iterable[tuple[str, str]]) -> InputFiles:
+    """The input files given as exact paths and (directory, suffix) pairs, resolved against ``root_real``."""
 
     def real_rel(p: str) -> str | None:
         if not p or os.path.isabs(p) or "\0" in p:
@@ -102,18 +120,12 @@ def _is_input_fn(root_real: str, exact: Iterable[str], dirs: Iterable[tuple[str,
             return None
         return os.path.relpath(real, root_real).replace(os.sep, "/")
 
-    files = {r for p in exact if (r := real_rel(p))}
-    prefixes = [(r.rstrip("/") + "/", suffix) for d, suffix in dirs if (r := real_rel(d)) and r != "."]
-
-    def is_input(rel: str) -> bool:
-        return rel in files or any(rel.startswith(pre) and rel.endswith(suffix) for pre, suffix in prefixes)
-
-    is_input.prefixes = [pre for pre, _ in prefixes]  # type: ignore[attr-defined]
-    is_input.files = files  # type: ignore[attr-defined]
-    return is_input
+    files = frozenset(r for p in exact if (r := real_rel(p)))
+    prefixes = tuple((r.rstrip("/") + "/", suffix) for d, suffix in dirs if (r := real_rel(d)) and r != ".")
+    return InputFiles(files, prefixes)
 
 
-def cell_inputs(cell: Cell) -> Callable[[str], bool]:
+def cell_inputs(cell: Cell) -> InputFiles:
     """The input files of ``cell`` (see the module docstring) as a predicate on real relative paths."""
     p = cell.config.paths
     exact = [*FIXED_INPUTS, p.ledger, p.tasks, p.flows, p.contextpack, p.llmignore, p.reviews]

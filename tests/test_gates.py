@@ -148,3 +148,24 @@ def test_mypy_refuses_an_untyped_def(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "loose.py:1: error: Function is missing a type annotation  [no-untyped-def]" in done.stdout
     assert "loose.py:5" not in done.stdout
+
+
+#: Where a `# type: ignore[code]` may stay: a gap in a third party's types, said on the line or above.
+TYPE_IGNORES_ALLOWED = {
+    "hooks/load/regex_safety.py": "typeshed has no stub for re._parser / re._constants",
+    "site_gen/plugin.py": "mkdocs leaves Config.__init_subclass__, is_in_nav and nest_paths unannotated",
+}
+
+
+def test_type_ignores_only_name_third_party_gaps() -> None:
+    import re
+
+    found = {}
+    for folder in ("hooks", "site_gen"):
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "type: ignore" in line:
+                    rel = path.relative_to(REPO_ROOT).as_posix()
+                    assert re.search(r"# type: ignore\[[a-z-]+(, *[a-z-]+)*\]", line), f"{rel}:{n}: no error code"
+                    found.setdefault(rel, []).append(n)
+    assert set(found) <= set(TYPE_IGNORES_ALLOWED), {k: v for k, v in found.items() if k not in TYPE_IGNORES_ALLOWED}

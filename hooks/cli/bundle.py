@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from govcell.derive.bundles import Bundle
     from govcell.cell import Cell
     from govcell.diagnostics import Diagnostic
+    from govcell.write import Target
 
 
 def add_parser(sub: Any) -> None:
@@ -140,7 +141,7 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
 
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
           over_code: str) -> int:
-    from govcell.diagnostics import Diagnostic, Severity, diag, exit_code, printable
+    from govcell.diagnostics import Severity, diag, exit_code, printable
     from govcell.report.bundle import NOT_FIT, fit, manifest, render
     from govcell.write import write_atomic
 
@@ -163,9 +164,8 @@ def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Na
                                        "bundle or raise its budget",
                           severity=Severity.ERROR if bundle.kind == "task" else Severity.WARNING))
     out = args.out or default
-    places = [] if out == "-" else _places(cell, bundle, args, out)
-    if any(isinstance(p, Diagnostic) for p in places):
-        problem = places[0]
+    places, problem = ([], None) if out == "-" else _places(cell, bundle, args, out)
+    if problem is not None:
         # One cause, one finding: the check may already have said why this output is refused.
         if not any(d.code in ("bundle.path-escape", problem.code)
                    and (d.path, d.line, d.col) == (problem.path, problem.line, problem.col) for d in found):
@@ -192,7 +192,8 @@ def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Na
     return int(exit_code(found))
 
 
-def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace, out: str) -> list:  # type: ignore[type-arg]
+def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace,
+            out: str) -> tuple[list[Target], Diagnostic | None]:
     """The bundle's and its manifest's places under the path policy (``govcell.write``), or the finding.
 
     An ``--out`` path is relative to the current directory and, being the
@@ -217,17 +218,18 @@ def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace, out: str) -> l
     if not args.out and not has_output and not TASK_NAME.fullmatch(bundle.name):
         # The name becomes the file name: only a plain one (the check's bundle.bad-name says so too).
         path, line, col = where or (cell.ledger.path, 0, 0)
-        return [diag("bundle.bad-name", f"bundle name '{bundle.name}' is not a plain file name", path, line, col,
-                     hint="use letters, digits, '-', '_' and '.': the name becomes the output file name")]
+        return [], diag("bundle.bad-name", f"bundle name '{bundle.name}' is not a plain file name", path, line,
+                        col, hint="use letters, digits, '-', '_' and '.': the name becomes the output file name")
     inputs = cell_inputs(cell)
-    places: list = []  # type: ignore[type-arg]
+    places: list[Target] = []
     for target in (out, out + ".manifest.json"):
         place, problem = resolve_output(cell.root, target, what="bundle output", inputs=inputs, base=base,
                                         where=where, outside_ok=bool(args.out))
         if problem is not None:
-            return [problem]
-        places.append(place)
-    return places
+            return [], problem
+        if place is not None:
+            places.append(place)
+    return places, None
 
 
 def _list(cell: Cell) -> int:

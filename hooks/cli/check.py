@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 from govcell.cli import options
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from govcell.cell import Cell
     from govcell.diagnostics import Diagnostic
 
@@ -86,10 +88,11 @@ def _only_new(cell: Cell, found: list[Diagnostic], other: object) -> list[Diagno
     if status != "ok":
         return [diag("internal.error", f"cannot compute the findings to compare with: {value}", ".",
                      hint="this is a govcell bug; please report it")]
-    counts, what, problems = value
+    compared: tuple[Counter[str] | None, str, list[Diagnostic]] = value  # what baseline_counts returns
+    counts, what, problems = compared
     if counts is None:
-        return problems  # type: ignore[no-any-return]
+        return problems
     new, old = split_new(found, counts, id_pattern(cell.config))
     if old:
         print(f"govcell: {len(old)} finding(s) already present in {what} not shown", file=sys.stderr)
-    return problems + new  # type: ignore[no-any-return]
+    return problems + new

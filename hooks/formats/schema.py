@@ -40,7 +40,8 @@ def names() -> list[str]:
 def schema(name: str) -> dict[str, object]:
     if name in WRITTEN:
         module_name, func, _command = WRITTEN[name]
-        return getattr(importlib.import_module(module_name), func)()  # type: ignore[no-any-return]
+        written: dict[str, object] = getattr(importlib.import_module(module_name), func)()
+        return written
     module, cls, target = MODELS.get(name) or OUTPUTS[name]
     model = getattr(importlib.import_module(module), cls)
     doc: dict[str, object] = {

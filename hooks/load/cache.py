@@ -523,7 +523,8 @@ def cached_features(cell: Any, texts: list[tuple[str, str]], matcher: Any, parse
     index's dataclasses, pickled by :func:`fast_pickle`."""
     cache = for_cell(cell)
     if not cache.enabled or not texts:
-        return parse_all(texts, matcher)  # type: ignore[no-any-return]
+        parsed: list[Any] = parse_all(texts, matcher)
+        return parsed
     from govcell.diagnostics import Diagnostic
 
     fast_pickle(*classes, Diagnostic)

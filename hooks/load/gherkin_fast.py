@@ -46,7 +46,8 @@ def _fast_parser_class() -> type:
         fn = table[state] if 0 <= state < len(table) else None
         if fn is None:
             raise _GiveUp(f"unknown state {state}")
-        return fn(self, token, context)  # type: ignore[no-any-return]
+        next_state: int = fn(self, token, context)
+        return next_state
 
     def start_rule(self: Any, context: Any, rule_type: str) -> None:
         self.ast_builder.start_rule(rule_type)
@@ -67,12 +68,14 @@ def _fast_parser_class() -> type:
 def _direct_match(matcher: Any, *, eof_ok: bool) -> Any:
     if eof_ok:
         def match(self: Any, context: Any, token: Any) -> bool:
-            return matcher(context.token_matcher, token)  # type: ignore[no-any-return]
+            matched: bool = matcher(context.token_matcher, token)
+            return matched
     else:
         def match(self: Any, context: Any, token: Any) -> bool:
             if token.eof():
                 return False
-            return matcher(context.token_matcher, token)  # type: ignore[no-any-return]
+            matched: bool = matcher(context.token_matcher, token)
+            return matched
     return match
 
 

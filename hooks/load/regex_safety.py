@@ -38,6 +38,7 @@ def unsafe_reason(pattern: str) -> str | None:
     import re
 
     try:
+        # re's parser is private: typeshed has no stub for re._parser / re._constants
         from re import _parser as sre_parse  # type: ignore[attr-defined]
         from re._constants import MAXREPEAT  # type: ignore[import-not-found]
         compiled = re.compile(pattern)

@@ -17,8 +17,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathspec
 
 _GLOB_CHARS = frozenset("*?[")
 _WINDOWS_ABS = re.compile(r"^[A-Za-z]:[\\/]")
@@ -79,7 +83,7 @@ def _walk(root: Path, skip_dirs: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
-def _root_gitignore(root: Path):  # type: ignore[no-untyped-def]
+def _root_gitignore(root: Path) -> pathspec.GitIgnoreSpec | None:
     path = root / ".gitignore"
     if not path.is_file():
         return None
@@ -207,7 +211,7 @@ def match(pattern: str, files: RepoFiles) -> list[str]:
     return [p for p in files.paths if rx.match(p)]
 
 
-def matcher(patterns: Iterable[str]):  # type: ignore[no-untyped-def]
+def matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     """A predicate true for paths matched by any of ``patterns`` (exclude lists)."""
     literal: set[str] = set()
     prefixes: list[str] = []

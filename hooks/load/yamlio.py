@@ -188,7 +188,8 @@ def _fast_loader() -> type:
     def resolve(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is scalar:
             if implicit[0] and (not value or value[0] in first):
-                return resolve_exact(self, kind, value, implicit)  # type: ignore[no-any-return]
+                tag: str = resolve_exact(self, kind, value, implicit)
+                return tag
             return _STR
         return seq_tag if kind is sequence else map_tag
 

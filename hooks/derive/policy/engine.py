@@ -57,7 +57,8 @@ class Context:
                 (".yaml", ".yml")) else False
         if not self._config_yaml:
             return (1, 1)
-        return self._config_yaml.position(loc)  # type: ignore[no-any-return]
+        pos: tuple[int, int] = self._config_yaml.position(loc)
+        return pos
 
     # ---------------------------------------------------------------- compile check
 
