@@ -42,7 +42,8 @@ class Analysis:
         """``compute()``, once per ``key`` for this analysis (for results of the layers above derive)."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]  # type: ignore[no-any-return]
+        value: T = self._memo[key]
+        return value
 
     @functools.cached_property
     def results(self) -> ResultSet:
