@@ -144,7 +144,7 @@ Feature: govcell init fits the repository it lands in
     Then the exit code is 0
     When pre-commit is installed and runs on all files for real
     Then pre-commit passed, or failed only with the findings docs/rust-template.md explains
-    And a commit of the initialised repository goes through
+    And a commit of the initialised repository without a Governance-Scope trailer is refused, with one it goes through
 
     Examples:
       | kind                                                     |

@@ -114,9 +114,9 @@ class Cell:
     @functools.cached_property
     def reviews(self) -> Loaded[ReviewsFile]:
         """``paths.reviews``: which proof of which AC was reviewed against which meaning (``govcell review``)."""
-        from govcell.formats.reviews import ReviewsFile
+        from govcell.load.reviews import load
 
-        return self._load(self.config.paths.reviews, ReviewsFile, "reviews", required=False, empty_ok=True)
+        return load(self.source, self.config.paths.reviews, self.config.limits.max_file_bytes)
 
     def unreadable_inputs(self) -> list[Loaded[Any]]:
         """The cell's files that exist but could not be read at all (so what depends on them is unknown)."""

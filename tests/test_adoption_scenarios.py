@@ -36,9 +36,11 @@ _HOOK_LINE = re.compile(r"^(?P<name>\S.*?)\.+(?:\([^)]*\))?(?P<status>Passed|Fai
 
 
 def manifest_hooks() -> list[dict[str, object]]:
+    """The hooks a file run reaches (`try-repo --hook-stage manual`): not the commit-msg hook, which
+    judges a commit message (proven for real by the init_fits scenario's commit)."""
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert isinstance(hooks, list)
-    return hooks
+    return [h for h in hooks if h.get("stages") != ["commit-msg"]]
 
 
 # --------------------------------------------------------------------------- govcell init

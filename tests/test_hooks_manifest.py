@@ -54,7 +54,8 @@ def test_every_check_is_a_hook_and_every_hook_a_console_script() -> None:
 def test_hook_is_declared_like_the_others(hook_id: str) -> None:
     hook = HOOKS[hook_id]
     assert hook["language"] == "python"
-    assert hook["pass_filenames"] is False and hook["require_serial"] is True
+    # a commit-msg hook reads the message file pre-commit passes; every other hook reads the whole cell
+    assert hook["pass_filenames"] is (hook.get("stages") == ["commit-msg"]) and hook["require_serial"] is True
     assert hook["minimum_pre_commit_version"] == "3.2.0"
     assert hook["name"].startswith("govcell ") and len(hook["name"]) <= 40
     assert hook["description"].strip()
@@ -103,7 +104,8 @@ def test_own_config_runs_the_same_hooks_locally() -> None:
     for hook_id, hook in HOOKS.items():
         mine = local[hook_id]
         assert (mine["entry"], mine["name"], mine.get("files")) == (hook["entry"], hook["name"], hook.get("files"))
-        assert mine["pass_filenames"] is False and mine["require_serial"] is True
+        assert mine["pass_filenames"] is hook["pass_filenames"] and mine["require_serial"] is True
+        assert mine.get("stages") == hook.get("stages")
 
 
 def test_site_hook_installs_exactly_the_site_extra() -> None:

@@ -141,7 +141,8 @@ def _run_pre_commit(cell: CellBuilder, ctx: dict[str, object], tmp_path: Path) -
         (tmp_path / config).write_text(yaml.safe_dump({"repos": ours}), encoding="utf-8")
         config = str(tmp_path / config)
     ctx["config"] = config
-    install = _pre_commit(cell, env, "install", "-c", config)
+    # as init's "next:" says: the commit-msg hook (governance-scope) too, whatever the config's default
+    install = _pre_commit(cell, env, "install", "-t", "pre-commit", "-t", "commit-msg", "-c", config)
     assert install.returncode == 0, install.stdout + install.stderr
     ctx["run"] = _pre_commit(cell, env, "run", "--all-files", "-c", config)
 
@@ -173,15 +174,29 @@ def _hook_id(name: str) -> str:
     return next(h[0] for h in HOOKS if h[1] == name)
 
 
-@then("a commit of the initialised repository goes through")
+@then("a commit of the initialised repository without a Governance-Scope trailer is refused, with one it goes "
+      "through")
 def _commit(cell: CellBuilder, ctx: dict[str, object], tmp_path: Path) -> None:
     env = _env(ctx, tmp_path)
     if ctx.get("skip"):
         # The template's genuine findings block its commit (that is the point); skipped by name, the rest runs.
         env["SKIP"] = str(ctx["skip"])
     git(cell.root, "add", "-A")
+    from govcell.derive.scope import patterns, protected
+    from govcell.load.config import load_config
+
+    staged = git(cell.root, "diff", "--cached", "--name-only").split()
+    touched = protected(staged, patterns(load_config(cell.root).config))
     proc = subprocess.run(["git", "commit", "-q", "-m", "govcell init"], cwd=cell.root, env=env,
                           capture_output=True, text=True, timeout=900, check=False)
+    if touched:
+        # init added governance files (a starter ledger, policies...): the commit-msg hook wants a declared scope
+        assert proc.returncode == 1 and "scope.undeclared" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+        proc = subprocess.run(["git", "commit", "-q", "-m", "govcell init", "--trailer",
+                               "Governance-Scope: governance: adopt govcell"], cwd=cell.root, env=env,
+                              capture_output=True, text=True, timeout=900, check=False)
+    # (the Rust template gets only a config and schemas: no protected path, no trailer needed)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "govcell governance scope" in proc.stdout + proc.stderr  # the commit-msg hook ran
     assert "govcell spec ledger" in proc.stdout + proc.stderr  # the hooks ran on the commit
     assert git(cell.root, "status", "--porcelain") == ""

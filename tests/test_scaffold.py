@@ -29,8 +29,7 @@ def test_scaffold_pre_commit_config_uses_every_hook_at_this_version() -> None:
     from govcell.adopt.precommit import HOOKS, Source, new_config
 
     manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert [(h["id"], h["name"], tuple(h.get("stages", ())) if h.get("stages") == ["manual"] else ())
-            for h in manifest] == [tuple(h) for h in HOOKS]
+    assert [(h["id"], h["name"], tuple(h.get("stages", ()))) for h in manifest] == [tuple(h) for h in HOOKS]
     (local,) = yaml.safe_load(scaffold_files()[".pre-commit-config.yaml"])["repos"]
     assert local["repo"] == "local"
     by_id = {h["id"]: h for h in manifest}

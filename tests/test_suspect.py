@@ -71,7 +71,7 @@ def test_the_reviews_file_round_trips_and_is_sorted(cell: CellBuilder) -> None:
         back.setdefault(r.ac, {})[r.proof] = r.fingerprint
     assert back == {k: v for k, v in records.items() if v}
     assert render(back) == text
-    assert render({}).endswith("reviews: {}\n")
+    assert render({}).endswith("reviews: []\n")
 
 
 def test_a_bad_fingerprint_is_a_finding_and_the_rest_loads(cell: CellBuilder) -> None:
@@ -146,3 +146,30 @@ def test_a_change_bundle_cuts_its_header_to_fit(cell: CellBuilder) -> None:
     assert 0 < text.count("#### AC-X-") < 40
     # deterministic
     assert render_bundle(fit(build(Analysis(Cell(cell.root)), doc, 6000))) == text
+
+
+
+def test_the_written_form_reads_without_yaml_and_like_yaml(cell: CellBuilder) -> None:
+    from govcell.formats.reviews import ReviewsFile
+    from govcell.load.reviews import canonical
+    from govcell.load.validate import validate
+    from govcell.load.yamlio import parse_yaml
+
+    records = {"AC-X-2": {"scenario f.feature: \"quoted\" \\ back": "0123456789abcdef", "unit t.py::t": "f" * 16},
+               "AC-X-10": {"caf\u00e9 \u2028": "a" * 16}}
+    for text in (render(records), render({})):
+        fast = canonical(text, "specs/reviews.yaml")
+        slow = validate(ReviewsFile, parse_yaml(text, "specs/reviews.yaml"), "reviews", empty_ok=True)
+        assert fast is not None and slow.diagnostics == []
+        assert fast.model is not None and slow.model is not None
+        assert [(r.ac, r.proof, r.fingerprint) for r in fast.model.reviews] == \
+            [(r.ac, r.proof, r.fingerprint) for r in slow.model.reviews]
+        assert [fast.raw.position(r.loc) for r in fast.model.reviews] == \
+            [slow.raw.position(r.loc) for r in slow.model.reviews]
+        assert fast.raw.data == slow.raw.data
+    # anything else is left to the YAML loader (and its findings)
+    text = render(records)
+    for other in (text.replace("  - {ac:", "  -  {ac:", 1), text.replace('fingerprint: "f', "fingerprint: f", 1),
+                  text + "extra: 1\n", text.replace("format: govcell.reviews/1", "format: govcell.reviews/2"),
+                  text.replace('"AC-X-2"', '"AC-X-\\x32"', 1)):
+        assert canonical(other, "specs/reviews.yaml") is None

@@ -37,10 +37,13 @@ HOOKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("feature-status", "govcell feature status", ()),
     ("test-results", "govcell test results", ()),
     ("governance-site", "govcell governance site", ("manual",)),
+    ("governance-scope", "govcell governance scope", ("commit-msg",)),
 )
 HOOK_IDS = tuple(h[0] for h in HOOKS)
 #: Hooks that run whatever changed (the manifest's always_run).
-ALWAYS_RUN = ("governance-selftest", "governance-site")
+ALWAYS_RUN = ("governance-selftest", "governance-site", "governance-scope")
+#: Hooks that take the file pre-commit passes (the commit message), not the changed files.
+PASS_FILENAMES = ("governance-scope",)
 #: The policy hook reads files of any kind (targets are globs of the user's): its filter is the manifest's.
 POLICY_FILES = r"(\.(rego|json|ya?ml|feature)|(^|/)pyproject\.toml)$"
 CONFIG_FILES = (r"\.govcell\.ya?ml", r"pyproject\.toml")
@@ -49,6 +52,8 @@ MANUAL_NOTE = {
                            "  pre-commit run --hook-stage manual governance-selftest --all-files",
     "governance-site": "The governance site into site/ (needs govcell's `site` extra):\n"
                        "  pre-commit run --hook-stage manual governance-site --all-files",
+    "governance-scope": "A commit that changes a protected governance path needs a Governance-Scope\n"
+                        "trailer (commit-msg stage: `pre-commit install --hook-type commit-msg`)",
 }
 
 
@@ -127,6 +132,7 @@ def files_filters(paths: Any) -> dict[str, str | None]:
         "feature-status": alt(status),
         "test-results": None,
         "governance-site": None,
+        "governance-scope": None,
     }
 
 
@@ -151,7 +157,8 @@ def entry_lines(source: Source, paths: Any, *, defaults: bool, comments: bool = 
         lines.append(f"    - id: {hook_id}")
         if source.local:
             lines += [f"      name: {name}", f"      entry: govcell-{hook_id}", "      language: system",
-                      "      pass_filenames: false", "      require_serial: true"]
+                      f"      pass_filenames: {'true' if hook_id in PASS_FILENAMES else 'false'}",
+                      "      require_serial: true"]
             if hook_id in ALWAYS_RUN:
                 lines.append("      always_run: true")
         if filters[hook_id] is not None and (source.local or not defaults):
@@ -172,6 +179,8 @@ def new_config(source: Source, paths: Any, *, defaults: bool) -> str:
            "# offline at once; `govcell init --repo URL --rev vX.Y.Z` pins a release instead."]
           if source.local else []),
         'minimum_pre_commit_version: "3.2.0"',
+        "# `pre-commit install` also installs the commit-msg hook (governance-scope).",
+        "default_install_hook_types: [pre-commit, commit-msg]",
         "repos:",
     ]
     return "\n".join(head + ["  " + ln for ln in entry_lines(source, paths, defaults=defaults)]) + "\n"

@@ -595,7 +595,8 @@ def format_report(report: InitReport, in_git: bool) -> str:
         steps.append("git init")
     if not report.staged:
         steps.append("git add -A")
-    steps += ["pre-commit install", "pre-commit run --all-files"]
+    steps += ["pre-commit install -t pre-commit -t commit-msg", "pre-commit run --all-files",
+              "git commit -m 'Adopt govcell' --trailer 'Governance-Scope: governance: adopt govcell'"]
     hooks_added = PRE_COMMIT_CONFIG in (*report.created, *report.overwritten, *report.unchanged, *report.merged) \
         or "already runs govcell's hooks" in report.reasons.get(PRE_COMMIT_CONFIG, "")
     if not hooks_added:

@@ -2,6 +2,10 @@
 
 The policies are run once per analysis (``Analysis.policy_report``, :mod:`govcell.derive.policy.run`,
 in a child process with time and memory limits); this check is that report's findings.
+
+A policy fed the built-in input ``changes`` that reads ``input.diff`` gets the governance
+diff of the change (``govcell.derive.diff``): it is computed here, above the derivations,
+and handed to the ``changes`` input (``govcell.derive.scope``) before the policies run.
 """
 
 from __future__ import annotations
@@ -15,4 +19,12 @@ if TYPE_CHECKING:
 
 def check(analysis: Analysis) -> list[Diagnostic]:
     """The ``policy-test`` check."""
+    from govcell.derive.scope import cell_changes, reads_diff, wants_changes
+
+    cell = analysis.cell
+    if wants_changes(cell) and cell.source.kind == "worktree" and reads_diff(cell):
+        from govcell.derive.diff import compute
+
+        config = cell.config_source if cell.config_source not in (".govcell.yaml", "pyproject.toml") else None
+        cell_changes(cell, lambda base, head: compute(str(cell.root), config, base, head))
     return list(analysis.policy_report.diagnostics)

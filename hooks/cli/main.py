@@ -29,6 +29,7 @@ SUBCOMMANDS = (
     "govcell.cli.bundle",
     "govcell.cli.diff",
     "govcell.cli.baseline",
+    "govcell.cli.scope",
     "govcell.cli.review",
     "govcell.cli.site",
     "govcell.cli.init",

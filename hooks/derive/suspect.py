@@ -310,7 +310,7 @@ def render(records: dict[str, dict[str, str]]) -> str:
              f"format: {REVIEWS_FORMAT}"]
     rows = {ac: rec for ac, rec in records.items() if rec}
     if not rows:
-        return "\n".join(lines + ["reviews: {}"]) + "\n"
+        return "\n".join(lines + ["reviews: []"]) + "\n"
     lines.append("reviews:")
     for ac in sorted(rows, key=natural_key):
         for proof in sorted(rows[ac]):

@@ -29,6 +29,7 @@ SCRIPTS: dict[str, str] = {
     "govcell-feature-status": "govcell.entry.hooks:feature_status",
     "govcell-test-results": "govcell.entry.hooks:test_results",
     "govcell-governance-site": "govcell.entry.hooks:governance_site",
+    "govcell-governance-scope": "govcell.entry.hooks:governance_scope",
 }
 
 

@@ -56,6 +56,13 @@ def governance_selftest(argv: Sequence[str] | None = None) -> int:
     return _check(None, argv, prog="govcell-governance-selftest")
 
 
+def governance_scope(argv: Sequence[str] | None = None) -> int:
+    """``governance-scope`` (commit-msg stage): protected paths need the commit's Governance-Scope trailer."""
+    from govcell.cli.scope import hook_main
+
+    return hook_main(argv)
+
+
 def feature_status(argv: Sequence[str] | None = None) -> int:
     """``feature-status`` (fixer): regenerate the report; exit 1 if it changed."""
     args = feature_status_parser().parse_args(argv)

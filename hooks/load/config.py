@@ -72,7 +72,7 @@ class Bundles(StrictModel):
 
 RegoVersion = Literal["v0", "v1"]
 #: Built-in inputs a composed policy input may take a value from (see hooks/derive/policy/inputs.py).
-InputBuiltin = Literal["ledger", "contextpack", "tasks", "flows", "features", "ledger_ac_ids"]
+InputBuiltin = Literal["ledger", "contextpack", "tasks", "flows", "features", "ledger_ac_ids", "changes"]
 
 
 class InputSource(StrictModel):
@@ -82,7 +82,9 @@ class InputSource(StrictModel):
     files: str | None = Field(None, description="a glob of repository files: the list of their documents, "
                               "in path order")
     builtin: InputBuiltin | None = Field(None, description="a built-in input: ledger, contextpack, tasks, flows, "
-                                         "features, or ledger_ac_ids (every AC ID of the ledger, in ledger order)")
+                                         "features, ledger_ac_ids (every AC ID of the ledger, in ledger order) "
+                                         "or changes (what the change "
+                                         "touched and declared: govcell scope --input)")
     key: str | None = Field(None, description="take only this key of the value (dotted for nested keys), "
                             "like jq's .environments")
 
@@ -114,7 +116,8 @@ class PolicyConfig(StrictModel):
         default_factory=dict, description="per-file syntax override: policy file path (or glob) -> v0 | v1")
     targets: dict[str, StrList] = Field(
         default_factory=dict, description="policy name -> globs of repository files, the built-in inputs "
-        "ledger, contextpack, features, tasks, or names of policy.inputs")
+        "ledger, contextpack, features, tasks, changes (what the change touched and declared), or names of "
+        "policy.inputs")
     inputs: dict[str, ComposedInput] = Field(
         default_factory=dict, description="name -> an input composed of files and built-in inputs, usable "
         "in policy.targets")
@@ -155,6 +158,36 @@ class Results(StrictModel):
     )
 
 
+#: Agent instruction files a change may touch only with a declared scope (``scope.protected``'s default).
+AGENT_FILES = ("AGENTS.md", "CLAUDE.md", ".github/copilot-instructions.md", ".cursorrules", "GEMINI.md")
+
+
+class Scope(StrictModel):
+    """Protected governance paths: a change touches them only with a declared scope (``govcell scope``)."""
+
+    protected: StrList | None = Field(
+        None, description="paths a change may touch only with a declared scope: a path ending in / is a "
+        "directory, one with * ? [ a glob (* within a folder, ** across), else one file (default: the ledger, "
+        "tasks, flows, the policy "
+        "directory, the workflow directories, the feature status report and agent instruction files "
+        "AGENTS.md, CLAUDE.md, .github/copilot-instructions.md, .cursorrules, GEMINI.md)")
+    also_protected: StrList = Field(default_factory=list, description="paths protected in addition to "
+                                    "`protected` (or its default), e.g. [CHANGELOG.md, specs/openapi.yaml]")
+    trailer: str = Field("Governance-Scope", pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
+                         description="the commit trailer that declares a commit's scope")
+    types: StrList = Field(["mechanical", "behavior", "governance", "release", "docs"],
+                           description="the scope types a declaration may name first (empty: any word)")
+
+    def paths(self, paths: Paths) -> list[str]:
+        """Every protected path pattern, defaults resolved against ``paths``."""
+        if self.protected is not None:
+            base = list(self.protected)
+        else:
+            base = [paths.ledger, paths.tasks, paths.flows, paths.policy.rstrip("/") + "/",
+                    *(w.rstrip("/") + "/" for w in paths.workflows), paths.feature_status, *AGENT_FILES]
+        return list(dict.fromkeys(base + list(self.also_protected)))
+
+
 class CacheSettings(StrictModel):
     """The shared cache of parsed files (``govcell.load.cache``), kept in the git directory."""
 
@@ -180,6 +213,7 @@ class Config(StrictModel):
     ac_tags: AcTags = Field(default_factory=AcTags)
     results: Results = Field(default_factory=Results)
     feature_status: FeatureStatus = Field(default_factory=FeatureStatus)
+    scope: Scope = Field(default_factory=Scope)
     cache: CacheSettings = Field(default_factory=CacheSettings)
 
 

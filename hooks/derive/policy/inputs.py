@@ -134,6 +134,12 @@ class Composer:
 
     def _builtin(self, name: str, files: list[str]) -> tuple[bool, Any]:
         cell = self.cell
+        if name == "changes":
+            from govcell.derive.scope import cell_changes
+
+            doc, problems = cell_changes(cell)
+            self.found.extend(d for d in problems if d not in self.found)
+            return doc is not None and not problems, doc
         if name == "features":
             from govcell.derive.policy.documents import features_input
 

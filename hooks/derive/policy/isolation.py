@@ -68,6 +68,10 @@ def _warm(cell: Cell) -> None:
     wanted = {t for targets in cell.config.policy.targets.values() for t in targets}
     if "features" in wanted or cell.config.policy.inputs:
         cell.features  # noqa: B018 - a cached property, computed here once
+    from govcell.derive.scope import cell_changes, wants_changes
+
+    if wants_changes(cell):
+        cell_changes(cell)  # git and a diff: not in the memory-limited child
 
 
 def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | str:

@@ -14,7 +14,7 @@ from govcell.diagnostics import Diagnostic
 
 FAIL_RULES = ("deny", "violation")
 WARN_RULES = ("warn",)
-BUILTIN_INPUTS = ("ledger", "contextpack", "features", "tasks")
+BUILTIN_INPUTS = ("ledger", "contextpack", "features", "tasks", "changes")
 FIXTURE_SUFFIXES = (".json", ".yaml", ".yml")
 FAMILIES = (*FAIL_RULES, *WARN_RULES)
 

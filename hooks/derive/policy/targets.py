@@ -1,7 +1,8 @@
 """A policy on its configured targets: repository files, built-in inputs and composed inputs.
 
 ``policy.targets`` names, per policy, globs of repository files, the built-in
-inputs (``ledger``, ``contextpack``, ``features``, ``tasks``) or composed inputs
+inputs (``ledger``, ``contextpack``, ``features``, ``tasks``, ``changes``: what the change
+touched and declared, ``govcell.derive.scope``) or composed inputs
 (``policy.inputs``, ``govcell.derive.policy.inputs``); every message a policy
 gives on them becomes a finding at the target file.
 """
@@ -42,6 +43,8 @@ def run_targets(ctx: Context, pf: RegoFile, result: PolicyResult, engine: Any) -
             for doc in docs:
                 for m, loc in ctx.eval(pf, engine, doc.data, f"target {path}")[0]:
                     _locate(m, loc, path, doc)
+                    if target == "changes" and m.path == ".":  # at the changed file the message names
+                        m.path = _named_file(m.text, doc.data.get("changed_files", []))
                     tr.messages.append(m)
                     severity = Severity.ERROR if m.rule in FAIL_RULES else Severity.WARNING
                     code = "policy.violation" if m.rule in FAIL_RULES else "policy.warning"
@@ -90,8 +93,23 @@ def _glob_inputs(ctx: Context, pattern: str, where: tuple[str, int]) -> Inputs:
             yield rel, docs
 
 
+def _named_file(text: str, files: list[str]) -> str:
+    """The first of ``files`` that ``text`` names as a whole path, else ``.`` (the change as a whole)."""
+    import re
+
+    return next((f for f in files if re.search(rf"(?<![\w/.-]){re.escape(f)}(?![\w/-])", text)), ".")
+
+
 def _builtin(ctx: Context, name: str) -> Inputs:
     cell = ctx.cell
+    if name == "changes":
+        from govcell.derive.scope import cell_changes
+
+        doc, problems = cell_changes(cell)
+        ctx.found.extend(d for d in problems if d not in ctx.found)
+        if doc is not None and not problems:
+            yield ".", [Document(doc, 0)]
+        return
     if name == "features":
         records = features_input(cell)
         where = records["features"][0]["path"] if records["features"] else \
