@@ -170,6 +170,41 @@ Feature: LLM context bundles
     And the output contains "info: bundle.skipped-binary: bundle 'src' skips 1 file(s) that are binary: src/logo.png"
     And the output contains "info: bundle.skipped-encoding"
 
+  @AC-BDL-012
+  Scenario: Every glob is a gitignore pattern, anchored at the root in the configuration
+    Given the file "README.md":
+      """
+      # The shop
+      """
+    And the file "docs/README.md":
+      """
+      # The docs
+      """
+    And the file "docs/guide.md":
+      """
+      # Guide
+      """
+    And the file "docs/drafts/wip.md":
+      """
+      # Not yet
+      """
+    And the file ".llm/.llmignore":
+      """
+      guide.md
+      """
+    And the file ".llm/contextpack.yaml":
+      """
+      tasks:
+        docs:
+          description: The documentation
+          max_bytes: 20000
+          include: [README.md, docs/, "!docs/drafts/", "**/README.md"]
+      """
+    And all files are committed
+    When I run "govcell bundle docs"
+    Then the exit code is 0
+    And the bundle ".llm/bundle/docs.md" carries exactly "README.md, docs/README.md, docs/adr/0001-payments.md"
+
   @AC-BDL-020
   Scenario: Paths and symlinks leaving the repository are refused, each with its own code
     Given a symlink "src/passwd" to "/etc/passwd"

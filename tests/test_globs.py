@@ -68,6 +68,7 @@ def test_escape_reason(pattern: str, escapes: bool) -> None:
     assert (escape_reason(pattern) is not None) == escapes
 
 
+@pytest.mark.ac("AC-BDL-012")
 def test_on_disk_walks_the_fixed_directories_and_sees_ignored_files(tmp_path: Path) -> None:
     for rel in ("out/a.xml", "out/deep/b.xml", "out/c.json", ".git/x.xml", "other/d.xml"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +82,8 @@ def test_on_disk_walks_the_fixed_directories_and_sees_ignored_files(tmp_path: Pa
 _PIECES = st.sampled_from(["a", "b", "*", "?", "/", "**", "[ab]", "\\*"])
 
 
+@pytest.mark.ac("AC-BDL-012")
+@pytest.mark.ac("AC-HOSTILE-002")
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=7).map("".join), st.booleans(),
        st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "bb"]), min_size=1, max_size=4).map("/".join),

@@ -61,7 +61,7 @@ def ledger_ids(cell: Cell) -> tuple[set[str], set[str]] | None:
 def task_field_findings(state: Bundler, name: str, task: BundleTask,
                         ids: tuple[set[str], set[str]] | None) -> list[Diagnostic]:
     """What is wrong with task ``name``'s own fields: its name, output, AC/requirement IDs, allow_secrets."""
-    from govcell.load.repofiles import escape_reason, is_glob, normalise
+    from govcell.load.globs import escape_reason, is_glob, normalise
 
     cell = state.cell
     cp = cell.contextpack.path

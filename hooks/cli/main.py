@@ -30,6 +30,7 @@ SUBCOMMANDS = (
     "govcell.cli.diff",
     "govcell.cli.baseline",
     "govcell.cli.scope",
+    "govcell.cli.history",
     "govcell.cli.review",
     "govcell.cli.site",
     "govcell.cli.init",

@@ -193,20 +193,17 @@ class Bundler:
         if read.text is None:
             self.ignore_findings.extend(read.diagnostics)
             return lambda _path: False
-        import pathspec
+        from govcell.load.globs import Globs, invalid_reason
 
-        lines = read.text.splitlines()
         good: list[str] = []
-        for n, line in enumerate(lines, 1):
-            try:
-                pathspec.GitIgnoreSpec.from_lines([line])
-            except (ValueError, TypeError) as exc:
-                self.ignore_findings.append(diag("bundle.llmignore-pattern", f"invalid pattern {line!r}: {exc}",
+        for n, line in enumerate(read.text.splitlines(), 1):
+            why = invalid_reason(line)
+            if why is not None:
+                self.ignore_findings.append(diag("bundle.llmignore-pattern", f"invalid pattern {line!r}: {why}",
                                                  rel, n, 1, hint="use gitignore syntax"))
                 continue
             good.append(line)
-        spec = pathspec.GitIgnoreSpec.from_lines(good)
-        return spec.match_file
+        return Globs.from_gitignore(good)
 
     def info(self, path: str) -> FileInfo:
         got = self._info.get(path)
@@ -390,15 +387,23 @@ def task_position(cell: Cell, *loc: str | int) -> tuple[int, int]:
 
 def _choose(state: Bundler, cell: Cell, name: str, task: BundleTask,
             findings: list[Diagnostic]) -> list[str]:
-    """Resolve the include patterns: in order, duplicates dropped, exclusions applied."""
-    from govcell.load.repofiles import escape_reason, match, matcher
+    """Resolve the include patterns: in order, duplicates dropped, exclusions applied.
+
+    A ``!pattern`` among the includes takes back what the includes before it took.
+    """
+    from govcell.load.globs import Globs, escape_reason, is_glob, match
 
     cp = cell.contextpack.path
-    excluded = matcher(task.exclude)
+    excluded = Globs(task.exclude)
     chosen: list[str] = []
     seen: set[str] = set()
     for pattern, key, i in _pattern_locs(cell, name, task):
         line, col = task_position(cell, name, key, i)
+        if pattern.strip().startswith("!"):
+            taken = set(match(pattern.strip()[1:], chosen))
+            chosen = [p for p in chosen if p not in taken]
+            seen -= taken
+            continue
         why = escape_reason(pattern)
         if why:
             findings.append(diag("bundle.path-escape", f"bundle '{name}': pattern '{pattern}' {why}, outside the "
@@ -406,11 +411,11 @@ def _choose(state: Bundler, cell: Cell, name: str, task: BundleTask,
                                  hint="bundles carry files of this repository only: use a repository-relative "
                                       "pattern"))
             continue
-        matched = match(pattern, state.files)
+        matched = match(pattern, state.files.paths)
         kept = [p for p in matched if not excluded(p) and not state.ignored(p)]
         if not matched:
             hint = "fix the pattern, or remove it"
-            if state.files.in_git and cell.in_worktree and not any(c in pattern for c in "*?[") \
+            if state.files.in_git and cell.in_worktree and not is_glob(pattern) \
                     and (cell.root / pattern).exists():
                 hint = f"'{pattern}' exists but is not tracked by git: `git add` it"
             findings.append(diag("bundle.no-match", f"bundle '{name}': pattern '{pattern}' matches no file",
@@ -579,7 +584,7 @@ def _ac_paths(cell: Cell, story: Story, req: Requirement, ac: AcceptanceCriterio
 
 def _wanted(cell: Cell, state: Bundler, paths: list[tuple[str, str]], findings: list[Diagnostic]) -> list[str]:
     """The (AC, path) pairs' paths a bundle may carry, once each; findings for the others."""
-    from govcell.load.repofiles import escape_reason, normalise
+    from govcell.load.globs import escape_reason, normalise
 
     wanted: list[str] = []
     for p, ac_id in dict.fromkeys((normalise(p), a) for a, p in paths):

@@ -27,7 +27,7 @@ import os
 import re
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from govcell.diagnostics import Diagnostic, diag
 
@@ -59,7 +59,8 @@ class Declared:
 
 def patterns(config: Any) -> list[str]:
     """Every protected path pattern of the configuration."""
-    return config.scope.paths(config.paths)  # type: ignore[no-any-return]
+    found: list[str] = config.scope.paths(config.paths)
+    return found
 
 
 def matches(path: str, pattern: str) -> bool:
@@ -67,9 +68,9 @@ def matches(path: str, pattern: str) -> bool:
     if pattern.endswith("/"):
         return path.startswith(pattern)
     if _GLOB.search(pattern):
-        from govcell.load.repofiles import glob_regex
+        from govcell.load.globs import compile_glob  # the one dialect: docs/formats.md#globs
 
-        return glob_regex(pattern).match(path) is not None
+        return compile_glob(pattern).matches(path)
     return path == pattern
 
 
@@ -400,7 +401,7 @@ def cell_changes(cell: Any, diff: Callable[[str | None, str | None], dict[str, A
     """
     cached = cell.__dict__.get("_changes_input")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cast("tuple[dict[str, Any] | None, list[Diagnostic]]", cached)
     if _STATE["computing"] or cell.source.kind != "worktree":
         result: tuple[dict[str, Any] | None, list[Diagnostic]] = (None, [])
     else:

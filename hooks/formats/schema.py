@@ -29,6 +29,7 @@ OUTPUTS: dict[str, tuple[str, str, str]] = {
 #: written by hand (no model behind it)
 WRITTEN: dict[str, tuple[str, str, str]] = {
     "diff": ("govcell.report.diff", "json_schema", "govcell diff --format json"),
+    "history": ("govcell.derive.history", "json_schema", "govcell history --format json"),
 }
 
 

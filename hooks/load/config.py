@@ -332,14 +332,9 @@ _LIST_FIELDS = (("paths", "features"), ("paths", "policy_testdata"), ("paths", "
 
 def leaves_repository(path: str) -> bool:
     """Whether a configured repository-relative path (or glob) is absolute or climbs out with ``..``."""
-    import posixpath
-    import re
+    from govcell.load.globs import escape_reason
 
-    p = path.replace("\\", "/")
-    if p.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", p):
-        return True
-    norm = posixpath.normpath(p)
-    return norm == ".." or norm.startswith("../")
+    return escape_reason(path) is not None
 
 
 def _inside_paths(cfg: Config, rel: str, position: Any) -> tuple[Config, list[Diagnostic]]:

@@ -199,10 +199,21 @@ class Globs:
     def __init__(self, patterns: Iterable[str], *, anchored: bool = True) -> None:
         self.globs = [g for g in (compile_glob(p, anchored=anchored) for p in patterns) if g.regex is not None]
         self._plain = not any(g.negated for g in self.globs)
+        # Without a '!', plain names (a file, or a directory and what is below it) need no regex.
+        literal = [normalise(g.pattern).strip("/") for g in self.globs
+                   if self._plain and anchored and not is_glob(g.pattern)]
+        self._names = frozenset(literal)
+        self._prefixes = tuple(n + "/" for n in literal)
+        self._rest = [g for g in self.globs if not (self._plain and anchored and not is_glob(g.pattern))]
+
+    @classmethod
+    def from_gitignore(cls, lines: Iterable[str]) -> Globs:
+        """The patterns of a ``.gitignore``-style file (blank lines and ``#`` comments skipped)."""
+        return cls((ln for ln in lines if ln.strip() and not ln.startswith("#")), anchored=False)
 
     def __call__(self, path: str) -> bool:
         if self._plain:
-            return any(g.matches(path) for g in self.globs)
+            return path in self._names or path.startswith(self._prefixes) or any(g.matches(path) for g in self._rest)
         hit = False
         for g in self.globs:
             if g.negated == hit and g.matches(path):

@@ -17,8 +17,6 @@ status must be computable from whatever CI left behind.
 from __future__ import annotations
 
 import dataclasses
-import glob
-import os
 import json
 import re
 from collections.abc import Iterable
@@ -89,12 +87,12 @@ class ResultSet:
 
 def expand(root: Path, patterns: Iterable[str]) -> list[str]:
     """Configured paths and globs -> existing-or-named relative paths, sorted, unique."""
+    from govcell.load.globs import is_glob, on_disk
+
     out: list[str] = []
     for pattern in patterns:
-        if any(ch in pattern for ch in "*?["):
-            hits = sorted(Path(os.path.relpath(p, root)).as_posix()
-                          for p in glob.glob(str(root / pattern), recursive=True))
-            out.extend(hits or [pattern])
+        if is_glob(pattern):
+            out.extend(on_disk(root, pattern) or [pattern])
         else:
             out.append(pattern)
     return sorted(set(out))

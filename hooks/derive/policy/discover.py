@@ -9,7 +9,6 @@ name that prefixes it; ``expectations.yaml`` may pin a fixture's messages.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from pathlib import Path
@@ -135,10 +134,10 @@ def parse(ctx: Context, rel: str) -> RegoFile | None:
 
 
 def _version_for(ctx: Context, rel: str) -> str:
-    for pattern, version in sorted(ctx.cfg.rego_versions.items()):
-        if rel == pattern or fnmatch.fnmatchcase(rel, pattern):
-            return version
-    return ctx.cfg.rego_version
+    from govcell.load.globs import first_match
+
+    pattern = first_match(sorted(ctx.cfg.rego_versions), rel)
+    return ctx.cfg.rego_version if pattern is None else ctx.cfg.rego_versions[pattern]
 
 
 def classify(ctx: Context, files: list[RegoFile]) -> tuple[list[RegoFile], list[RegoFile], list[RegoFile]]:

@@ -175,9 +175,9 @@ class Composer:
         return True, docs[0] if docs else None
 
     def _glob(self, pattern: str, files: list[str]) -> tuple[bool, Any]:
-        root = self.cell.root
-        matches = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern)
-                         if p.is_file() and ".git" not in p.relative_to(root).parts)
+        from govcell.load.globs import on_disk
+
+        matches = on_disk(self.cell.root, pattern)
         out: list[Any] = []  # no match is an empty list, as a nullglob shell loop gives
         for rel in matches:
             docs = self._documents(rel)

@@ -19,18 +19,16 @@ if TYPE_CHECKING:
 
 def policy_files(config: Config, files: list[str]) -> list[str]:
     """The files the policy check of a cell reads: policies, fixtures, targets, built-in inputs, config."""
-    from govcell.load.repofiles import RepoFiles, match, matcher
+    from govcell.load.globs import Globs, match
 
     paths = config.paths
     patterns = [paths.policy.rstrip("/") + "/", *[d.rstrip("/") + "/" for d in paths.policy_testdata],
                 paths.ledger, paths.tasks, paths.flows, paths.contextpack, paths.doc_index,
                 *[d.rstrip("/") + "/" for d in paths.features], ".govcell.yaml", "pyproject.toml"]
-    wanted = matcher(patterns)
-    out = {p for p in files if wanted(p)}
-    listing = RepoFiles(files, True, None)
+    out = set(Globs(patterns).filter(files))
     for globs in config.policy.targets.values():
         for pattern in globs:
-            out.update(match(pattern, listing))
+            out.update(match(pattern, files))
     return sorted(out)
 
 

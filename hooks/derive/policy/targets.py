@@ -76,9 +76,9 @@ def _locate(m: Message, loc: list[Any] | None, path: str, doc: Document) -> None
 
 
 def _glob_inputs(ctx: Context, pattern: str, where: tuple[str, int]) -> Inputs:
-    root = ctx.cell.root
-    matches = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern)
-                     if p.is_file() and ".git" not in p.relative_to(root).parts)
+    from govcell.load.globs import on_disk
+
+    matches = on_disk(ctx.cell.root, pattern)
     if not matches:
         ctx.found.append(diag("policy.target-no-match", f"target '{pattern}' of policy {where[0]} matches no "
                               "file", ctx.config_path, *ctx.config_pos(("policy", "targets") + where),
