@@ -27,7 +27,7 @@ import os
 import re
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from govcell.diagnostics import Diagnostic, diag
 
@@ -399,9 +399,9 @@ def cell_changes(cell: Any, diff: Callable[[str | None, str | None], dict[str, A
     ``policy-test`` check (``govcell.checks.policy_test``) calls it first, with the diff when
     a policy reads ``input.diff``.
     """
-    cached = cell.__dict__.get("_changes_input")
+    cached: tuple[dict[str, Any] | None, list[Diagnostic]] | None = cell.__dict__.get("_changes_input")
     if cached is not None:
-        return cast("tuple[dict[str, Any] | None, list[Diagnostic]]", cached)
+        return cached
     if _STATE["computing"] or cell.source.kind != "worktree":
         result: tuple[dict[str, Any] | None, list[Diagnostic]] = (None, [])
     else:
