@@ -8,9 +8,12 @@ from pathlib import Path
 
 import yaml
 
-from govcell.adopt.detect import Candidate, best_input, detect, feature_status_format, render_config, scan_policy
+from govcell.adopt.detect import detect, feature_status_format
+from govcell.adopt.rego_scan import Candidate, best_input, scan_policy
+from govcell.adopt.render import render_config
 from govcell.load.config import Config
-from govcell.adopt.scaffold import init_cell, plan_init
+from govcell.adopt.plan import plan_init
+from govcell.adopt.scaffold import init_cell
 from tests.conftest import CellBuilder, init_git, run_command
 
 

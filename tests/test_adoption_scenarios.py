@@ -54,9 +54,9 @@ def _empty_git_repo(cell: CellBuilder) -> CellBuilder:
 
 @then("the cell has the scaffold files")
 def _has_scaffold(cell: CellBuilder) -> None:
-    from govcell.adopt.scaffold import SCHEMAS, scaffold_files
+    from govcell.adopt.starter import SCHEMAS, scaffold_files
 
-    from govcell.adopt.scaffold import PIECE_NEEDS, policy_piece
+    from govcell.adopt.starter import PIECE_NEEDS, policy_piece
 
     expected = {rel for rel in scaffold_files() if not (rel.startswith("policy/") and policy_piece(rel) in PIECE_NEEDS)}
     expected |= {f"docs/schema/{n}.json" for n in SCHEMAS} | {"docs/feature_status.md"}

@@ -188,7 +188,7 @@ def _gain_ac(cell: CellBuilder, ac: str) -> None:
 
 @then(parsers.parse('the only files init added are "{config}", "{ignore}" and the JSON Schemas'))
 def _only_config(cell: CellBuilder, ctx: dict[str, object], config: str, ignore: str) -> None:
-    from govcell.adopt.scaffold import SCHEMAS
+    from govcell.adopt.starter import SCHEMAS
 
     tracked = ctx["tracked"]
     assert isinstance(tracked, dict)

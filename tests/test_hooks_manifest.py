@@ -85,7 +85,7 @@ def test_unfiltered_hooks_are_the_ones_whose_inputs_can_be_anywhere() -> None:
 
 
 def test_pre_commit_accepts_the_manifest_and_both_configs(tmp_path: Path) -> None:
-    from govcell.adopt.scaffold import scaffold_files
+    from govcell.adopt.starter import scaffold_files
 
     scaffolded = tmp_path / ".pre-commit-config.yaml"
     scaffolded.write_bytes(scaffold_files()[".pre-commit-config.yaml"])

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from govcell import __version__
-from govcell.adopt.scaffold import init_cell, iter_templates, scaffold_files, target_path
+from govcell.adopt.scaffold import init_cell
+from govcell.adopt.starter import iter_templates, scaffold_files, target_path
 from tests.conftest import REPO_ROOT, init_git, run_command
 
 

@@ -33,8 +33,10 @@ def add_parser(sub: Any) -> None:
 def command(args: argparse.Namespace) -> int:
     """Exit 0 when done (skips are not failures); a usage error (2) when the target is unusable."""
     from govcell.adopt.precommit import Source, entry_lines
-    from govcell.adopt.scaffold import _hook_paths, _in_git, format_dry_run, format_plan, format_report, init_cell, \
-        plan_init
+    from govcell.adopt.plan import hook_paths, plan_init
+    from govcell.adopt.report import format_dry_run, format_plan, format_report
+    from govcell.adopt.scaffold import init_cell
+    from govcell.load.git import in_git
 
     root = Path(args.directory)
     if root.exists() and not root.is_dir():
@@ -48,7 +50,7 @@ def command(args: argparse.Namespace) -> int:
         from govcell.adopt.detect import detect
         from govcell.load.config import Paths
 
-        paths = _hook_paths(root.absolute(), detect(root.absolute()))
+        paths = hook_paths(root.absolute(), detect(root.absolute()))
         sys.stdout.write("\n".join(entry_lines(source, paths, defaults=paths == Paths())) + "\n")
         return 0
     try:
@@ -62,5 +64,5 @@ def command(args: argparse.Namespace) -> int:
         report = init_cell(root, force=bool(args.force), stage=bool(args.stage), plan=plan)
     except OSError as exc:
         raise UsageError(f"cannot write the cell: {exc}") from None
-    sys.stdout.write(format_report(report, _in_git(root)))
+    sys.stdout.write(format_report(report, in_git(root)))
     return 0
