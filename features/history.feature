@@ -32,3 +32,11 @@ Feature: Trends: the cell over its last commits
     Then the exit code is 1
     And the output contains "diff.not-git"
     And the output has no traceback
+
+  @AC-CHG-062 @slow
+  Scenario: The site shows the trend and, built with a base, the changes since it
+    Given a git cell whose history adds an uncovered AC, renames its feature file, changes code only and covers the AC
+    When I run "govcell site build --base HEAD~3"
+    Then the exit code is 0
+    And the site page "trends/index.html" contains "ACs, covered ACs and findings over the last commits"
+    And the site page "changes/index.html" contains "Changes since"

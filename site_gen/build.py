@@ -91,9 +91,26 @@ def view_hint(site: Path, directory_urls: bool) -> str:
 
 
 def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell_config: str | None = None,
-               mkdocs_file: str | None = None, strict: bool = False) -> tuple[Path, bool]:
-    """:func:`build`, and whether the site's links are directory URLs (for :func:`view_hint`)."""
+               mkdocs_file: str | None = None, strict: bool = False, base: str | None = None) -> tuple[Path, bool]:
+    """:func:`build`, and whether the site's links are directory URLs (for :func:`view_hint`).
+
+    With ``base`` (a git revision) the governance pages gain "changes since BASE" (``govcell diff``),
+    passed to the plugin as ``GOVCELL_SITE_BASE`` (so a repository's own mkdocs.yml gets it too).
+    """
     import os
+
+    if base:
+        from govcell_site.plugin import BASE_ENV
+
+        saved = os.environ.get(BASE_ENV)
+        os.environ[BASE_ENV] = base
+        try:
+            return build_site(root, out, govcell_config=govcell_config, mkdocs_file=mkdocs_file, strict=strict)
+        finally:
+            if saved is None:
+                os.environ.pop(BASE_ENV, None)
+            else:
+                os.environ[BASE_ENV] = saved
 
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config

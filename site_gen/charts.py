@@ -197,3 +197,25 @@ def bundle_budgets(budgets: list[Any]) -> Chart | None:
     return Chart("bundles", title, summary, _render(chart, "bundles", title, summary),
                  [["bundle", "bytes", "budget", "used"], *([b.name, str(b.bytes), str(b.max_bytes), f"{p} %"]
                                                           for b, p in zip(rows, percent))])
+
+
+def trend(points: list[dict[str, Any]]) -> Chart | None:
+    """Lines over the last commits (oldest first): ACs, covered ACs and findings (``govcell history``)."""
+    if not points:
+        return None
+    labels = [p["commit"][:7] for p in points]
+    series = [("ACs", "#37474f", "acs"), ("covered ACs", "#2e7d32", "covered"), ("findings", "#c62828", "findings")]
+    chart = _base("Line", [c for _, c, _ in series], labels, height=320, show_x_guides=False, show_y_guides=True,
+                  x_label_rotation=40 if len(points) > 12 else 0, show_minor_x_labels=len(points) <= 25,
+                  x_labels_major_every=max(1, len(points) // 10), dots_size=2.5, legend_at_bottom_columns=3)
+    for name, _colour, key in series:
+        chart.add(name, [p[key] for p in points])
+    first, last = points[0], points[-1]
+    summary = (f"Over the last {len(points)} commit(s), from {labels[0]} to {labels[-1]}: ACs "
+               f"{first['acs']} to {last['acs']}, covered ACs {first['covered']} to {last['covered']}, findings "
+               f"{first['findings']} to {last['findings']}.")
+    title = "ACs, covered ACs and findings over the last commits"
+    return Chart("trend", title, summary, _render(chart, "trend", title, summary),
+                 [["commit", "date", "ACs", "covered", "uncovered", "findings", "errors"],
+                  *([p["commit"][:12], p["date"][:10], str(p["acs"]), str(p["covered"]), str(p["uncovered"]),
+                     str(p["findings"]), str(p["errors"])] for p in points)])

@@ -75,3 +75,38 @@ def collect(analysis: Analysis) -> SiteData:
                                  hint="this is a govcell bug, or the cell is too broken for this page; "
                                       "fix the other findings first"))
     return SiteData(analysis=analysis, findings=findings, ledger=ledger, derived=derived)
+
+
+
+def add_history(data: SiteData, last: int, base: str | None) -> None:
+    """The trend (``govcell history --last LAST``) and, with ``base``, the changes since it (``govcell diff``).
+
+    Both come from the kernel and read git; a cell outside git has neither page.  A base git does
+    not have gives the changes page its finding (``diff.base-missing``) instead of the diff.
+    """
+    from govcell.diagnostics import diag
+
+    cell = data.cell
+    config = cell.config_source if cell.config_source not in (".govcell.yaml", "pyproject.toml") else None
+
+    def outside_git(doc: dict[str, Any]) -> bool:
+        return any(d["code"] == "diff.not-git" for d in doc["diagnostics"])
+
+    try:
+        if last > 0:
+            from govcell.derive.history import compute
+
+            doc = compute(str(cell.root), config, last)
+            if doc["points"]:
+                data.derived["history"] = doc
+            elif outside_git(doc):
+                return
+        if base:
+            from govcell.derive.diff import compute as diff
+
+            changes = diff(str(cell.root), config, base, None)
+            if not outside_git(changes):
+                data.derived["changes"] = changes
+    except Exception as exc:  # noqa: BLE001 - reported on the findings page, the build goes on
+        data.findings.append(diag("site.data-error", f"could not compute the history: {type(exc).__name__}: "
+                                  f"{exc}", ".", hint="this is a govcell bug; please report it"))

@@ -24,6 +24,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 log = logging.getLogger("mkdocs.plugins.govcell")
 
 CSS = "assets/govcell/govcell.css"
+#: ``govcell site build --base REF`` passes the base to the plugin, also in a repository's own mkdocs.yml
+BASE_ENV = "GOVCELL_SITE_BASE"
 JS = "assets/govcell/govcell.js"
 
 
@@ -39,6 +41,10 @@ class GovcellPluginConfig(Config):  # type: ignore[no-untyped-call]
     nav = c.Type(bool, default=True)
     #: title of that navigation section
     nav_title = c.Type(str, default="Governance")
+    #: commits of the trend page (``govcell history --last N``); 0 leaves the page out
+    history = c.Type(int, default=50)
+    #: a git revision: adds a "changes since" page (``govcell diff BASE``); default $GOVCELL_SITE_BASE
+    base = c.Optional(c.Type(str))
 
 
 class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped-call]  # same gap
@@ -79,6 +85,9 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
         cell = Cell(self.cell_root, self.config.config)
         drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
         data = collect(Analysis(cell))
+        from govcell_site.data import add_history
+
+        add_history(data, self.config.history, self.config.base or os.environ.get(BASE_ENV) or None)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       lazy=True,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title

@@ -20,6 +20,8 @@ def add_parser(sub: Any) -> None:
     add_build_options(q)
     options.out(q, "the site directory", default="ROOT/site")
     options.strict(q)  # MkDocs warnings fail the build
+    q.add_argument("--base", default=None, metavar="REF", help="add a 'changes since REF' page (govcell diff REF) "
+                   "to the governance pages")
     q = options.command(actions, "serve", command, help="serve the site with live reload")
     add_build_options(q)
     q.add_argument("--dev-addr", "-a", default=None, metavar="IP:PORT",
@@ -73,7 +75,7 @@ def command(args: argparse.Namespace) -> int:
             serve(args.root, govcell_config=args.config, mkdocs_file=args.mkdocs, dev_addr=args.dev_addr)
             return 0
         site, directory_urls = build_site(args.root, args.out, govcell_config=args.config, mkdocs_file=args.mkdocs,
-                                          strict=args.strict)
+                                          strict=args.strict, base=getattr(args, "base", None))
     except (Abort, ConfigurationError) as exc:
         print(f"govcell site: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,58 @@
+"""The site's trend page (govcell history) and "changes since BASE" page (govcell diff), without mkdocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
+from govcell_site.data import add_history, collect
+from govcell_site.pages import generate
+from govcell_site.render import Context
+from govcell_site.views import stories
+from tests.conftest import CellBuilder, git, init_git
+from tests.test_history import FEATURE, LEDGER, MORE
+
+
+def _commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def _pages(root: Path, last: int, base: str | None) -> dict[str, str]:
+    data = collect(Analysis(Cell(root)))
+    add_history(data, last, base)
+    outputs, nav = generate(Context(data, stories(data)))
+    return {o.path: o.content for o in outputs if isinstance(o.content, str)} | {"nav": repr(nav)}
+
+
+def test_trend_and_changes_pages(cell: CellBuilder) -> None:
+    init_git(cell.root)
+    cell.ledger(LEDGER)
+    cell.write("features/pay.feature", FEATURE)
+    _commit(cell.root, "a cell")
+    cell.ledger(LEDGER + MORE)
+    _commit(cell.root, "an uncovered <AC>")
+    cell.ledger((LEDGER + MORE).replace("A refund is accepted", "A refund is accepted within a day"))
+    pages = _pages(cell.root, 50, "HEAD~1")
+    trend = pages["trends.md"]
+    assert 'id="chart-trend"' in trend and "<svg" in trend and "<script" not in trend
+    assert "ACs 2 to 3, covered ACs 2 to 2, findings 0 to 1" in trend
+    assert "an uncovered &lt;AC&gt;" in trend and "<AC>" not in trend  # commit subjects are text
+    changes = pages["changes.md"]
+    assert "Changes since <code>HEAD~1</code>" in changes
+    assert "AC-A-003" in changes and "uncovered" in changes and ">changed<" in changes
+    assert "('Trends', 'trends.md')" in pages["nav"] and "('Changes', 'changes.md')" in pages["nav"]
+    # the same repository gives the same pages (the history cache changes nothing)
+    assert _pages(cell.root, 50, "HEAD~1") == pages
+    # no base: no changes page; no history: no trend page; a base git lacks: the finding, not a crash
+    assert "changes.md" not in _pages(cell.root, 50, None)
+    assert "trends.md" not in _pages(cell.root, 0, None)
+    missing = _pages(cell.root, 0, "no-such-ref")["changes.md"]
+    assert "diff.base-missing" in missing and "could not be made" in missing
+
+
+def test_no_git_no_history_pages(cell: CellBuilder) -> None:
+    cell.ledger(LEDGER)
+    pages = _pages(cell.root, 50, "HEAD")
+    assert "trends.md" not in pages and "changes.md" not in pages
