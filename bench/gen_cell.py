@@ -268,10 +268,12 @@ def _feature_status(out: Path) -> None:
     """Commit-ready ``docs/feature_status.md`` (what the feature-status hook would write)."""
     try:
         from govcell.cell import Cell
+        from govcell.derive.analysis import Analysis
         from govcell.derive.feature_status import render
     except ImportError:  # govcell not installed: the feature-status hook creates it on first run
         return
-    _write(out / "docs" / "feature_status.md", render(Cell(out)))
+    cell = Cell(out)
+    _write(out / "docs" / "feature_status.md", render(cell, Analysis(cell).coverage))
 
 
 def _git_commit(out: Path) -> None:

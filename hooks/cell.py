@@ -1,8 +1,12 @@
-"""The loaded cell: one object every check and renderer reads from.
+"""The loaded cell: the inputs of a governed repository, as read, and nothing derived.
 
-Files are read lazily and at most once per process (``functools.cached_property``),
-so the all-in-one ``govcell check`` parses the ledger a single time however
-many checks use it, and a single-check hook reads only what it needs.
+Config, ledger, tasks, flows, contextpack, doc index, feature files, test result
+files and ADRs, all read through one :class:`~govcell.load.sources.FileSource`.
+Each is read lazily and at most once (``functools.cached_property``), so the
+all-in-one ``govcell check`` parses the ledger a single time however many checks
+use it, and a single-check hook reads only what it needs.  What is computed from
+these inputs (coverage, the graph, policy results, bundles, findings) lives in
+:class:`govcell.derive.analysis.Analysis`.
 """
 
 from __future__ import annotations
@@ -20,13 +24,10 @@ if TYPE_CHECKING:
     from govcell.load.adr import AdrIndex
     from govcell.formats.contextpack import ContextPack
     from govcell.formats.docindex import DocIndex
-    from govcell.derive.coverage import Coverage
     from govcell.load.features import FeatureIndex
     from govcell.formats.flows import FlowsFile
-    from govcell.derive.graph import GovGraph
     from govcell.formats.ledger import Ledger
     from govcell.formats.reviews import ReviewsFile
-    from govcell.derive.policy.model import PolicyReport
     from govcell.load.sources import FileSource
     from govcell.load.results import ResultSet
     from govcell.formats.tasks import TasksFile
@@ -37,7 +38,7 @@ _M = TypeVar("_M", bound="BaseModel")
 
 
 class Cell:
-    """A governed repository rooted at ``root``."""
+    """The inputs of the governed repository rooted at ``root``."""
 
     def __init__(self, root: Path | str = ".", config_path: str | None = None,
                  source: FileSource | None = None) -> None:
@@ -123,23 +124,10 @@ class Cell:
         return [f for f in files if f.unreadable]
 
     @functools.cached_property
-    def policy_report(self) -> PolicyReport:
-        """Policies run on their fixtures and targets (``govcell.derive.policy.run``); imports regorus."""
-        from govcell.derive.policy.run import build_report
-
-        return build_report(self)
-
-    @functools.cached_property
     def adrs(self) -> AdrIndex:
         from govcell.load.adr import scan
 
         return scan(self)
-
-    @functools.cached_property
-    def graph(self) -> GovGraph:
-        from govcell.derive.graph import build
-
-        return build(self)
 
     @functools.cached_property
     def features(self) -> FeatureIndex:
@@ -150,14 +138,7 @@ class Cell:
 
     @functools.cached_property
     def test_results(self) -> ResultSet:
-        """The test result files named in ``results.files``, read and matched to scenarios."""
+        """The test result files named in ``results.files``, as read (``Analysis.results`` matches them)."""
         from govcell.load.results import load_results
 
         return load_results(self)
-
-    @functools.cached_property
-    def coverage(self) -> Coverage:
-        """Static coverage and run status of every AC, with requirement/story roll-ups."""
-        from govcell.derive.coverage import compute
-
-        return compute(self)

@@ -1,94 +1,81 @@
 """Everything the site shows, computed once per build from the kernel.
 
-The site never re-implements a check: it asks ``hooks`` for the loaded cell,
-the findings of ``govcell.checks.run`` and whatever derived results the kernel
-offers (coverage, status document, bundle budgets, policy report, graph).
-Derived results come from modules that land independently, so each is looked
-up by name and is ``None`` when its module does not exist yet; a page that
-needs it simply does not appear ("each page appears once its data does").
+The site never re-derives what the kernel computed: every page reads the one
+:class:`~govcell.derive.analysis.Analysis` of the cell (coverage, graph, policy
+report, bundle budgets, ``govcell next``'s items), the findings of
+``govcell.checks.run`` and the status document ``govcell status --json`` prints.
 A derived computation that crashes is reported as a finding on the findings
-page instead of breaking the build: the site is most needed when the cell is
-broken.
+page instead of breaking the build (the pages that need it are left out): the
+site is most needed when the cell is broken.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import Diagnostic
     from govcell.formats.ledger import Ledger
 
-#: name -> "module:attribute" of every derived result the site can render.
-#: The attribute is called with the Cell; ``Cell.x`` names a property of the cell
-#: itself that the module adds (the cell caches it for every other consumer).
-PROVIDERS: dict[str, str] = {
-    "features": "govcell.load.features:Cell.features",
-    "coverage": "govcell.derive.coverage:Cell.coverage",
-    "status": "govcell.report.status:status_document",
-    "next": "govcell.derive.next_work:next_items",
-    "bundles": "govcell.derive.bundles:budgets",
-    "policy": "govcell.derive.policy.run:evaluate",
-    "graph": "govcell.derive.graph:Cell.graph",
-    "adrs": "govcell.load.adr:Cell.adrs",
+
+def _status(analysis: Analysis) -> dict[str, Any]:
+    from govcell.report.status import status_document
+
+    return status_document(analysis)
+
+
+#: name -> how the analysis gives the derived result (the names pages list in ``needs``)
+PROVIDERS: dict[str, Callable[[Analysis], Any]] = {
+    "features": lambda analysis: analysis.cell.features,
+    "coverage": lambda analysis: analysis.coverage,
+    "status": _status,
+    "next": lambda analysis: analysis.next_items,
+    "bundles": lambda analysis: analysis.budgets,
+    "policy": lambda analysis: analysis.policy_report,
+    "graph": lambda analysis: analysis.graph,
+    "adrs": lambda analysis: analysis.cell.adrs,
 }
-
-
-def provider(name: str) -> Callable[[Cell], Any] | None:
-    """The kernel function behind ``name``, or ``None`` when it has not landed yet.
-
-    Only a missing *module* (or attribute) means "not available"; an import
-    error inside an existing module is a bug and propagates.
-    """
-    module, _, attr = PROVIDERS[name].partition(":")
-    if importlib.util.find_spec(module) is None:
-        return None
-    if attr.startswith("Cell."):
-        from govcell.cell import Cell
-
-        prop = attr.removeprefix("Cell.")
-        return (lambda cell: getattr(cell, prop)) if hasattr(Cell, prop) else None
-    func = getattr(importlib.import_module(module), attr, None)
-    return func if callable(func) else None
 
 
 @dataclasses.dataclass
 class SiteData:
-    """The cell and every result computed from it, shared by all pages of one build."""
+    """The analysed cell and every result computed from it, shared by all pages of one build."""
 
-    cell: Cell
+    analysis: Analysis
     findings: list[Diagnostic]
     ledger: Ledger | None
     derived: dict[str, Any]
+
+    @property
+    def cell(self) -> Cell:
+        return self.analysis.cell
 
     def has(self, name: str) -> bool:
         return self.derived.get(name) is not None
 
 
-def collect(cell: Cell, names: tuple[str, ...] | None = None) -> SiteData:
-    """Load the cell once, run every check, and compute each available derived result."""
+def collect(analysis: Analysis) -> SiteData:
+    """Run every check on the analysed cell, and take each derived result the pages show."""
     from govcell.checks import run
     from govcell.diagnostics import diag
 
-    findings = run(cell)
+    cell = analysis.cell
+    findings = run(analysis)
     ledger = cell.ledger.model if cell.ledger.present else None
     derived: dict[str, Any] = {}
-    for name in names or tuple(PROVIDERS):
-        func = provider(name)
-        if func is None:
-            continue
+    for name, provide in PROVIDERS.items():
         try:
-            derived[name] = func(cell)
+            derived[name] = provide(analysis)
         except Exception as exc:  # noqa: BLE001 - reported on the findings page, the build goes on
             findings.append(diag("site.data-error", f"could not compute {name}: {type(exc).__name__}: {exc}", ".",
                                  hint="this is a govcell bug, or the cell is too broken for this page; "
                                       "fix the other findings first"))
-    return SiteData(cell=cell, findings=findings, ledger=ledger, derived=derived)
+    return SiteData(analysis=analysis, findings=findings, ledger=ledger, derived=derived)
+
 
 
 def add_history(data: SiteData, last: int, base: str | None) -> None:

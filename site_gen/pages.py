@@ -1,8 +1,8 @@
 """The registry of generated pages: each one a template plus a data function.
 
 A page lists the derived results it ``needs`` (names of ``govcell_site.data.PROVIDERS``);
-it is generated only when they are available, so a page appears the moment the
-kernel module behind it lands, with no change here beyond its entry.  Every
+it is generated only when they were computed (a derived result that crashed is a
+``site.data-error`` finding, and the pages that need it are left out).  Every
 page builder returns ``Output`` objects (Markdown pages and plain files such
 as ``status.json``); the MkDocs plugin turns them into virtual files, so
 nothing generated is ever written into the repository.
@@ -63,8 +63,8 @@ def _summary(ctx: Context) -> dict[str, Any]:
     status document would be a second opinion about the cell.
     """
     doc = ctx.data.derived.get("status")
-    if not isinstance(doc, dict) or doc.get("schema") != "govcell.status/1":
-        # no status document (or one of a shape this dashboard does not know): only the findings are known
+    if doc is None:
+        # the status document could not be computed (a site.data-error finding): only the findings are known
         from govcell.diagnostics import counts
 
         return {"doc": None, "findings": counts(ctx.data.findings)}
@@ -245,12 +245,10 @@ def schemas(ctx: Context) -> list[Output]:
 
 
 def _invariants(ctx: Context) -> list[Any]:
-    """The governance-graph check's findings (the cell caches the graph, so this is cheap)."""
-    from govcell.checks import CHECKS, run
+    """The governance-graph check's findings (the analysis keeps the graph and the findings)."""
+    from govcell.checks import run
 
-    if "invariants" not in ctx.cache:
-        ctx.cache["invariants"] = run(ctx.data.cell, ["governance-graph"]) if "governance-graph" in CHECKS else []
-    return list(ctx.cache["invariants"])
+    return run(ctx.data.analysis, ["governance-graph"])
 
 
 def graph_page(ctx: Context) -> list[Output]:
@@ -327,7 +325,7 @@ def adrs(ctx: Context) -> list[Output]:
     index = ctx.data.derived["adrs"]
     refs = adr_refs(ctx)
     known = sorted(index.adrs.values(), key=lambda a: a.number)
-    missing = sorted(a for a in refs if a not in index.adrs)
+    missing = ctx.data.derived["graph"].missing("adr")
     out = [_page(ctx, "adr/index.md", "adrs.md", adrs=known, missing=missing, refs=refs)]
     for adr in known:
         text = read_text(ctx.data.cell.root, adr.path).text
@@ -395,7 +393,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("graph", "Graph", "graph.md", graph_page, needs=("graph",), early=True),
     PageSpec("bundles", "Bundles", "bundles.md", bundles, needs=("bundles",),
              when=lambda ctx: bool(ctx.data.derived.get("bundles"))),
-    PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs",)),
+    PageSpec("adrs", "Decisions", "adr/index.md", adrs, needs=("adrs", "graph")),
     PageSpec("trends", "Trends", "trends.md", trends, needs=("history",)),
     PageSpec("changes", "Changes", "changes.md", changes, needs=("changes",)),
     PageSpec("schemas", "Schemas", "schemas.md", schemas),

@@ -74,6 +74,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
 
     def on_files(self, files: Files, config: Any) -> Files:
         from govcell.cell import Cell
+        from govcell.derive.analysis import Analysis
         from govcell_site.data import collect
         from govcell_site.pages import navigation, stream
         from govcell_site.render import ASSETS, Context
@@ -83,7 +84,7 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
         assert self.cell_root is not None
         cell = Cell(self.cell_root, self.config.config)
         drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
-        data = collect(cell)
+        data = collect(Analysis(cell))
         from govcell_site.data import add_history
 
         add_history(data, self.config.history, self.config.base or os.environ.get(BASE_ENV) or None)

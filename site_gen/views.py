@@ -3,8 +3,8 @@
 Templates stay dumb (loops and escaping only) because every join happens
 here, once: each AC gets its coverage, run result, status, scenarios and test
 mappings from the kernel's results, never from a re-computation.  When a
-derived result has not landed (``None``), its fields stay ``None`` and the
-templates leave them out.
+derived result could not be computed (a ``site.data-error`` finding), its
+fields stay ``None`` and the templates leave them out.
 """
 
 from __future__ import annotations

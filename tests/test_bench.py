@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import CHECKS, run
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -26,7 +27,7 @@ def _files(root: Path) -> dict[str, bytes]:
 def test_generated_cell_passes_every_check_and_is_deterministic(tmp_path: Path) -> None:
     counts = generate(tmp_path / "a", stories=5)
     assert counts["items"] == 5 * 10 and counts["feature_files"] == 5 and counts["tasks"] == 15
-    found = run(Cell(tmp_path / "a"))
+    found = run(Analysis(Cell(tmp_path / "a")))
     assert [d for d in found if d.severity.value != "info"] == []
     generate(tmp_path / "b", stories=5)
     assert _files(tmp_path / "a") == _files(tmp_path / "b")

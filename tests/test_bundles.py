@@ -1,4 +1,4 @@
-"""govcell.derive.bundles: the context-bundles check, budgets() and govcell bundle, on real repositories."""
+"""govcell.derive.bundles: the context-bundles check, Analysis().budgets and govcell bundle, on real repositories."""
 
 from __future__ import annotations
 
@@ -11,9 +11,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcell.derive.bundles import budgets, build, check
+from govcell.checks.context_bundles import check as _check
+from govcell.derive.bundles import build as _build
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
+from govcell.derive.bundles import Bundle
+from govcell.diagnostics import Diagnostic
 from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
+
+
+def check(cell: Cell) -> list[Diagnostic]:
+    """The context-bundles check on ``cell``."""
+    return _check(Analysis(cell))
+
+
+def build(cell: Cell, name: str) -> Bundle | None:
+    """Bundle ``name`` of ``cell``."""
+    return _build(Analysis(cell).bundler, name)
 
 LEDGER = """\
 stories:
@@ -51,7 +65,7 @@ def codes(cell: Cell) -> list[tuple[str, str]]:
 def test_no_contextpack_is_not_a_finding(cell: CellBuilder) -> None:
     cell.ledger(LEDGER)
     assert check(Cell(cell.root)) == []
-    assert budgets(Cell(cell.root)) == []
+    assert Analysis(Cell(cell.root)).budgets == []
 
 
 def test_task_in_tasks_file_links_bundle(cell: CellBuilder) -> None:
@@ -69,7 +83,7 @@ tasks:
   small: {description: Small, max_bytes: 100000, include: [src/a.py, src/logo.png]}
   tight: {description: Tight, max_bytes: 300, include: ["src/*"]}
 """, {"src/a.py": "a = 1\n" * 10, "src/b.py": "b = 2\n" * 100, "src/logo.png": b"\x89PNG\x00\x00"})
-    got = {b.name: b for b in budgets(c)}
+    got = {b.name: b for b in Analysis(c).budgets}
     assert list(got) == ["small", "tight"]
     small, tight = got["small"], got["tight"]
     assert small.files == [("src/a.py", 60)] and small.skipped == [("src/logo.png", "binary")]
@@ -216,7 +230,7 @@ def test_hook_starts_without_heavy_imports(cell: CellBuilder) -> None:
 
 def test_own_contextpack_within_budget() -> None:
     own = Cell(REPO_ROOT)
-    got = budgets(own)
+    got = Analysis(own).budgets
     assert {b.name for b in got} >= {"kernel", "add_a_check", "ledger", "bundles"}
     for b in got:
         assert not b.over and b.files and not b.skipped, b
@@ -260,6 +274,6 @@ def test_any_contextpack_yields_findings_never_a_crash(tmp_path_factory: pytest.
         c = Cell(root)
         found = check(c)
         assert all(d.code != "internal.error" for d in found)
-        budgets(c)
+        assert isinstance(Analysis(c).budgets, list)
 
     run()

@@ -96,9 +96,11 @@ def test_status_document_matches_its_published_schema(tmp_path: Path) -> None:
     import jsonschema
 
     from govcell.cell import Cell
+
+    from govcell.derive.analysis import Analysis
     from govcell.report.status import status_document
 
-    doc = status_document(Cell(REPO_ROOT))
+    doc = status_document(Analysis(Cell(REPO_ROOT)))
     jsonschema.validate(doc, json.loads((REPO_ROOT / "docs/schema/status.json").read_text()))
     assert doc["verdict"]["state"] in ("pass", "attention", "fail")
     assert doc["commit"] is not None and len(doc["commit"]["sha"]) == 40
@@ -106,7 +108,7 @@ def test_status_document_matches_its_published_schema(tmp_path: Path) -> None:
     empty.mkdir()
     (empty / "specs").mkdir()
     (empty / "specs/spec_ledger.yaml").write_text("stories: [\n")
-    broken = status_document(Cell(empty))
+    broken = status_document(Analysis(Cell(empty)))
     jsonschema.validate(broken, json.loads((REPO_ROOT / "docs/schema/status.json").read_text()))
     assert broken["commit"] is None
     assert broken["verdict"]["state"] == "fail"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from tests.conftest import CellBuilder
 
@@ -27,7 +28,7 @@ story = "STORY-[0-9]+"
     cell.write("requirements/ledger.yaml", "stories:\n  - {id: STORY-1, title: ok}\n  - {id: US-1, title: nope}\n")
     c = Cell(cell.root)
     assert c.config_source == "pyproject.toml"
-    found = run(c, ["spec-ledger"])
+    found = run(Analysis(c), ["spec-ledger"])
     assert [(d.path, d.code, d.line) for d in found] == [("requirements/ledger.yaml", "ledger.id-pattern", 3)]
 
 
@@ -47,14 +48,14 @@ def test_yaml_config_beats_pyproject(cell: CellBuilder) -> None:
 def test_bad_regex_in_config_is_a_finding(cell: CellBuilder) -> None:
     cell.write(".govcell.yaml", "ids: {story: 'US-[('}\n")
     cell.ledger("stories:\n  - {id: US-1, title: t}\n")
-    found = run(Cell(cell.root), ["spec-ledger"])
+    found = run(Analysis(Cell(cell.root)), ["spec-ledger"])
     assert "config.bad-pattern" in [d.code for d in found]
 
 
 def test_severity_wildcard_and_off(cell: CellBuilder) -> None:
     cell.write(".govcell.yaml", "severity: {'ledger.*': info, ledger.empty-text: 'off'}\n")
     cell.ledger("stories:\n  - {id: bad, title: ''}\n")
-    found = run(Cell(cell.root), ["spec-ledger"])
+    found = run(Analysis(Cell(cell.root)), ["spec-ledger"])
     assert [(d.code, d.severity.value) for d in found] == [("ledger.id-pattern", "info")]
 
 

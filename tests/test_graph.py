@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from govcell.derive.graph import focus, to_dot, to_json, to_mermaid
 from tests.conftest import CellBuilder, run_command
@@ -38,7 +39,7 @@ def _cell(cell: CellBuilder) -> Cell:
 
 
 def test_mermaid_escapes_hostile_labels(cell: CellBuilder) -> None:
-    text = to_mermaid(_cell(cell).graph)
+    text = to_mermaid(Analysis(_cell(cell)).graph)
     assert "<script>" not in text and '\\"' not in text
     assert "US-X-001: #lt;b#gt;#quot;q#quot;#124;#91;x#93;#123;y#125;#lt;/b#gt;" in text
     assert 'n0("AC-X-001: A very long acceptance criterion text…")' in text
@@ -46,13 +47,13 @@ def test_mermaid_escapes_hostile_labels(cell: CellBuilder) -> None:
 
 
 def test_dot_escapes_quotes(cell: CellBuilder) -> None:
-    text = to_dot(_cell(cell).graph)
+    text = to_dot(Analysis(_cell(cell)).graph)
     assert '\\"q\\"' in text
     assert text.startswith("digraph govcell {") and text.rstrip().endswith("}")
 
 
 def test_ledger_dependency_cycle_and_docs(cell: CellBuilder) -> None:
-    found = run(_cell(cell), ["governance-graph"])
+    found = run(Analysis(_cell(cell)), ["governance-graph"])
     codes = sorted((d.code, d.line) for d in found)
     assert ("graph.cycle", 5) in codes
     assert ("graph.missing-doc", 7) in codes
@@ -67,28 +68,28 @@ def test_nodes_of_every_source(cell: CellBuilder) -> None:
                "tasks:\n  bundle-x: {description: d, max_bytes: 100, include: ['*.md'], requirements: [REQ-X-ONE]}\n")
     cell.write("specs/devex_flows.yaml", "commands:\n  t: {run: make t}\nflows:\n  f: {steps: [t]}\n")
     c = Cell(cell.root)
-    kinds = {d["kind"] for _, d in c.graph.g.nodes(data=True)}
+    kinds = {d["kind"] for _, d in Analysis(c).graph.g.nodes(data=True)}
     assert kinds == {"ledger", "story", "requirement", "ac", "test", "doc", "policy", "task", "bundle",
                      "command", "flow"}
-    edges = {(u, v, t) for u, v, t in c.graph.g.edges(data="type")}
+    edges = {(u, v, t) for u, v, t in Analysis(c).graph.g.edges(data="type")}
     assert ("task:bundle-x", "bundle:bundle-x", "has_bundle") in edges
     assert ("bundle:bundle-x", "requirement:REQ-X-ONE", "serves") in edges
     assert ("flow:f", "command:t", "executes") in edges
     assert ("doc:docs/one.md", "requirement:REQ-X-ONE", "documents") in edges
-    policies = [n for n, d in c.graph.g.nodes(data=True) if d["kind"] == "policy"]
+    policies = [n for n, d in Analysis(c).graph.g.nodes(data=True) if d["kind"] == "policy"]
     assert policies == ["policy:k8s"]
 
 
 def test_focus_depth(cell: CellBuilder) -> None:
-    graph = _cell(cell).graph
+    graph = Analysis(_cell(cell)).graph
     assert focus(graph, "AC-X-001", 0) == ["ac:AC-X-001"]
     assert focus(graph, "AC-X-001", 1) == ["ac:AC-X-001", "requirement:REQ-X-ONE", "test:AC-X-001#1"]
     assert "story:US-X-001" in focus(graph, "AC-X-001", 2)
 
 
 def test_json_is_deterministic_and_versioned(cell: CellBuilder) -> None:
-    a = to_json(_cell(cell).graph)
-    b = to_json(Cell(cell.root).graph)
+    a = to_json(Analysis(_cell(cell)).graph)
+    b = to_json(Analysis(Cell(cell.root)).graph)
     assert a == b
     doc = json.loads(a)
     assert doc["schema"] == "govcell.graph/1"
@@ -98,8 +99,8 @@ def test_json_is_deterministic_and_versioned(cell: CellBuilder) -> None:
 def test_invalid_ledger_gives_no_ledger_nodes_and_no_crash(cell: CellBuilder) -> None:
     cell.ledger("stories: [{id: [US-1], title: T}]\n")  # the only story is invalid: it is left out
     c = Cell(cell.root)
-    assert run(c, ["governance-graph"]) == []
-    assert [n for n, d in c.graph.g.nodes(data=True) if d["kind"] == "story"] == []
+    assert run(Analysis(c), ["governance-graph"]) == []
+    assert [n for n, d in Analysis(c).graph.g.nodes(data=True) if d["kind"] == "story"] == []
 
 
 def test_output_file(cell: CellBuilder) -> None:
@@ -132,10 +133,10 @@ Feature: X
     Given a thing
 """)
     c = Cell(cell.root)
-    edges = {(u, v, t) for u, v, t in c.graph.g.edges(data="type")}
+    edges = {(u, v, t) for u, v, t in Analysis(c).graph.g.edges(data="type")}
     assert ("scenario:features/x.feature:3", "ac:AC-X-001", "covers") in edges
     assert ("feature:features/x.feature", "scenario:features/x.feature:3", "contains") in edges
-    alone = [d for d in run(c, ["governance-graph"]) if "AC-X-404" in d.message]
+    alone = [d for d in run(Analysis(c), ["governance-graph"]) if "AC-X-404" in d.message]
     assert [(d.code, d.path, d.line) for d in alone] == [("graph.dangling-scenario-tag", "features/x.feature", 6)]
-    together = [d for d in run(Cell(cell.root)) if "AC-X-404" in d.message]
+    together = [d for d in run(Analysis(Cell(cell.root))) if "AC-X-404" in d.message]
     assert [d.code for d in together] == ["ac.orphaned-tag"]

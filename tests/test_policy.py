@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from govcell.derive.policy.discover import fixture_owner, is_valid_fixture
 from govcell.derive.policy.documents import feature_records
-from govcell.derive.policy.run import evaluate
 from tests.conftest import REPO_ROOT, CellBuilder
 from tests.test_foundation_scenarios import VALID_LEDGER
 
@@ -35,7 +35,7 @@ def test_engine_missing_is_one_finding_and_other_checks_still_run(cell: CellBuil
     monkeypatch.setitem(sys.modules, "regorus", None)  # `import regorus` now raises ImportError
     cell.ledger(VALID_LEDGER.replace("US-A-001", "bad-id"))
     cell.write("policy/main.rego", POLICY)
-    found = run(Cell(cell.root))
+    found = run(Analysis(Cell(cell.root)))
     codes = [d.code for d in found]
     assert codes.count("policy.engine-missing") == 1
     missing = next(d for d in found if d.code == "policy.engine-missing")
@@ -56,8 +56,9 @@ def test_report_lists_rules_fixtures_and_is_cached(cell: CellBuilder) -> None:
     cell.write("policy/testdata/main_valid.json", "{}")
     cell.write("policy/testdata/main_bad.yaml", "bad: true\n---\nw: true\n")
     c = Cell(cell.root)
-    report = evaluate(c)
-    assert evaluate(c) is report
+    analysis = Analysis(c)
+    report = analysis.policy_report
+    assert analysis.policy_report is report
     (policy,) = report.policies
     assert (policy.name, policy.path, policy.package, policy.rego_version) == ("main", "policy/main.rego", "main", "v1")
     assert [(r.name, r.kind, r.line) for r in policy.rules] == [("deny", "deny", 4), ("warn", "warn", 9),
@@ -70,7 +71,7 @@ def test_report_lists_rules_fixtures_and_is_cached(cell: CellBuilder) -> None:
 def test_configured_rego_version_wins(cell: CellBuilder) -> None:
     cell.write("policy/old.rego", 'package main\n\ndeny[msg] {\n  input.bad\n  msg := "x"\n}\n')
     cell.write(".govcell.yaml", "policy:\n  rego_versions: {policy/old.rego: v1}\n")
-    found = evaluate(Cell(cell.root)).diagnostics
+    found = Analysis(Cell(cell.root)).policy_report.diagnostics
     assert [(d.code, d.line) for d in found] == [("policy.compile-error", 3)]
     assert "does not compile as Rego v1:" in found[0].message
 
@@ -80,7 +81,7 @@ def test_policy_data_is_visible_as_data_govcell(cell: CellBuilder) -> None:
                                    "  some t in data.govcell.required\n  not input[t]\n  msg := t\n}\n")
     cell.write("policy/testdata/main_missing.json", "{}")
     cell.write(".govcell.yaml", "policy:\n  data: {required: [owner]}\n")
-    (policy,) = evaluate(Cell(cell.root)).policies
+    (policy,) = Analysis(Cell(cell.root)).policy_report.policies
     assert policy.fixtures[0].failures == ["owner"]
 
 
@@ -95,7 +96,7 @@ def test_feature_records_inherit_feature_and_rule_tags(cell: CellBuilder) -> Non
 
 
 def test_shipped_pack_passes_on_its_fixtures_and_this_repository() -> None:
-    report = evaluate(Cell(REPO_ROOT))
+    report = Analysis(Cell(REPO_ROOT)).policy_report
     names = sorted(p.name for p in report.policies)
     assert names == ["contextpack", "features", "flags", "k8s", "ledger", "privacy"]
     assert report.diagnostics == []
@@ -117,6 +118,6 @@ def test_breaking_a_shipped_rule_is_caught_as_dead(tmp_path: Path) -> None:
     text = rego.read_text()
     rego.write_text(text.replace("some r in input.rollouts\n\tnot r.flag in known",
                                  "some r in input.rollout\n\tnot r.flag in known"))
-    found = evaluate(Cell(dest)).diagnostics
+    found = Analysis(Cell(dest)).policy_report.diagnostics
     dead = [(d.path, d.line) for d in found if d.code == "policy.dead-rule"]
     assert dead == [("policy/flags.rego", 27)]

@@ -18,8 +18,9 @@ from typing import Any, ClassVar
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.diagnostics import Diagnostic, Severity
-from govcell.derive.policy.run import build_report, evaluate
+from govcell.derive.policy.run import build_report
 from tests.conftest import REPO_ROOT, CellBuilder, run_command
 
 V1 = "package main\nimport rego.v1\n\n"
@@ -133,7 +134,7 @@ def test_each_error_class_is_one_located_finding_without_any_fixture(cell: CellB
     files, expected = CASES[name]
     for rel, text in files.items():
         cell.write(rel, text)
-    found = evaluate(Cell(cell.root)).diagnostics
+    found = Analysis(Cell(cell.root)).policy_report.diagnostics
     assert _compile_findings(found) == expected, [f"{d.location}: {d.code}: {d.message}" for d in found]
     for d in found:
         if d.code != "policy.no-fixtures":
@@ -147,7 +148,7 @@ def test_the_error_messages_say_what_opa_check_would(cell: CellBuilder) -> None:
     cell.write("policy/other.rego", "package other\nimport rego.v1\n\nx := startswith_all(input.a, \"b\")\n"
                                     "y := data.main.required_labelz\n")
     cell.write(".govcell.yaml", "policy:\n  namespaces: [main, other]\n")
-    messages = {d.code: d.message for d in evaluate(Cell(cell.root)).diagnostics}
+    messages = {d.code: d.message for d in Analysis(Cell(cell.root)).policy_report.diagnostics}
     assert messages["policy.unsafe-var"] == ("use of undefined variable `required_label` is unsafe; did you mean "
                                              "'required_labels'? (in rule deny)")
     assert messages["policy.undefined-function"] == "undefined function startswith_all (in rule x)"
@@ -228,7 +229,7 @@ def test_valid_policies_give_no_compile_finding(cell: CellBuilder) -> None:
     for rel, text in VALID.items():
         cell.write(rel, text)
     cell.write(".govcell.yaml", "policy:\n  data: {limits: {max: 3}}\n")
-    report = evaluate(Cell(cell.root))
+    report = Analysis(Cell(cell.root)).policy_report
     assert [d for d in report.diagnostics if d.code != "policy.no-fixtures"] == []
     assert [t.passed for t in report.tests] == [True]
 
@@ -239,7 +240,7 @@ def test_a_library_error_is_one_finding_for_every_policy_that_loads_it(cell: Cel
     for name in ("a", "b", "c"):
         cell.write(f"policy/{name}.rego", V1 + f'deny contains "{name}" if input.{name}\n')
         cell.write(f"policy/testdata/{name}_bad.json", f'{{"{name}": true}}\n')
-    report = evaluate(Cell(cell.root))
+    report = Analysis(Cell(cell.root)).policy_report
     assert _compile_findings(report.diagnostics) == [("policy.unsafe-var", "policy/lib/util.rego", 5, 16)]
     assert all(not p.compiles and p.dead_rules == [] and p.uncovered_rules == [] for p in report.policies)
     assert {f.error for p in report.policies for f in p.fixtures} == {"not evaluated: the policy does not compile"}
@@ -249,7 +250,7 @@ def test_an_error_the_static_check_and_a_fixture_both_find_is_one_finding(cell: 
     cell.write("policy/main.rego", V1 + "deny contains msg if {\n  msg := no_such_function(input)\n}\n")
     cell.write("policy/testdata/main_bad.json", '{"bad": true}\n')
     cell.write("policy/testdata/main_worse.json", '{"worse": true}\n')
-    report = evaluate(Cell(cell.root))
+    report = Analysis(Cell(cell.root)).policy_report
     assert [(d.code, d.line, d.col) for d in report.diagnostics] == [("policy.uncovered-rules", 4, 1),
                                                                       ("policy.undefined-function", 5, 10)]
     assert {f.error for f in report.policies[0].fixtures} == {"evaluation failed (deny)"}
@@ -307,7 +308,7 @@ def test_the_compile_check_evaluates_each_package_once_when_nothing_fails(
                                         'warn contains "w" if input.w\n\nhelper := 1\n')
     cell.write("policy/testdata/main_a.json", '{"a": true}\n')
     cell.write("policy/testdata/main_valid.json", "{}\n")
-    assert evaluate(Cell(cell.root)).diagnostics == []
+    assert Analysis(Cell(cell.root)).policy_report.diagnostics == []
     fixture_query = '{"deny": data.main.deny, "warn": data.main.warn}'
     assert counting_engine.queries == ["true", "data.main", fixture_query, fixture_query]
 
@@ -340,7 +341,7 @@ def test_a_deeply_nested_literal_is_refused_before_the_parser_hangs(cell: CellBu
     cell.write("policy/main.rego", V1 + 'deny contains "x" if input.bad\n\nshape := ' + "[" * 20 + "]" * 20 + "\n")
     cell.write("policy/lib/ok.rego", "package lib\nimport rego.v1\n\nshape := " + "[" * 12 + "]" * 12 + "\n")
     started = time.perf_counter()
-    found = evaluate(Cell(cell.root)).diagnostics
+    found = Analysis(Cell(cell.root)).policy_report.diagnostics
     assert time.perf_counter() - started < 5
     assert [(d.code, d.path, d.line, d.col) for d in found] == [("policy.too-deep", "policy/main.rego", 6, 29)]
     assert "nests [ and { 20 deep" in found[0].message
@@ -387,7 +388,7 @@ def test_a_fixture_that_fails_to_evaluate_leaves_rules_uncovered_not_dead(cell: 
     cell.write("policy/testdata/k8s_one_label.yaml", "kind: Deployment\nmetadata: {labels: {app: a}}\n"
                                                      "spec: {replicas: 1}\n")
     cell.write("policy/testdata/k8s_no_labels.yaml", "kind: Deployment\nmetadata: {labels: {}}\nspec: {}\n")
-    report = evaluate(Cell(cell.root))
+    report = Analysis(Cell(cell.root)).policy_report
     (policy,) = report.policies
     by_code: dict[str, list[Diagnostic]] = {}
     for d in report.diagnostics:
@@ -418,7 +419,7 @@ def test_a_rule_that_fails_only_without_input_is_a_warning(cell: CellBuilder) ->
     cell.write("policy/testdata/main_valid.yaml", "kind: Deployment\nmetadata: {labels: {app: a, team: t}}\n"
                                                   "spec: {replicas: 2}\n")
     cell.write("policy/testdata/main_bad.yaml", "kind: Deployment\nmetadata: {labels: {app: a}}\nspec: {replicas: 3}\n")
-    found = [d for d in evaluate(Cell(cell.root)).diagnostics if d.code == "policy.eval-error"]
+    found = [d for d in Analysis(Cell(cell.root)).policy_report.diagnostics if d.code == "policy.eval-error"]
     assert [(d.line, d.severity) for d in found] == [(5, Severity.WARNING)]
     assert found[0].message == ("rule missing_label fails when evaluated with no input: rules must not produce "
                                 "multiple outputs")
@@ -463,14 +464,14 @@ def test_every_reference_policy_alone_without_fixtures_is_still_compiled(referen
     """With policy/testdata/ gone, the compile check still finds the same two errors (the second as a warning)."""
     dest = tmp_path / "cell"
     shutil.copytree(reference_cell / "policy", dest / "policy", ignore=shutil.ignore_patterns("testdata", "fixtures"))
-    found = evaluate(Cell(dest)).diagnostics
+    found = Analysis(Cell(dest)).policy_report.diagnostics
     located = sorted((d.code, d.path, d.line, d.severity.value) for d in found if d.code != "policy.no-fixtures")
     assert located == [("policy.eval-error", "policy/k8s.rego", 73, "warning"),
                        ("policy.unsafe-var", "policy/flags_warn.rego", 2, "error")]
 
 
 def test_the_shipped_pack_has_no_compile_finding() -> None:
-    found = evaluate(Cell(REPO_ROOT)).diagnostics
+    found = Analysis(Cell(REPO_ROOT)).policy_report.diagnostics
     assert [d for d in found if d.code.startswith("policy.")] == []
     assert sys.modules.get("regorus") is not None
 

@@ -8,6 +8,7 @@ import signal
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from tests.conftest import CellBuilder
 
@@ -31,12 +32,12 @@ def test_a_policy_that_exhausts_memory_is_a_crash_finding_and_the_others_still_r
                                         '  n > 0\n  msg := "huge"\n}\n')
     cell.write("policy/testdata/huge_case.json", "{}\n")
     cell.write("features/a.feature", "Feature: f\n  Scenario: s\n    Given x\n")
-    found = run(Cell(cell.root))
+    found = run(Analysis(Cell(cell.root)))
     crash = [d for d in found if d.code == "policy.engine-crash"]
     assert [(d.path, d.line) for d in crash] == [("policy/huge.rego", 1)]
     assert "policy huge" in crash[0].message
     assert "ac.untagged-scenario" in {d.code for d in found}  # every other check still reported
-    report = Cell(cell.root).policy_report
+    report = Analysis(Cell(cell.root)).policy_report
     good = next(p for p in report.policies if p.name == "good")
     assert {f.path: f.ok for f in good.fixtures} == {"policy/testdata/good_bad.json": True,
                                                       "policy/testdata/good_valid.json": True}
@@ -48,7 +49,7 @@ def test_a_policy_that_runs_too_long_is_stopped_and_named(cell: CellBuilder) -> 
                "  n := count([x | some x in numbers.range(1, 60000000)])\n"
                                         '  n > 0\n  msg := "slow"\n}\n')
     cell.write("policy/testdata/slow_case.json", "{}\n")
-    found = run(Cell(cell.root), ["policy-test"])
+    found = run(Analysis(Cell(cell.root)), ["policy-test"])
     assert [(d.code, d.path) for d in found if d.severity.value == "error"] == [("policy.timeout", "policy/slow.rego")]
 
 
@@ -67,7 +68,7 @@ def test_a_killed_engine_is_a_finding_never_the_end_of_the_run(cell: CellBuilder
         return real(self)
 
     monkeypatch.setattr(policy._Run, "run", dies_on_crash)
-    found = run(Cell(cell.root), ["policy-test"])
+    found = run(Analysis(Cell(cell.root)), ["policy-test"])
     assert [(d.code, d.path) for d in found if d.severity.value == "error"] == [
         ("policy.engine-crash", "policy/crash.rego")]
     assert f"signal {int(signal.SIGSEGV)}" in next(d.message for d in found if d.code == "policy.engine-crash")

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from tests.conftest import REPO_ROOT, git, init_git, run_command
 from tests.test_docs_recipes import fresh_cell, yaml_blocks
 
@@ -90,7 +91,7 @@ def test_the_dashboard_says_governance_once(tmp_path: Path, site_name: str, titl
 
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs/spec_ledger.yaml").write_text("stories: []\n")
-    data = collect(Cell(tmp_path))
+    data = collect(Analysis(Cell(tmp_path)))
     outputs, _ = generate(Context(data, stories(data), site_name=site_name))
     (index,) = [o.content for o in outputs if o.path == "index.md"]
     assert f"<h1>{title}</h1>" in "".join(index)

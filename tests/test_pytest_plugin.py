@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 
 LEDGER = """\
 stories:
@@ -123,7 +124,7 @@ def _runs(root: Path, results: str) -> dict[str, str]:
     config = f".govcell-{Path(results).stem}.yaml"
     (root / config).write_text(f"results:\n  files: [{results}]\n")
     cell = Cell(root, config)
-    cov = cell.coverage
+    cov = Analysis(cell).coverage
     assert cov.diagnostics == [] and cell.ledger.diagnostics == []
     return {a.id: a.run for a in cov.acs.values()}
 

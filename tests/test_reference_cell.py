@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from govcell.load.validate import Loaded, validate
 from govcell.load.yamlio import load_yaml
@@ -33,12 +34,12 @@ SPEC_FILES = {
 
 def test_the_reference_cell_loads_with_no_format_error(reference_cell: Path) -> None:
     cell = Cell(reference_cell)
-    found = run(cell)
+    found = run(Analysis(cell))
     format_errors = [d for d in found if d.code.split(".")[0] in SPEC_FILES and d.code.endswith(FORMAT_SUFFIXES)]
     assert format_errors == []
     from govcell.report.status import status_document
 
-    doc = status_document(cell)
+    doc = status_document(Analysis(cell))
     assert doc["counts"] == {"stories": 5, "requirements": 55, "acs": 134, "feature_files": 25, "scenarios": 288,
                              "tasks": 38}
     assert doc["scenarios"]["orphaned"] == 0
@@ -47,7 +48,7 @@ def test_the_reference_cell_loads_with_no_format_error(reference_cell: Path) -> 
 
 def test_the_template_links_are_graph_edges(reference_cell: Path) -> None:
     """recommended_flows, doc IDs, workflow files and documented_in resolve (or are findings)."""
-    graph = Cell(reference_cell).graph
+    graph = Analysis(Cell(reference_cell)).graph
     edges = {(graph.store.nodes[u]["kind"], d["type"], graph.store.nodes[v]["kind"])
              for u, v, d in graph.store.edges()}
     assert {("task", "follows", "flow"), ("doc", "documents", "task"), ("requirement", "enforced_by", "workflow"),

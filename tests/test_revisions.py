@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import CHECKS, run
 from govcell.load.git import close_all
 from govcell.load.sources import RevisionError, at_revision, source_for, staged
@@ -45,17 +46,17 @@ def test_a_revision_loads_like_the_working_tree(tmp_path: Path) -> None:
         os.symlink("specs/spec_ledger.yaml", cell_root / "link.md")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "one")
-    here = run(Cell(cell_root), CHECKED)
+    here = run(Analysis(Cell(cell_root)), CHECKED)
     assert {d.code for d in here} >= {"ac.orphaned-tag", "ac.uncovered-kernel", "adr.unreferenced",
                                       "bundle.no-match"}
-    at_head = run(Cell(cell_root, source=at_revision(cell_root, "HEAD")), CHECKED)
-    in_index = run(Cell(cell_root, source=staged(cell_root)), CHECKED)
+    at_head = run(Analysis(Cell(cell_root, source=at_revision(cell_root, "HEAD"))), CHECKED)
+    in_index = run(Analysis(Cell(cell_root, source=staged(cell_root))), CHECKED)
     close_all()
     assert at_head == here and in_index == here
     # The working tree moves on; the revision does not.
     shutil.rmtree(cell_root / "features")
     (cell_root / "specs/spec_ledger.yaml").write_text("stories: []\n")
-    assert run(Cell(cell_root, source=at_revision(cell_root, "HEAD")), CHECKED) == here
+    assert run(Analysis(Cell(cell_root, source=at_revision(cell_root, "HEAD"))), CHECKED) == here
     close_all()
 
 

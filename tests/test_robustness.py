@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from govcell.diagnostics import Diagnostic
 from tests.test_foundation_scenarios import VALID_LEDGER
@@ -38,7 +39,7 @@ def _run_on(files: dict[str, bytes]) -> list[Diagnostic]:
         for rel, data in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_bytes(data)
-        found = run(Cell(root))
+        found = run(Analysis(Cell(root)))
     assert not [d for d in found if d.code == "internal.error"], found
     for d in found:
         assert d.code and d.message and d.path is not None and d.line >= 0 and d.col >= 0
@@ -204,5 +205,5 @@ def test_mutated_file_of_a_whole_cell(data: st.DataObject) -> None:
         root = Path(tmp) / "cell"
         shutil.copytree(base, root, symlinks=True)
         (root / rel).write_bytes(raw[:pos] + insert + raw[pos + cut:])
-        found = run(Cell(root))
+        found = run(Analysis(Cell(root)))
     assert not [d for d in found if d.code == "internal.error"], (rel, found)

@@ -143,10 +143,11 @@ def test_policy_results_as_sarif_pass_github_rules_as_their_own_analysis(tmp_pat
     fixture) as SARIF: accepted, and a category of their own beside the check's."""
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.report.findings import render
 
     root = broken_cell(tmp_path / "cell")
-    found = run(Cell(str(root), None), ["policy-test"])
+    found = run(Analysis(Cell(str(root), None)), ["policy-test"])
     assert {"policy.violation", "policy.compile-error", "policy.fixture-orphan"} <= {d.code for d in found}
     log = tmp_path / "policy.sarif"
     log.write_text(render(found, "sarif", run="policy-test"))

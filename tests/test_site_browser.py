@@ -73,10 +73,11 @@ def test_site_in_headless_chromium(cell: CellBuilder, tmp_path: Path) -> None:
     assert result.code == 0, result.output
     # What the story page must show for each AC is what the kernel says (not a copy of its rules).
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell_site.data import collect
     from govcell_site.views import stories, words
 
-    expected = {ac.id: (ac.status or "unknown") for s in stories(collect(Cell(cell.root))) for ac in s.acs}
+    expected = {ac.id: (ac.status or "unknown") for s in stories(collect(Analysis(Cell(cell.root)))) for ac in s.acs}
 
     browser = Browser(executable, tmp_path / "profile")
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell_site.data import add_history, collect
 from govcell_site.pages import generate
 from govcell_site.render import Context
@@ -19,7 +20,7 @@ def _commit(root: Path, message: str) -> None:
 
 
 def _pages(root: Path, last: int, base: str | None) -> dict[str, str]:
-    data = collect(Cell(root))
+    data = collect(Analysis(Cell(root)))
     add_history(data, last, base)
     outputs, nav = generate(Context(data, stories(data)))
     return {o.path: o.content for o in outputs if isinstance(o.content, str)} | {"nav": repr(nav)}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell_site import data as site_data
 from govcell_site.data import collect
 from govcell_site.mermaid import story_source
@@ -35,16 +35,12 @@ stories:
 """
 
 
-def _fake_status(cell: Cell) -> dict[str, object]:
-    return {"cell": cell.root.name, "acs": 2}
-
-
-def _crash(cell: Cell) -> None:
+def _crash(analysis: Analysis) -> None:
     raise RuntimeError("boom")
 
 
 def _context(cell: CellBuilder) -> Context:
-    data = collect(Cell(cell.root))
+    data = collect(Analysis(Cell(cell.root)))
     return Context(data, stories(data))
 
 
@@ -53,19 +49,9 @@ def _outputs(ctx: Context) -> dict[str, str | bytes]:
     return {o.path: o.content for o in outputs}
 
 
-def test_page_needs_its_provider(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
-    cell.ledger(LEDGER)
-    monkeypatch.setitem(site_data.PROVIDERS, "status", "hooks.no_such_module:status_document")
-    assert "status.json" not in _outputs(_context(cell))
-    monkeypatch.setitem(site_data.PROVIDERS, "status", "tests.test_site_pages:_fake_status")
-    files = _outputs(_context(cell))
-    assert json.loads(files["status.json"]) == {"acs": 2, "cell": "cell"}
-    assert "status.json" in str(files["schemas.md"])
-
-
 def test_provider_crash_is_a_finding(cell: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     cell.ledger(LEDGER)
-    monkeypatch.setitem(site_data.PROVIDERS, "status", "tests.test_site_pages:_crash")
+    monkeypatch.setitem(site_data.PROVIDERS, "status", _crash)
     ctx = _context(cell)
     assert [d.code for d in ctx.data.findings if d.code.startswith("site.")] == ["site.data-error"]
     files = _outputs(ctx)
@@ -168,10 +154,11 @@ def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> No
     import sys
 
     cell.ledger(LEDGER)
-    code = ("import sys; from govcell.cell import Cell; from govcell_site.data import collect; "
+    code = ("import sys; from govcell.cell import Cell; from govcell.derive.analysis import Analysis; "
+            "from govcell_site.data import collect; "
             "from govcell_site.render import Context; from govcell_site.views import stories; "
             "from govcell_site.pages import _charts; "
-            "d = collect(Cell(sys.argv[1])); c = _charts(Context(d, stories(d))); "
+            "d = collect(Analysis(Cell(sys.argv[1]))); c = _charts(Context(d, stories(d))); "
             "print(sorted(c)); print(''.join(str(x.svg) for x in c.values()))")
     runs = [subprocess.run([sys.executable, "-c", code, str(cell.root)], capture_output=True, text=True, check=True,
                            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout

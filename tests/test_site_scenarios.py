@@ -35,12 +35,13 @@ def _mkdocs_build(cell: CellBuilder, ctx: dict[str, object]) -> None:
 @when("the governance pages are rendered")
 def _render(cell: CellBuilder, ctx: dict[str, object]) -> None:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell_site.data import collect
     from govcell_site.pages import generate
     from govcell_site.render import Context
     from govcell_site.views import stories
 
-    data = collect(Cell(cell.root))
+    data = collect(Analysis(Cell(cell.root)))
     outputs, _nav = generate(Context(data, stories(data)))
     ctx["generated"] = {o.path: o.content for o in outputs}
 
@@ -132,10 +133,11 @@ def _site_file_is_command_output(cell: CellBuilder, ctx: dict[str, object], rel:
 @then(parsers.parse('the story page "{page}" shows each AC with the status the kernel computed'))
 def _story_statuses(cell: CellBuilder, ctx: dict[str, object], page: str) -> None:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
 
     html = (_site(cell, ctx) / page).read_text(encoding="utf-8")
     shown = dict(re.findall(r'<div class="gc-ac" data-ac="([^"]+)" data-status="([^"]+)">', html))
-    kernel = Cell(cell.root).coverage.acs
+    kernel = Analysis(Cell(cell.root)).coverage.acs
     expected = {a: kernel[a].state.replace("_", "-") for a in shown}
     assert shown and shown == expected
     for ac_id, state in expected.items():

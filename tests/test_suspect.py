@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.derive.suspect import assess, meaning, proof_keys, render, restamp
 from govcell.formats.ledger import AcceptanceCriterion
 from govcell.formats.ledger import TestMapping as Mapping
@@ -134,17 +135,18 @@ def test_a_change_bundle_cuts_its_header_to_fit(cell: CellBuilder) -> None:
     cell.ledger(ledger("It works well"))
     doc = compute(str(cell.root), None, "HEAD", None)
     assert len(doc["items"]["changed"]) == 40
-    whole = build(Cell(cell.root), doc, 1_000_000)
+    whole = build(Analysis(Cell(cell.root)), doc, 1_000_000)
     text = render_bundle(fit(whole))
     assert "more line(s) of the diff" not in text and text.count("#### AC-X-") == 40
-    small = build(Cell(cell.root), doc, 6000)
+    small = build(Analysis(Cell(cell.root)), doc, 6000)
     text = render_bundle(fit(small))
     assert len(text.encode()) <= 6000
     assert "more line(s) of the diff" in text and "`govcell diff HEAD` shows them" in text
     assert "more AC(s) left out of this bundle to fit its budget: AC-X-" in text
     assert 0 < text.count("#### AC-X-") < 40
     # deterministic
-    assert render_bundle(fit(build(Cell(cell.root), doc, 6000))) == text
+    assert render_bundle(fit(build(Analysis(Cell(cell.root)), doc, 6000))) == text
+
 
 
 def test_the_written_form_reads_without_yaml_and_like_yaml(cell: CellBuilder) -> None:

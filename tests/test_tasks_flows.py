@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from tests.conftest import CellBuilder
 from tests.test_foundation_scenarios import VALID_LEDGER
@@ -18,7 +19,7 @@ tasks:
   - {id: T-4, title: four, status: someday}
 """)
     c = Cell(cell.root)
-    found = run(c, ["spec-ledger"])
+    found = run(Analysis(c), ["spec-ledger"])
     assert [(d.code, d.line) for d in found] == [("tasks.type", 5)]
     assert "someday" in found[0].message
     cell.write("specs/tasks.yaml", "tasks:\n  - {id: T-1, title: one, status: open, acs: AC-A-001}\n"
@@ -39,7 +40,7 @@ flows:
   ci:
     steps: [lint, test]
 """)
-    found = run(Cell(cell.root), ["spec-ledger"])
+    found = run(Analysis(Cell(cell.root)), ["spec-ledger"])
     assert [(d.code, d.line, d.col) for d in found] == [("flows.unknown-key", 3, 26)]
     assert "did you mean 'required'?" in found[0].hint
 
@@ -48,5 +49,5 @@ def test_valid_flows_load(cell: CellBuilder) -> None:
     cell.ledger(VALID_LEDGER)
     cell.write("specs/devex_flows.yaml", "commands:\n  test: {run: make test}\nflows:\n  ci: {steps: [test]}\n")
     c = Cell(cell.root)
-    assert run(c, ["spec-ledger"]) == []
+    assert run(Analysis(c), ["spec-ledger"]) == []
     assert c.flows.model is not None and c.flows.model.flows["ci"].steps == ["test"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govcell.cell import Cell
+from govcell.derive.analysis import Analysis
 from govcell.checks import run
 from govcell.formats.ledger import Ledger
 from govcell.load.validate import validate
@@ -65,7 +66,7 @@ def test_other_unknown_keys_are_extensions_reported_once_per_key(cell: CellBuild
 def test_extension_severity_can_be_raised(cell: CellBuilder) -> None:
     cell.ledger(LEDGER.replace("            text: First\n", "            text: First\n            risk: high\n"))
     cell.write(".govcell.yaml", "severity:\n  ledger.extension-key: error\n")
-    found = run(Cell(cell.root), ["spec-ledger"])
+    found = run(Analysis(Cell(cell.root)), ["spec-ledger"])
     assert [(d.code, d.severity.value) for d in found] == [("ledger.extension-key", "error")]
 
 
@@ -97,7 +98,7 @@ def test_an_ac_without_text_loads_with_a_warning(cell: CellBuilder) -> None:
     cell.ledger(LEDGER.replace("            text: First\n", ""))
     c = Cell(cell.root)
     assert [a.id for _, _, a in c.ledger.model.iter_acs()] == ["AC-A-001", "AC-A-002", "AC-A-003"]
-    found = run(c, ["spec-ledger"])
+    found = run(Analysis(c), ["spec-ledger"])
     assert [(d.code, d.severity.value, d.line) for d in found] == [("ledger.empty-text", "warning", 8)]
 
 
@@ -129,7 +130,7 @@ def test_errors_in_many_items_are_all_reported_and_the_rest_loads(cell: CellBuil
 
 def test_an_unquoted_number_id_is_checked_as_an_id(cell: CellBuilder) -> None:
     cell.ledger(LEDGER.replace("id: AC-A-003", "id: 3"))
-    found = run(Cell(cell.root), ["spec-ledger"])
+    found = run(Analysis(Cell(cell.root)), ["spec-ledger"])
     assert [(d.code, d.line) for d in found] == [("ledger.id-pattern", 12)]
 
 
@@ -139,12 +140,12 @@ def test_an_unreadable_ledger_is_one_cause_in_every_dependent_check(cell: CellBu
     cell.write("docs/feature_status.md", "kept\n")
     c = Cell(cell.root)
     for check in ("spec-ledger", "ac-tags", "governance-graph", "feature-status"):
-        assert [d.code for d in run(c, [check])] == ["yaml.syntax"], check
-    assert [d.code for d in run(c)] == ["yaml.syntax"]
-    assert c.coverage.summary["orphaned_scenarios"] == 0
+        assert [d.code for d in run(Analysis(c), [check])] == ["yaml.syntax"], check
+    assert [d.code for d in run(Analysis(c))] == ["yaml.syntax"]
+    assert Analysis(c).coverage.summary["orphaned_scenarios"] == 0
     from govcell.cli.feature_status import update
 
-    assert update(c) == 1
+    assert update(Analysis(c)) == 1
     assert (cell.root / "docs/feature_status.md").read_text() == "kept\n"
 
 
@@ -209,7 +210,7 @@ def test_older_template_formats_load_as_they_are(cell: CellBuilder) -> None:
     c = Cell(cell.root)
     assert [a.id for _, _, a in c.ledger.model.iter_acs()] == ["AC-TPL-001", "AC-TPL-002"]
     assert c.tasks.model.tasks[0].status == "in_progress" and c.flows.model.commands["selftest"].required
-    found = run(c, ["spec-ledger"])
+    found = run(Analysis(c), ["spec-ledger"])
     assert sorted({(d.code, d.severity.value) for d in found}) == [
         ("ledger.empty-text", "warning"), ("ledger.extension-key", "info"), ("ledger.unknown-test-type", "warning")]
     assert [d.line for d in found if d.code == "ledger.empty-text"] == [2, 4, 9]  # story, requirement, AC

@@ -78,11 +78,13 @@ def init_cell(root: Path, *, force: bool = False, stage: bool = False, convert_f
     # (the user's own, when init skipped the starter ones).
     if deferred:
         from govcell.cell import Cell
+        from govcell.derive.analysis import Analysis
         from govcell.derive.feature_status import render
 
         cell = Cell(root)
+        coverage = Analysis(cell).coverage
         for action in deferred:
-            text = render(cell).encode("utf-8")
+            text = render(cell, coverage).encode("utf-8")
             path = root / action.rel
             if not path.exists():
                 kind = "create"

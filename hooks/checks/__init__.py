@@ -1,72 +1,125 @@
 """The registry of checks, and the one function that runs any set of them.
 
-Checks are named by their hook id and imported lazily from a ``module:function``
-string, so a hook that runs one check never imports the others' dependencies.
+A check is named by its hook id and lives in its own module of this package
+(``govcell.checks.spec_ledger`` for ``spec-ledger``...), imported only when it
+runs, so a hook that runs one check never imports the others' dependencies.
+Each module's ``check(analysis)`` returns findings as values.
+
+Every check declares the finding codes it reports: the codes it ``owns``
+(no other check reports them), the codes it ``shares`` (reading its input files,
+the path policy of what it writes, the cause of an input it could not read:
+the same finding from two checks is reported once), and the problems it
+``covers`` that another check also reports in its own terms (``ac-tags`` says
+``ac.orphaned-tag`` where the graph says ``graph.dangling-scenario-tag``): when
+both run, only the covering check's finding is kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import importlib
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from govcell.diagnostics import Diagnostic, apply_policy, diag
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
-
-#: hook id -> "module:function"; the function takes a Cell and returns findings.
-CHECKS: dict[str, str] = {
-    "spec-ledger": "govcell.formats.ledger:check",
-    "context-bundles": "govcell.derive.bundles:check",
-    "policy-test": "govcell.checks.policy_test:check",
-    "governance-graph": "govcell.derive.graph:check",
-    "ac-tags": "govcell.checks.ac_tags:check",
-    "feature-status": "govcell.derive.feature_status:check",
-    "test-results": "govcell.load.results:check",
-}
+    from govcell.derive.analysis import Analysis
+    from govcell.load.config import Config
 
 
-def resolve(name: str) -> Callable[[Cell], Iterable[Diagnostic]]:
-    module, _, func = CHECKS[name].partition(":")
-    check: Callable[[Cell], Iterable[Diagnostic]] = getattr(importlib.import_module(module), func)
-    return check
+class CheckModule(Protocol):
+    """What a check's module provides."""
+
+    def check(self, analysis: Analysis) -> list[Diagnostic]: ...
 
 
-def run(cell: Cell, names: Sequence[str] | None = None, *, strict: bool = False) -> list[Diagnostic]:
-    """Run ``names`` (default: all) on ``cell``; config findings always come first.
+@dataclasses.dataclass(frozen=True)
+class Cover:
+    """Another check's ``code`` (only where ``in_file`` is, when given) that says a problem this check reports."""
+
+    code: str
+    in_file: Callable[[Config], str] | None = None
+
+    def matches(self, d: Diagnostic, config: Config) -> bool:
+        return d.code == self.code and (self.in_file is None or d.path == self.in_file(config))
+
+
+#: the codes of reading a file (``file.*``) and YAML (``yaml.*``): every check that reads an input may report them
+READING = ("file.*", "yaml.*")
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """One check: its hook id, its module, and the codes it reports (exact codes or families ``x.*``)."""
+
+    name: str
+    module: str
+    owns: tuple[str, ...]
+    shares: tuple[str, ...] = READING
+    covers: tuple[Cover, ...] = ()
+
+    def run(self, analysis: Analysis) -> list[Diagnostic]:
+        mod: CheckModule = importlib.import_module(self.module)
+        return mod.check(analysis)
+
+    def declares(self, code: str) -> bool:
+        """True when ``code`` is one this check says it may report."""
+        return any(code == p or (p.endswith(".*") and fnmatch.fnmatchcase(code, p))
+                   for p in (*self.owns, *self.shares))
+
+
+#: the causes other checks repeat when the ledger could not be read
+_LEDGER_CAUSES = ("ledger.*",)
+
+#: hook id -> check, in the order ``govcell check`` runs them
+CHECKS: dict[str, Check] = {c.name: c for c in (
+    Check("spec-ledger", "govcell.checks.spec_ledger",
+          owns=("ledger.*", "tasks.*", "flows.*", "docindex.*"), shares=(*READING, "config.bad-pattern")),
+    Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
+          shares=(*READING, *_LEDGER_CAUSES, "write.*"),
+          covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),)),
+    Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",)),
+    Check("governance-graph", "govcell.checks.governance_graph", owns=("graph.*", "adr.*"),
+          shares=(*READING, *_LEDGER_CAUSES, "tasks.*", "flows.*", "contextpack.*", "docindex.*")),
+    Check("ac-tags", "govcell.checks.ac_tags", owns=("ac.*", "gherkin.*", "coverage.*", "review.*", "reviews.*"),
+          shares=(*READING, *_LEDGER_CAUSES, "config.bad-pattern"),
+          covers=(Cover("graph.dangling-scenario-tag"), Cover("graph.kernel-ac-untested"))),
+    Check("feature-status", "govcell.checks.feature_status", owns=("feature-status.*",),
+          shares=(*READING, *_LEDGER_CAUSES, "write.*")),
+    Check("test-results", "govcell.checks.test_results", owns=("results.*",), shares=()),
+)}
+
+
+def run(analysis: Analysis, names: Sequence[str] | None = None, *, strict: bool = False) -> list[Diagnostic]:
+    """Run ``names`` (default: all) on the analysed cell; config findings always come first.
+
+    The findings of a set of checks are kept on the analysis: the status document,
+    the site and ``govcell check`` may all ask in one process.
+    """
+    chosen = tuple(names or CHECKS)
+    return list(analysis.cached(("findings", chosen, bool(strict)), lambda: _run(analysis, chosen, strict)))
+
+
+def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool) -> list[Diagnostic]:
+    """Every chosen check's findings, each problem once, severity policy applied.
 
     A check that crashes is itself reported (``internal.error``) so the other
     checks' findings are never lost; that is a govcell bug, never the user's.
     """
-    chosen = list(names or CHECKS)
-    # The status document, the site and `govcell check` may all ask in one
-    # process: the cell is immutable once loaded, so its findings are too.
-    memo: dict[tuple[tuple[str, ...], bool], list[Diagnostic]] = cell.__dict__.setdefault("_findings_memo", {})
-    key = (tuple(chosen), bool(strict))
-    if key in memo:
-        return list(memo[key])
-    memo[key] = _run(cell, chosen, strict)
-    return list(memo[key])
-
-
-def _run(cell: Cell, chosen: list[str], strict: bool) -> list[Diagnostic]:
-    found: list[Diagnostic] = list(cell.config_diagnostics)
+    cell = analysis.cell
+    found: list[tuple[str, Diagnostic]] = [("", d) for d in cell.config_diagnostics]
     for name in chosen:
         try:
-            found.extend(resolve(name)(cell))
+            found.extend((name, d) for d in CHECKS[name].run(analysis))
         except Exception as exc:  # noqa: BLE001 - last line of defence, reported as a finding
-            found.append(diag("internal.error", f"check {name} failed: {type(exc).__name__}: {exc}", ".",
-                              hint="this is a govcell bug; please report it with the file that triggered it"))
-    if "ac-tags" in chosen and "governance-graph" in chosen:
-        # One problem, one finding: the AC-tags check owns these when both run.
-        from govcell.derive.graph import SHADOWED_BY_AC_TAGS
-
-        found = [d for d in found if d.code not in SHADOWED_BY_AC_TAGS]
-    if "context-bundles" in chosen and "governance-graph" in chosen:
-        # One problem, one finding: the bundles check owns the contextpack's references.
-        contextpack = cell.config.paths.contextpack
-        found = [d for d in found if not (d.code == "graph.dangling-ref" and d.path == contextpack)]
+            found.append((name, diag("internal.error", f"check {name} failed: {type(exc).__name__}: {exc}", ".",
+                                     hint="this is a govcell bug; please report it with the file that triggered it")))
+    # One problem, one finding: what a running check covers is its finding, not another check's.
+    covers = [(name, cover) for name in chosen for cover in CHECKS[name].covers]
+    kept = [d for source, d in found
+            if not any(source != owner and cover.matches(d, cell.config) for owner, cover in covers)]
     # One cause, one finding: an unreadable file is reported by every check that needs it.
-    unique = list(dict.fromkeys(found))
+    unique = list(dict.fromkeys(kept))
     return apply_policy(unique, cell.config.severity, strict=strict or cell.config.strict)

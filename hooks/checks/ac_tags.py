@@ -20,14 +20,16 @@ from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
+    from govcell.formats.ledger import AcceptanceCriterion
+    from govcell.load.features import FeatureFile, FeatureIndex, TagMatcher
 
 
-
-def check(cell: Cell) -> list[Diagnostic]:
-    from govcell.derive.coverage import ac_positions
+def check(analysis: Analysis) -> list[Diagnostic]:
+    """Tags as written, then scenarios, then the ledger's mappings and kernel coverage."""
     from govcell.load.features import matcher_for
-    from govcell.formats.ledger import AUTOMATED_TYPES, is_kernel
 
+    cell = analysis.cell
     index = cell.features
     matcher, found = matcher_for(cell)
     found.extend(index.diagnostics)
@@ -38,11 +40,20 @@ def check(cell: Cell) -> list[Diagnostic]:
         # once by `govcell check`), never hundreds of "orphaned" consequences.
         found.extend(loaded.causes())
         return found
-    raw = loaded.raw
-    acs = {ac.id: (story, req, ac) for story, req, ac in ledger.iter_acs()}
-    positions = ac_positions(cell)
+    acs = {ac.id: ac for _story, _req, ac in ledger.iter_acs()}
+    found.extend(_tag_findings(index, matcher, acs))
+    found.extend(_scenario_findings(index, set(cell.config.ac_tags.exempt)))
+    found.extend(_ledger_findings(cell, index))
+    # Suspect links: proofs reviewed against an older meaning of their AC (govcell.derive.suspect).
+    from govcell.derive.suspect import findings as review_findings
 
-    # Tags as written: orphaned, deprecated, malformed.
+    found.extend(review_findings(cell, analysis.review))
+    return found
+
+
+def _tag_findings(index: FeatureIndex, matcher: TagMatcher, acs: dict[str, AcceptanceCriterion]) -> list[Diagnostic]:
+    """Tags as written: orphaned, deprecated, malformed."""
+    found: list[Diagnostic] = []
     for f in index.files:
         for ref in f.tag_refs:
             ac_id = matcher.ac_id(ref.name)
@@ -58,13 +69,16 @@ def check(cell: Cell) -> list[Diagnostic]:
                 hint = did_you_mean(ac_id, acs) or "add the AC to the ledger, or fix the tag"
                 found.append(diag("ac.orphaned-tag", f"tag '{ref.name}' names no AC of the ledger", f.path,
                                   ref.line, ref.col, hint=hint))
-            elif acs[ac_id][2].status == "deprecated":
+            elif acs[ac_id].status == "deprecated":
                 found.append(diag("ac.deprecated-tag", f"tag '{ref.name}' names a deprecated AC", f.path, ref.line,
                                   ref.col, severity=Severity.WARNING,
                                   hint="remove the tag (or the scenario), or reactivate the AC"))
+    return found
 
-    # Scenarios: untagged, duplicate names.
-    exempt = set(cell.config.ac_tags.exempt)
+
+def _scenario_findings(index: FeatureIndex, exempt: set[str]) -> list[Diagnostic]:
+    """Scenarios: untagged (a whole scenario, or some Examples of an outline), duplicate names."""
+    found: list[Diagnostic] = []
     for f in index.files:
         seen: dict[str, int] = {}
         for sc in f.scenarios:
@@ -87,51 +101,65 @@ def check(cell: Cell) -> list[Diagnostic]:
                                   hint="give every scenario of a feature its own name (pytest-bdd finds them by name)"))
             else:
                 seen[sc.name] = sc.line
+    return found
 
-    # Ledger side: mappings and kernel coverage.
+
+def _ledger_findings(cell: Cell, index: FeatureIndex) -> list[Diagnostic]:
+    """Ledger side: every mapped file exists, every bdd mapping's tag is on a scenario, kernel ACs are proven."""
+    from govcell.derive.coverage import ac_positions
+    from govcell.formats.ledger import AUTOMATED_TYPES, is_kernel
+
+    loaded = cell.ledger
+    path = loaded.raw.path
+    positions = ac_positions(loaded)
     indexed = {f.path: f for f in index.files}
     exists: dict[str, bool] = {}  # a few files are mapped by thousands of ACs: one lookup each
-    for _story, req, ac in ledger.iter_acs():
+    found: list[Diagnostic] = []
+    for _story, req, ac in loaded.model.iter_acs() if loaded.model is not None else ():
         line, col = positions[ac.id]
-        for t in ac.tests:
-            if not t.file:
-                continue
-            rel = t.file.replace("\\", "/")
-            if rel not in exists:
-                exists[rel] = cell.source.exists(rel)
-            if not exists[rel]:
-                found.append(diag("ac.mapped-file-missing", f"{ac.id} maps a {t.type} test to {t.file}, which does "
-                                                            "not exist", raw.path, line, col,
-                                  hint="fix the path (relative to the repository root) or remove the mapping"))
-                continue
-            if t.type != "bdd":
-                continue
-            tag = t.tag or "@" + ac.id
-            if not tag.startswith("@"):
-                tag = "@" + tag
-            feature = indexed.get(rel)
-            if feature is None:
-                if rel.endswith(".feature") and not any(d.path == rel for d in index.diagnostics):
-                    found.append(diag("ac.bdd-file-unindexed", f"{ac.id} maps a scenario in {t.file}, which is not "
-                                                               "under paths.features", raw.path, line, col,
-                                      hint="move the file, or add its directory to paths.features"))
-                continue
-            if not any(tag in sc.tags for sc in feature.scenarios):
-                found.append(diag("ac.bdd-tag-missing", f"{ac.id} maps a scenario tagged {tag} in {t.file}, but no "
-                                                        "scenario there carries that tag", raw.path, line, col,
-                                  hint=f"tag the scenario that proves {ac.id} with {tag}, or fix the mapping"))
+        found.extend(_mapping_findings(cell, index, indexed, exists, ac, (path, line, col)))
         if ac.status == "deprecated" or not is_kernel(req, ac):
             continue
         if not index.by_ac.get(ac.id) and not any(t.type in AUTOMATED_TYPES - {"bdd"} for t in ac.tests):
             meta = [t.type for t in ac.tests if not t.automated]
             what = f"only {'/'.join(sorted(set(meta)))} mappings" if meta else "no scenario and no automated test"
-            found.append(diag("ac.uncovered-kernel", f"kernel AC {ac.id} has {what}", raw.path, line, col,
+            found.append(diag("ac.uncovered-kernel", f"kernel AC {ac.id} has {what}", path, line, col,
                               severity=Severity.WARNING if ac.status == "draft" else Severity.ERROR,
                               hint=f"tag a scenario with @{ac.id} or map a unit/integration test to it; "
                                    "or set must_have_ac: false if it need not be proven by a test"))
-    # Suspect links: proofs reviewed against an older meaning of their AC (govcell.derive.suspect).
-    from govcell.derive.suspect import findings as review_findings
-
-    found.extend(review_findings(cell))
     return found
 
+
+def _mapping_findings(cell: Cell, index: FeatureIndex, indexed: dict[str, FeatureFile], exists: dict[str, bool],
+                      ac: AcceptanceCriterion, where: tuple[str, int, int]) -> list[Diagnostic]:
+    """One AC's test mappings: the file exists (``exists`` remembers each lookup); a bdd mapping's file is
+    indexed and has the tag."""
+    found: list[Diagnostic] = []
+    for t in ac.tests:
+        if not t.file:
+            continue
+        rel = t.file.replace("\\", "/")
+        if rel not in exists:
+            exists[rel] = cell.source.exists(rel)
+        if not exists[rel]:
+            found.append(diag("ac.mapped-file-missing", f"{ac.id} maps a {t.type} test to {t.file}, which does "
+                                                        "not exist", *where,
+                              hint="fix the path (relative to the repository root) or remove the mapping"))
+            continue
+        if t.type != "bdd":
+            continue
+        tag = t.tag or "@" + ac.id
+        if not tag.startswith("@"):
+            tag = "@" + tag
+        feature = indexed.get(rel)
+        if feature is None:
+            if rel.endswith(".feature") and not any(d.path == rel for d in index.diagnostics):
+                found.append(diag("ac.bdd-file-unindexed", f"{ac.id} maps a scenario in {t.file}, which is not "
+                                                           "under paths.features", *where,
+                                  hint="move the file, or add its directory to paths.features"))
+            continue
+        if not any(tag in sc.tags for sc in feature.scenarios):
+            found.append(diag("ac.bdd-tag-missing", f"{ac.id} maps a scenario tagged {tag} in {t.file}, but no "
+                                                    "scenario there carries that tag", *where,
+                              hint=f"tag the scenario that proves {ac.id} with {tag}, or fix the mapping"))
+    return found

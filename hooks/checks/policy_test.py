@@ -1,4 +1,7 @@
-"""The ``policy-test`` check: every policy on its fixtures and targets (``govcell.derive.policy.run``).
+"""The check ``policy-test``: every Rego policy compiles, behaves on its fixtures and passes its tests.
+
+The policies are run once per analysis (``Analysis.policy_report``, :mod:`govcell.derive.policy.run`,
+in a child process with time and memory limits); this check is that report's findings.
 
 A policy fed the built-in input ``changes`` that reads ``input.diff`` gets the governance
 diff of the change (``govcell.derive.diff``): it is computed here, above the derivations,
@@ -10,17 +13,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import Diagnostic
 
 
-def check(cell: Cell) -> list[Diagnostic]:
-    from govcell.derive.policy.run import check as run_policies
+def check(analysis: Analysis) -> list[Diagnostic]:
+    """The ``policy-test`` check."""
     from govcell.derive.scope import cell_changes, reads_diff, wants_changes
 
+    cell = analysis.cell
     if wants_changes(cell) and cell.source.kind == "worktree" and reads_diff(cell):
         from govcell.derive.diff import compute
 
         config = cell.config_source if cell.config_source not in (".govcell.yaml", "pyproject.toml") else None
         cell_changes(cell, lambda base, head: compute(str(cell.root), config, base, head))
-    return run_policies(cell)
+    return list(analysis.policy_report.diagnostics)

@@ -23,10 +23,11 @@ def add_parser(sub: Any) -> None:
 def command(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.derive.fingerprint import DEFAULT_BASELINE, baseline_text, id_pattern
 
     cell = Cell(args.root, args.config)
-    found = run(cell, args.checks or None)
+    found = run(Analysis(cell), args.checks or None)
     text = baseline_text(found, id_pattern(cell.config))
     if args.out == "-":
         sys.stdout.write(text)

@@ -63,6 +63,7 @@ def command(args: argparse.Namespace) -> int:
 
 
 def _changes(cell: Cell, args: argparse.Namespace) -> int:
+    from govcell.derive.analysis import Analysis
     from govcell.derive.diff import compute
     from govcell.report.change_bundle import NAME, build
     from govcell.diagnostics import Diagnostic, Severity
@@ -79,7 +80,7 @@ def _changes(cell: Cell, args: argparse.Namespace) -> int:
         print(f"govcell bundle: the ledger {cell.ledger.path} must be valid to build a change bundle",
               file=sys.stderr)
         return 1
-    bundle = build(cell, doc, args.max_bytes, args.format)
+    bundle = build(Analysis(cell), doc, args.max_bytes, args.format)
     default = f"{cell.config.bundles.output_dir}/{NAME}.{args.format}"
     return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
@@ -95,7 +96,9 @@ def _report(cell: Cell, found: list[Diagnostic], strict: bool) -> list[Diagnosti
 
 
 def _task(cell: Cell, args: argparse.Namespace) -> int:
-    from govcell.derive.bundles import _check_task_fields, _ledger_ids, build
+    from govcell.checks.context_bundles import ledger_ids, task_field_findings
+    from govcell.derive.analysis import Analysis
+    from govcell.derive.bundles import build
     from govcell.diagnostics import did_you_mean, diag
 
     loaded = cell.contextpack
@@ -104,19 +107,21 @@ def _task(cell: Cell, args: argparse.Namespace) -> int:
                                                   loaded.path, hint="create it (see `govcell schema contextpack`)")]
         _report(cell, found, args.strict)
         return 1
-    if args.task not in loaded.model.tasks:
+    task = loaded.model.tasks.get(args.task)
+    bundler = Analysis(cell).bundler
+    bundle = build(bundler, args.task)
+    if task is None or bundle is None:
         known = list(loaded.model.tasks)
         hint = did_you_mean(args.task, known)
         raise UsageError(f"unknown task '{args.task}'{'; ' + hint if hint else ''}; "
                          f"known: {', '.join(known) or '(none)'}")
-    task = loaded.model.tasks[args.task]
-    bundle = build(cell, args.task)
-    found = list(bundle.findings) + _check_task_fields(cell, args.task, task, _ledger_ids(cell))
+    found = list(bundle.findings) + task_field_findings(bundler, args.task, task, ledger_ids(cell))
     default = task.output or f"{cell.config.bundles.output_dir}/{args.task}.{args.format}"
     return _emit(cell, bundle, found, args, default, over_code="bundle.over-budget")
 
 
 def _ac(cell: Cell, args: argparse.Namespace) -> int:
+    from govcell.derive.analysis import Analysis
     from govcell.derive.bundles import build_for_ac
     from govcell.diagnostics import did_you_mean
 
@@ -124,12 +129,12 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
         _report(cell, list(cell.ledger.diagnostics), args.strict)
         print(f"govcell bundle: the ledger {cell.ledger.path} must be valid to build an AC bundle", file=sys.stderr)
         return 1
-    known = [a.id for _, _, a in cell.ledger.model.iter_acs()]
-    if args.ac not in known:
+    bundle = build_for_ac(Analysis(cell).bundler, args.ac, args.max_bytes)
+    if bundle is None:
+        known = [a.id for _, _, a in cell.ledger.model.iter_acs()]
         hint = did_you_mean(args.ac, known)
         raise UsageError(f"no acceptance criterion '{args.ac}' in {cell.ledger.path}"
                          f"{'; ' + hint if hint else ''}")
-    bundle = build_for_ac(cell, args.ac, args.max_bytes)
     default = f"{cell.config.bundles.output_dir}/{args.ac}.{args.format}"
     return _emit(cell, bundle, list(bundle.findings), args, default, over_code="bundle.truncated")
 
@@ -197,7 +202,7 @@ def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace,
     and must stay inside it.  Neither goes into ``.git/``, over an input of the
     cell, through a final symlink or onto a special file.
     """
-    from govcell.derive.bundles import _TASK_NAME
+    from govcell.derive.bundles import TASK_NAME
     from govcell.diagnostics import diag
     from govcell.write import cell_inputs, resolve_output
 
@@ -210,7 +215,7 @@ def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace,
         loc = ("tasks", bundle.name, "output") if has_output else ("tasks", bundle.name)
         line, col = cell.contextpack.raw.position(loc, key=not has_output)
         where = (cell.contextpack.path, line, col)
-    if not args.out and not has_output and not _TASK_NAME.fullmatch(bundle.name):
+    if not args.out and not has_output and not TASK_NAME.fullmatch(bundle.name):
         # The name becomes the file name: only a plain one (the check's bundle.bad-name says so too).
         path, line, col = where or (cell.ledger.path, 0, 0)
         return [], diag("bundle.bad-name", f"bundle name '{bundle.name}' is not a plain file name", path, line,
@@ -228,12 +233,12 @@ def _places(cell: Cell, bundle: Bundle, args: argparse.Namespace,
 
 
 def _list(cell: Cell) -> int:
-    from govcell.derive.bundles import budgets
+    from govcell.derive.analysis import Analysis
 
     if cell.contextpack.model is None:
         _report(cell, list(cell.contextpack.diagnostics), False)
         return 1 if cell.contextpack.present else 0
-    for b in budgets(cell):
+    for b in Analysis(cell).budgets:
         flag = "OVER" if b.over else "ok"
         print(f"{b.name}\t{b.bytes}/{b.max_bytes} bytes\t{flag}\t{len(b.files)} file(s)\t{b.description}")
     return 0

@@ -54,10 +54,12 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     """Run ``checks`` (None: all) on the cell at ``root``, print or write the findings; 1 when any is an error."""
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import exit_code
     from govcell.report.findings import render
 
     cell = Cell(root, config)
+    analysis = Analysis(cell)
     if new_since or baseline:
         from govcell.derive.fingerprint import baseline_counts
         from govcell.load.git import close_all
@@ -65,10 +67,10 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
 
         other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline),
                       close_all)
-        found = run(cell, checks, strict=strict)
+        found = run(analysis, checks, strict=strict)
         found = _only_new(cell, found, other.result())
     else:
-        found = run(cell, checks, strict=strict)
+        found = run(analysis, checks, strict=strict)
     if options.findings_out(found, render(found, fmt), fmt, out, cell=cell):
         return 1
     return exit_code(found)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from govcell.cli import options
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
 
 
 def add_parser(sub: Any) -> None:
@@ -44,16 +44,20 @@ def run(root: str, config: str | None, check_only: bool, convert: bool = False) 
     if problems:
         options.report_problems(problems, sys.stdout)
         return 1
-    return update(cell, check_only=check_only, convert=convert)
+    from govcell.derive.analysis import Analysis
+
+    return update(Analysis(cell), check_only=check_only, convert=convert)
 
 
-def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> int:
+def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:
     """Rewrite (or, with ``check_only``, compare) the report; 1 when it was or would be changed.
 
     A report in another format than the configured one is rewritten only with ``convert``.
     """
+    from govcell.checks.feature_status import check
     from govcell.derive import feature_status as fs
 
+    cell = analysis.cell
     rel = cell.config.paths.feature_status
     if cell.config.feature_status.format == "off":
         print(f"{rel}: feature_status.format is off; govcell neither checks nor writes it", file=sys.stderr)
@@ -65,9 +69,9 @@ def update(cell: Cell, *, check_only: bool = False, convert: bool = False) -> in
     current = fs.committed(cell)
     foreign = fs.foreign_format(cell, current)
     if foreign is not None and (check_only or not convert):
-        options.report_problems(fs.check(cell), sys.stdout)
+        options.report_problems(check(analysis), sys.stdout)
         return 1
-    text = fs.render(cell)
+    text = fs.render(cell, analysis.coverage)
     if current == text:
         return 0
     if check_only:

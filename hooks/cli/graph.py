@@ -23,14 +23,15 @@ def add_parser(sub: Any) -> None:
 def command(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
     from govcell.cli.errors import UsageError
+    from govcell.derive.analysis import Analysis
     from govcell.derive.graph import focus, to_dot, to_json, to_mermaid
 
     cell = Cell(args.root, args.config)
-    graph = cell.graph
+    graph = Analysis(cell).graph
     keys = None
     if args.focus:
-        if graph.resolve(args.focus) is None:
-            raise UsageError(f"no node with ID {args.focus!r}")
         keys = focus(graph, args.focus, args.depth)
+        if keys is None:
+            raise UsageError(f"no node with ID {args.focus!r}")
     text = {"json": to_json, "mermaid": to_mermaid, "dot": to_dot}[args.format](graph, keys)
     return options.emit(text, args.out, what="graph", cell=cell)

@@ -25,13 +25,14 @@ def add_parser(sub: Any) -> None:
 def command(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
     from govcell.checks import run
-    from govcell.derive.policy.run import evaluate
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import exit_code
     from govcell.report.policy import render
 
     cell = Cell(args.root, args.config)
-    found = run(cell, ["policy-test"], strict=args.strict)
-    text = render(evaluate(cell), found, args.format, args.coverage)
+    analysis = Analysis(cell)
+    found = run(analysis, ["policy-test"], strict=args.strict)
+    text = render(analysis.policy_report, found, args.format, args.coverage)
     if options.findings_out(found, text, args.format, args.out, cell=cell, run="policy-test"):
         return 1
     return exit_code(found)

@@ -35,18 +35,22 @@ def add_parser(sub: Any) -> None:
 
 def status(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.report.status import status_json, status_text
 
     cell = Cell(args.root, args.config)
-    text = status_json(cell, timestamps=args.timestamps) if args.json else status_text(cell)
+    analysis = Analysis(cell)
+    text = status_json(analysis, timestamps=args.timestamps) if args.json else status_text(analysis)
     return options.emit(text, args.out, what="status", cell=cell)
 
 
 def next_work(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.derive.next_work import render
 
     cell = Cell(args.root, args.config)
-    return options.emit(render(cell, as_json=args.json, limit=args.limit), args.out, what="next", cell=cell)
+    items = Analysis(cell).next_items
+    return options.emit(render(items, as_json=args.json, limit=args.limit), args.out, what="next", cell=cell)
 
 

@@ -3,13 +3,14 @@
 A bundle is what an LLM agent is given to work on one task: a header (task,
 prompt, the requirements and ACs it serves) and the files its ``include``
 patterns pick, in the order written.  This module turns a task into a
-:class:`Bundle` (files in, files left out and why, findings), and holds the
-``context-bundles`` check and the :func:`budgets` the site shows.
-Rendering lives in ``govcell.report.bundle``, the command in ``govcell.cli.bundle``.
+:class:`Bundle` (files in, files left out and why, findings), and computes the
+:func:`budgets` the site shows.  The ``context-bundles`` check lives in
+``govcell.checks.context_bundles``, rendering in ``govcell.report.bundle``, the
+command in ``govcell.cli.bundle``.
 
-Everything is read once per :class:`~govcell.cell.Cell` (the file list, each
-file's bytes and its secret scan), so checking ten bundles that share files
-costs one read of each file.
+Everything is read once per :class:`Bundler` (the file list, each file's bytes
+and its secret scan; one per ``Analysis``), so checking ten bundles that share
+files costs one read of each file.
 
 Safety rules, each with its own code so a team can see exactly what tripped:
 
@@ -30,11 +31,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from govcell.diagnostics import Diagnostic, Severity, diag, did_you_mean
+from govcell.diagnostics import Diagnostic, Severity, diag
 from govcell.load.secrets import SecretHit, scan_text, secret_file_kind
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ SAFETY_CODES = frozenset({"bundle.path-escape", "bundle.symlink-escape", "bundle
 #: git's own binary heuristic: a NUL byte in the first 8000 bytes.
 BINARY_SNIFF = 8000
 #: A bundle name becomes a file name: no separators, and no leading '.' or '-' (hidden files, option-like names).
-_TASK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+TASK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 # --------------------------------------------------------------------------- data
@@ -115,6 +116,9 @@ class Bundle:
     #: (path, bytes, reason) of files left out to respect max_bytes/max_files
     omitted: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
     kind: str = "task"
+    #: the safety findings of ``findings`` that are about a file, each with its message without the bundle's
+    #: name (a file picked by several bundles is reported once, naming them all)
+    shared: list[tuple[Diagnostic, str]] = dataclasses.field(default_factory=list)
     #: (title, Markdown) parts of the header after the prompt (the governance diff of a change bundle)
     sections: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
@@ -142,13 +146,31 @@ class BundleBudget:
 # --------------------------------------------------------------------------- per-cell state
 
 
-class _State:
-    """What one cell's bundles share: the file list, file reads, .llmignore, features."""
+class AcState(Protocol):
+    """What a bundle says of an AC's status (``govcell.derive.coverage.AcStatus`` is one)."""
 
-    def __init__(self, cell: Cell) -> None:
+    @property
+    def coverage(self) -> str: ...
+
+    @property
+    def run(self) -> str: ...
+
+    @property
+    def suspect(self) -> bool: ...
+
+
+class Bundler:
+    """What one cell's bundles share: the file list, file reads, .llmignore, the ledger index.
+
+    ``ac_states`` gives every AC's status by ID (``Analysis.coverage.acs``) when a
+    bundle first needs one; ``Analysis.bundler`` makes one per analysis.
+    """
+
+    def __init__(self, cell: Cell, ac_states: Callable[[], Mapping[str, AcState]]) -> None:
         from govcell.load.repofiles import list_files
 
         self.cell = cell
+        self.ac_states = ac_states
         self.root_real = os.path.realpath(cell.root)
         skip = [cell.config.bundles.output_dir]
         self.files: RepoFiles = list_files(cell.root, skip) if cell.in_worktree else cell.source.repo_files(skip)
@@ -292,45 +314,35 @@ def _ledger_index(cell: Cell) -> _LedgerIndex:
     return _LedgerIndex(entries, by_req, by_ac, set(by_req) | set(by_ac))
 
 
-def _state(cell: Cell) -> _State:
-    """The cell's bundle state, kept on the cell (a WeakKeyDictionary whose value holds the cell
-    would keep every cell alive for the whole process)."""
-    state: _State | None = cell.__dict__.get("_bundle_state")
-    if state is None:
-        state = cell.__dict__["_bundle_state"] = _State(cell)
-    return state
-
-
 # --------------------------------------------------------------------------- ledger links
 
 
-def _link_ac(state: _State, ac: AcceptanceCriterion) -> LinkedAC:
+def _link_ac(state: Bundler, ac: AcceptanceCriterion) -> LinkedAC:
     """An AC with its scenarios and status, as the AC-tags layer computed them.
 
     Scenarios come from the cell's one Gherkin parse (``Cell.features``) and the
-    status from ``Cell.coverage``, so a bundle says exactly what ``govcell
+    status from the analysis' coverage, so a bundle says exactly what ``govcell
     status`` and the site say: static coverage, then run status.
     """
     cell = state.cell
     scenarios = [Scenario(sc.name, sc.file, sc.line) for sc in cell.features.by_ac.get(ac.id, [])]
-    status = cell.coverage.acs.get(ac.id)
+    status = state.ac_states().get(ac.id)
     label = f"{status.coverage}, {status.run.replace('_', ' ')}" if status is not None else "uncovered"
     if status is not None and status.suspect:
         label += ", suspect"
     return LinkedAC(ac, scenarios, label)
 
 
-def link(cell: Cell, requirements: list[str], acs: list[str]) -> tuple[list[LinkedRequirement], list[str]]:
+def link(state: Bundler, requirements: list[str], acs: list[str]) -> tuple[list[LinkedRequirement], list[str]]:
     """The ledger entries for ``requirements`` and ``acs``, in ledger order, and the IDs not found.
 
     A linked requirement brings all its ACs; a linked AC brings its requirement
     and story for context.
     """
-    ledger = cell.ledger.model
+    ledger = state.cell.ledger.model
     want_reqs, want_acs = set(requirements), set(acs)
     if ledger is None:
         return [], sorted(want_reqs | want_acs)
-    state = _state(cell)
     index = state.ledger_index()
     out: list[LinkedRequirement] = []
     # Only the requirements that hold a wanted ID, in ledger order (one index per cell,
@@ -368,11 +380,12 @@ def _pattern_locs(cell: Cell, name: str, task: BundleTask) -> list[tuple[str, st
             + [(p, "include_globs", i) for i, p in enumerate(task.include_globs)])
 
 
-def _pos(cell: Cell, *loc: str | int) -> tuple[int, int]:
+def task_position(cell: Cell, *loc: str | int) -> tuple[int, int]:
+    """Line and column of ``tasks.<loc...>`` in the contextpack."""
     return cell.contextpack.raw.position(("tasks", *loc))
 
 
-def _choose(state: _State, cell: Cell, name: str, task: BundleTask,
+def _choose(state: Bundler, cell: Cell, name: str, task: BundleTask,
             findings: list[Diagnostic]) -> list[str]:
     """Resolve the include patterns: in order, duplicates dropped, exclusions applied.
 
@@ -385,7 +398,7 @@ def _choose(state: _State, cell: Cell, name: str, task: BundleTask,
     chosen: list[str] = []
     seen: set[str] = set()
     for pattern, key, i in _pattern_locs(cell, name, task):
-        line, col = _pos(cell, name, key, i)
+        line, col = task_position(cell, name, key, i)
         if pattern.strip().startswith("!"):
             taken = set(match(pattern.strip()[1:], chosen))
             chosen = [p for p in chosen if p not in taken]
@@ -418,34 +431,45 @@ def _choose(state: _State, cell: Cell, name: str, task: BundleTask,
     return chosen
 
 
-def _admit(state: _State, name: str, paths: list[str], allowed: set[str],
-           findings: list[Diagnostic]) -> tuple[list[FileInfo], list[tuple[str, str]]]:
+def _about_file(name: str, shared: list[tuple[Diagnostic, str]], code: str, what: str, path: str,
+                line: int = 0, col: int = 0, *, hint: str) -> Diagnostic:
+    """A safety finding about a file (not about the bundle): ``what``, then which bundle picked it.
+
+    ``shared`` keeps it with ``what`` so the check can report it once for every bundle that picks the file.
+    """
+    found = diag(code, f"{what} (bundle '{name}')", path, line, col, hint=hint)
+    shared.append((found, what))
+    return found
+
+
+def _admit(state: Bundler, name: str, paths: list[str], allowed: set[str], findings: list[Diagnostic],
+           shared: list[tuple[Diagnostic, str]]) -> tuple[list[FileInfo], list[tuple[str, str]]]:
     """Split chosen paths into files the bundle carries and files it skips (with reasons)."""
     files: list[FileInfo] = []
     skipped: list[tuple[str, str]] = []
     for path in paths:
         fi = state.info(path)
         if fi.escape is not None:
-            findings.append(diag("bundle.symlink-escape", f"{path} is a symlink to {fi.escape}, outside the "
-                                 f"repository (bundle '{name}')", path,
-                                 hint="remove the symlink or exclude it; bundles never follow links out of the "
-                                      "repository"))
+            findings.append(_about_file(name, shared, "bundle.symlink-escape", f"{path} is a symlink to "
+                                        f"{fi.escape}, outside the repository", path,
+                                        hint="remove the symlink or exclude it; bundles never follow links out "
+                                             "of the repository"))
             skipped.append((path, fi.skip or "outside the repository"))
             continue
         secret = False
         if path not in allowed:
             if fi.secret_file:
                 secret = True
-                findings.append(diag("bundle.secret-file", f"{path} is a {fi.secret_file} and may hold secrets "
-                                     f"(bundle '{name}')", path,
-                                     hint=f"exclude it (exclude or .llmignore), or list '{path}' under "
-                                          f"allow_secrets of bundle '{name}' if it holds no real secret"))
+                findings.append(_about_file(name, shared, "bundle.secret-file", f"{path} is a {fi.secret_file} and "
+                                            "may hold secrets", path,
+                                            hint=f"exclude it (exclude or .llmignore), or list '{path}' under "
+                                                 f"allow_secrets of bundle '{name}' if it holds no real secret"))
             for hit in fi.hits:
                 secret = True
-                findings.append(diag("bundle.secret-content", f"{path} holds what looks like a {hit.kind} "
-                                     f"(bundle '{name}')", path, hit.line, hit.col,
-                                     hint=f"remove the secret from the file; if it is a test fixture, list "
-                                          f"'{path}' under allow_secrets of bundle '{name}'"))
+                findings.append(_about_file(name, shared, "bundle.secret-content", f"{path} holds what looks like "
+                                            f"a {hit.kind}", path, hit.line, hit.col,
+                                            hint=f"remove the secret from the file; if it is a test fixture, list "
+                                                 f"'{path}' under allow_secrets of bundle '{name}'"))
         if secret:
             skipped.append((path, "may hold secrets"))
         elif fi.skip is not None:
@@ -462,7 +486,7 @@ def _header_secrets(cell: Cell, name: str, description: str | None, prompt: str 
     texts: list[tuple[str, str, tuple[str, int, int]]] = []
     for field, value in (("description", description), ("prompt", prompt)):
         if value:
-            texts.append((field, value, (cell.contextpack.path, *_pos(cell, name, field))))
+            texts.append((field, value, (cell.contextpack.path, *task_position(cell, name, field))))
     for lr in links:
         for label, value in ((lr.story.id, lr.story.title), (lr.requirement.id, lr.requirement.title),
                              *((la.ac.id, la.ac.text) for la in lr.acs),
@@ -477,7 +501,7 @@ def _header_secrets(cell: Cell, name: str, description: str | None, prompt: str 
     return out
 
 
-def _skip_findings(cell: Cell, name: str, skipped: list[tuple[str, str]], state: _State) -> list[Diagnostic]:
+def _skip_findings(cell: Cell, name: str, skipped: list[tuple[str, str]], state: Bundler) -> list[Diagnostic]:
     """One info finding per kind of skipped file, listing them (binaries, non-UTF-8...)."""
     by_kind: dict[str, list[str]] = {}
     for path, _reason in skipped:
@@ -488,7 +512,7 @@ def _skip_findings(cell: Cell, name: str, skipped: list[tuple[str, str]], state:
               "missing": "missing from the working tree", "not-a-file": "not regular files",
               "unreadable": "unreadable"}
     out = []
-    line, col = _pos(cell, name)
+    line, col = task_position(cell, name)
     for kind, paths in sorted(by_kind.items()):
         shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
         out.append(diag(f"bundle.skipped-{kind}", f"bundle '{name}' skips {len(paths)} file(s) that are "
@@ -498,23 +522,25 @@ def _skip_findings(cell: Cell, name: str, skipped: list[tuple[str, str]], state:
     return out
 
 
-def build(cell: Cell, name: str) -> Bundle:
-    """Resolve contextpack task ``name`` (which must exist) into a :class:`Bundle`."""
+def build(state: Bundler, name: str) -> Bundle | None:
+    """Resolve contextpack task ``name`` into a :class:`Bundle` (None when the contextpack has no such task)."""
+    cell = state.cell
     pack = cell.contextpack.model
-    assert pack is not None and name in pack.tasks
-    task = pack.tasks[name]
-    state = _state(cell)
+    task = pack.tasks.get(name) if pack is not None else None
+    if task is None:
+        return None
     findings: list[Diagnostic] = []
     chosen = _choose(state, cell, name, task, findings)
-    files, skipped = _admit(state, name, chosen, set(task.allow_secrets), findings)
+    shared: list[tuple[Diagnostic, str]] = []
+    files, skipped = _admit(state, name, chosen, set(task.allow_secrets), findings, shared)
     findings.extend(_skip_findings(cell, name, skipped, state))
     reqs, acs = _task_links(cell, name, task)
-    links, missing = link(cell, reqs, acs)
+    links, missing = link(state, reqs, acs)
     findings.extend(_header_secrets(cell, name, task.description, task.prompt, links))
     bundle = Bundle(name, task.description, task.prompt, task.max_bytes, state.files.commit, state.files.in_git,
-                    links, missing, files, skipped, findings)
+                    links, missing, files, skipped, findings, shared=shared)
     if task.max_files is not None and len(files) > task.max_files:
-        line, col = _pos(cell, name, "max_files")
+        line, col = task_position(cell, name, "max_files")
         findings.append(diag("bundle.too-many-files", f"bundle '{name}' resolves to {len(files)} files, over its "
                              f"max_files {task.max_files}", cell.contextpack.path, line, col,
                              hint="narrow the include patterns, or raise max_files"))
@@ -523,26 +549,27 @@ def build(cell: Cell, name: str) -> Bundle:
     return bundle
 
 
-def build_for_ac(cell: Cell, ac_id: str, max_bytes: int | None = None) -> Bundle:
+def build_for_ac(state: Bundler, ac_id: str, max_bytes: int | None = None) -> Bundle | None:
     """An automatic bundle for one AC: its story, requirement, scenarios, tests, ADRs and docs.
 
-    Raises ``KeyError`` when the ledger has no such AC.
+    None when the ledger has no such AC.
     """
+    cell = state.cell
     ledger = cell.ledger.model
     hit = next(((s, r, a) for s, r, a in (ledger.iter_acs() if ledger else []) if a.id == ac_id), None)
     if hit is None:
-        raise KeyError(ac_id)
+        return None
     story, req, ac = hit
-    state = _state(cell)
-    links, _ = link(cell, [], [ac_id])
+    links, _ = link(state, [], [ac_id])
     findings: list[Diagnostic] = []
     wanted = _wanted(cell, state, [(ac_id, p) for p in _ac_paths(cell, story, req, ac)], findings)
-    files, skipped = _admit(state, ac_id, wanted, set(), findings)
+    shared: list[tuple[Diagnostic, str]] = []
+    files, skipped = _admit(state, ac_id, wanted, set(), findings, shared)
     findings.extend(_header_secrets(cell, ac_id, None, None, links))
     budget = max_bytes or cell.config.bundles.ac_max_bytes
     return Bundle(ac_id, f"Everything needed to implement and prove {ac_id}: {ac.text}",
                   None, budget, state.files.commit, state.files.in_git, links, [], files, skipped, findings,
-                  kind="ac")
+                  kind="ac", shared=shared)
 
 
 def _ac_paths(cell: Cell, story: Story, req: Requirement, ac: AcceptanceCriterion) -> list[str]:
@@ -555,7 +582,7 @@ def _ac_paths(cell: Cell, story: Story, req: Requirement, ac: AcceptanceCriterio
     return paths
 
 
-def _wanted(cell: Cell, state: _State, paths: list[tuple[str, str]], findings: list[Diagnostic]) -> list[str]:
+def _wanted(cell: Cell, state: Bundler, paths: list[tuple[str, str]], findings: list[Diagnostic]) -> list[str]:
     """The (AC, path) pairs' paths a bundle may carry, once each; findings for the others."""
     from govcell.load.globs import escape_reason, normalise
 
@@ -576,21 +603,22 @@ def _wanted(cell: Cell, state: _State, paths: list[tuple[str, str]], findings: l
     return wanted
 
 
-def build_for_acs(cell: Cell, name: str, description: str, prompt: str | None, ac_ids: list[str],
+def build_for_acs(state: Bundler, name: str, description: str, prompt: str | None, ac_ids: list[str],
                   sections: list[tuple[str, str]], max_bytes: int, kind: str) -> Bundle:
     """A bundle of several ACs (ledger order) with their requirements, stories, scenarios, tests, ADRs and docs,
     and ``sections`` (title, Markdown) in its header; IDs the ledger lacks are skipped."""
+    cell = state.cell
     ledger = cell.ledger.model
-    state = _state(cell)
     wanted_ids = set(ac_ids)
-    links, _ = link(cell, [], [a for a in ac_ids if a])
+    links, _ = link(state, [], [a for a in ac_ids if a])
     pairs: list[tuple[str, str]] = []
     for story, req, ac in ledger.iter_acs() if ledger else ():
         if ac.id in wanted_ids:
             pairs.extend((ac.id, p) for p in _ac_paths(cell, story, req, ac))
     findings: list[Diagnostic] = []
     wanted = _wanted(cell, state, pairs, findings)
-    files, skipped = _admit(state, name, wanted, set(), findings)
+    shared: list[tuple[Diagnostic, str]] = []
+    files, skipped = _admit(state, name, wanted, set(), findings, shared)
     findings.extend(_header_secrets(cell, name, None, None, links))
     for title, text in sections:
         for hit in scan_text(text, limit=1):
@@ -598,7 +626,7 @@ def build_for_acs(cell: Cell, name: str, description: str, prompt: str | None, a
                                  f"looks like a {hit.kind}", cell.ledger.path, hint="remove the secret: the "
                                  "bundle header carries this text to the agent"))
     return Bundle(name, description, prompt, max_bytes, state.files.commit, state.files.in_git, links, [], files,
-                  skipped, findings, kind=kind, sections=list(sections))
+                  skipped, findings, kind=kind, sections=list(sections), shared=shared)
 
 
 def _adr_files(cell: Cell, adrs: list[str]) -> list[str]:
@@ -610,162 +638,33 @@ def _adr_files(cell: Cell, adrs: list[str]) -> list[str]:
     return [index[ref].path for ref in dict.fromkeys(adrs) if ref in index]
 
 
-# --------------------------------------------------------------------------- the check
-
-
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``context-bundles`` check: every task resolves safely, within budget, to known IDs."""
-    loaded = cell.contextpack
-    found = list(loaded.diagnostics)
-    if not loaded.present or loaded.model is None:
-        return found
-    state = _state(cell)
-    found.extend(state.ignore_findings)
-    ids = _ledger_ids(cell)
-    if ids is None and any(t.acs or t.requirements for t in loaded.model.tasks.values()):
-        found.extend(cell.ledger.causes())  # the bundles' AC/REQ references could not be checked
-    for name, task in loaded.model.tasks.items():
-        found.extend(_check_task_fields(cell, name, task, ids))
-        bundle = build(cell, name)
-        found.extend(bundle.findings)
-        if not bundle.files and not bundle.omitted:
-            line, col = _pos(cell, name)
-            found.append(diag("bundle.empty", f"bundle '{name}' resolves to no file it can carry",
-                              loaded.path, line, col, hint="fix its include patterns"))
-        found.extend(_budget_findings(cell, bundle))
-    return _merge_file_findings(found)
-
-
-def _ledger_ids(cell: Cell) -> tuple[set[str], set[str]] | None:
-    ledger = cell.ledger.model
-    if ledger is None:
-        return None
-    reqs = {r.id for _, r in ledger.iter_requirements()}
-    acs = {a.id for _, _, a in ledger.iter_acs()}
-    return reqs, acs
-
-
-def _check_task_fields(cell: Cell, name: str, task: BundleTask,
-                       ids: tuple[set[str], set[str]] | None) -> list[Diagnostic]:
-    from govcell.load.globs import escape_reason, is_glob, normalise
-
-    cp = cell.contextpack.path
-    out: list[Diagnostic] = []
-    if not _TASK_NAME.fullmatch(name):
-        line, col = cell.contextpack.raw.position(("tasks", name), key=True)
-        out.append(diag("bundle.bad-name", f"bundle name '{name}' is not a plain file name", cp, line, col,
-                        hint="use letters, digits, '-', '_' and '.', not starting with '.' or '-': "
-                             "the name becomes the output file name"))
-    if task.output and escape_reason(task.output):
-        line, col = _pos(cell, name, "output")
-        out.append(diag("bundle.path-escape", f"bundle '{name}': output '{task.output}' "
-                        f"{escape_reason(task.output)}", cp, line, col,
-                        hint="write bundles inside the repository (they are usually gitignored)"))
-    else:
-        out.extend(_output_findings(cell, name, task))
-    if ids is not None:
-        reqs, acs = ids
-        for field, known, code in (("requirements", reqs, "bundle.unknown-requirement"),
-                                   ("acs", acs, "bundle.unknown-ac")):
-            for i, ident in enumerate(getattr(task, field)):
-                if ident not in known:
-                    line, col = _pos(cell, name, field, i)
-                    out.append(diag(code, f"bundle '{name}' names {ident}, which the ledger does not hold", cp,
-                                    line, col, hint=did_you_mean(ident, known) or "fix the ID or add it to the "
-                                                                                  "ledger"))
-    files = _state(cell).files
-    for i, allowed in enumerate(task.allow_secrets):
-        line, col = _pos(cell, name, "allow_secrets", i)
-        if is_glob(allowed):
-            out.append(diag("bundle.allow-not-exact", f"bundle '{name}': allow_secrets entry '{allowed}' is a "
-                            "pattern; only exact paths are allowed", cp, line, col,
-                            hint="name each allowed file by its exact path", severity=Severity.ERROR))
-        elif normalise(allowed) not in files:
-            out.append(diag("bundle.allow-unused", f"bundle '{name}': allow_secrets entry '{allowed}' names no "
-                            "file of the repository", cp, line, col, hint="remove the stale entry",
-                            severity=Severity.WARNING))
-    return out
-
-
-def _output_findings(cell: Cell, name: str, task: BundleTask) -> list[Diagnostic]:
-    """Where ``govcell bundle NAME`` would write, judged by the path policy (govcell.write)."""
-    from govcell.write import cell_inputs, resolve_output
-
-    target = task.output or f"{cell.config.bundles.output_dir}/{name}.md"
-    loc = ("tasks", name, "output") if task.output else ("tasks", name)
-    line, col = cell.contextpack.raw.position(loc, key=not task.output)
-    inputs = cell_inputs(cell)
-    for path in (target, target + ".manifest.json"):
-        _place, problem = resolve_output(cell.root, path, what="bundle output", inputs=inputs,
-                                         where=(cell.contextpack.path, line, col))
-        if problem is not None:
-            return [problem]
-    return []
-
-
-def _budget_findings(cell: Cell, bundle: Bundle) -> list[Diagnostic]:
-    from govcell.report.bundle import render
-
-    if bundle.refused:
-        return []
-    size = len(render(bundle, "md").encode("utf-8"))
-    if size <= bundle.max_bytes:
-        return []
-    largest = sorted(bundle.files, key=lambda f: (-f.size, f.path))[:5]
-    listed = ", ".join(f"{f.path} ({f.size} bytes)" for f in largest)
-    line, col = _pos(cell, bundle.name, "max_bytes")
-    return [diag("bundle.over-budget", f"bundle '{bundle.name}' renders to {size} bytes, {size - bundle.max_bytes} "
-                 f"over its max_bytes {bundle.max_bytes}; largest files: {listed}", cell.contextpack.path,
-                 line, col, hint="exclude large or generated files, split the bundle, or raise max_bytes")]
-
-
-def _merge_file_findings(found: list[Diagnostic]) -> list[Diagnostic]:
-    """One finding per secret/symlink location, naming every bundle that includes it."""
-    merged: dict[tuple[str, str, int, int], tuple[Diagnostic, list[str]]] = {}
-    out: list[Diagnostic] = []
-    for d in found:
-        m = re.search(r" \(bundle '([^']*)'\)$", d.message)
-        if d.code in SAFETY_CODES and m:
-            key = (d.code, d.path, d.line, d.col)
-            if key in merged:
-                merged[key][1].append(m.group(1))
-            else:
-                merged[key] = (d, [m.group(1)])
-            continue
-        out.append(d)
-    for d, names in merged.values():
-        names = sorted(set(names))
-        label = "bundle" if len(names) == 1 else "bundles"
-        message = d.message[: d.message.rindex(" (bundle '")] + f" ({label} {', '.join(repr(n) for n in names)})"
-        out.append(dataclasses.replace(d, message=message))
-    return out
-
-
 # --------------------------------------------------------------------------- budgets
 
 
-def budgets(cell: Cell) -> list[BundleBudget]:
+def rendered_size(bundle: Bundle) -> int:
+    """Bytes of the bundle's Markdown rendering (what ``max_bytes`` budgets)."""
+    from govcell.report.bundle import render
+
+    return len(render(bundle, "md").encode("utf-8"))
+
+
+def budgets(state: Bundler) -> list[BundleBudget]:
     """Every contextpack task's rendered size against its budget, in contextpack order.
 
     ``bytes`` is the size of the full Markdown rendering (every carried file,
     nothing dropped); ``over`` is ``bytes > max_bytes``.  Empty when the cell
     has no valid contextpack.
     """
-    from govcell.report.bundle import render
-
-    pack = cell.contextpack.model
+    pack = state.cell.contextpack.model
     if pack is None:
         return []
     out = []
     for name, task in pack.tasks.items():
-        bundle = build(cell, name)
-        carried = bundle.files + [_state(cell).info(p) for p, _b, _r in bundle.omitted]
-        size = len(render(dataclasses.replace(bundle, files=carried, omitted=[]), "md").encode("utf-8"))
+        bundle = build(state, name)
+        if bundle is None:
+            continue
+        carried = bundle.files + [state.info(p) for p, _b, _r in bundle.omitted]
+        size = rendered_size(dataclasses.replace(bundle, files=carried, omitted=[]))
         out.append(BundleBudget(name, task.description, task.max_bytes, size,
                                 [(f.path, f.size) for f in carried], list(bundle.skipped), size > task.max_bytes))
     return out
-
-
-def task_names(cell: Cell) -> list[str]:
-    pack = cell.contextpack.model
-    return list(pack.tasks) if pack else []

@@ -35,11 +35,13 @@ from govcell.formats.base import natural_key
 __all__ = ["natural_key"]  # re-exported: where the roll-ups' ID order has always been imported from
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from collections.abc import Iterable
+
     from govcell.derive.suspect import Assessment
-    from govcell.load.features import Scenario
-    from govcell.formats.ledger import TestMapping
-    from govcell.load.results import TestResult
+    from govcell.formats.ledger import Ledger, TestMapping
+    from govcell.load.features import FeatureIndex, Scenario
+    from govcell.load.results import ResultSet, TestResult
+    from govcell.load.validate import Loaded
 
 CoverageState = Literal["covered", "uncovered", "meta"]
 RunState = Literal["passing", "failing", "not_run"]
@@ -110,10 +112,10 @@ class Coverage:
         return [a for a in self.acs.values() if a.kernel and a.status != "deprecated"]
 
 
-def ac_positions(cell: Cell) -> dict[str, tuple[int, int]]:
+def ac_positions(loaded: Loaded[Ledger]) -> dict[str, tuple[int, int]]:
     """Line and column of every AC's ``id`` in the ledger (for findings and ``govcell next``)."""
-    ledger = cell.ledger.model
-    raw = cell.ledger.raw
+    ledger = loaded.model
+    raw = loaded.raw
     out: dict[str, tuple[int, int]] = {}
     for _, _, ac in ledger.iter_acs() if ledger else ():
         out.setdefault(ac.id, raw.position(ac.loc + ("id",)))
@@ -199,11 +201,41 @@ def _blank_counts() -> dict[str, int]:
             "suspect": 0}
 
 
-def compute(cell: Cell) -> Coverage:
-    """The coverage of ``cell`` (what ``Cell.coverage`` caches)."""
-    index = cell.features
-    results = cell.test_results
-    ledger = cell.ledger.model
+def compute(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet, exempt_tags: Iterable[str],
+            review: Assessment) -> Coverage:
+    """The coverage of the ledger ``loaded`` by the scenarios of ``index``, the matched ``results`` and the
+    proofs' ``review`` (``Analysis.coverage`` caches it); ``exempt_tags`` mark scenarios that need no AC tag."""
+    acs, requirements, stories = _statuses(loaded, index, results, review)
+    known = {a.id for a in acs}
+    exempt = set(exempt_tags)
+    orphans = []
+    untagged = []
+    ledger_unread = loaded.unreadable  # then no tag can be judged orphaned
+    for sc in index.scenarios:
+        missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
+        if missing:
+            orphans.append((sc, missing))
+        elif not sc.ac_ids and not exempt.intersection(sc.tags):
+            untagged.append(sc)
+    summary = _summary(acs, stories, index, results)
+    summary.update(orphaned_scenarios=len(orphans), untagged_scenarios=len(untagged))
+    return Coverage(
+        acs={a.id: a for a in acs},
+        requirements=dict(sorted(requirements.items(), key=lambda kv: natural_key(kv[0]))),
+        stories=dict(sorted(stories.items(), key=lambda kv: natural_key(kv[0]))),
+        summary=summary,
+        orphans=orphans,
+        untagged=untagged,
+        diagnostics=list(results.diagnostics),
+        review=review,
+    )
+
+
+def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
+              review: Assessment) -> tuple[list[AcStatus], dict[str, str], dict[str, str]]:
+    """Every AC's status (sorted by ID), and the roll-ups of requirements and stories (ledger order)."""
+    from govcell.formats.ledger import is_kernel
+
     by_name = results.by_name()
     by_ac: dict[str, list[TestResult]] = {}
     by_scenario: dict[tuple[str, int], list[TestResult]] = {}
@@ -212,14 +244,10 @@ def compute(cell: Cell) -> Coverage:
             by_ac.setdefault(ac_id, []).append(r)
         if r.scenario is not None:
             by_scenario.setdefault((r.scenario.file, r.scenario.line), []).append(r)
-
     acs: list[AcStatus] = []
     requirements: dict[str, str] = {}
     stories: dict[str, str] = {}
-    from govcell.derive.suspect import assess
-    from govcell.formats.ledger import is_kernel
-
-    review = assess(cell)
+    ledger = loaded.model
     for story in ledger.stories if ledger else []:
         req_states = []
         for req in story.requirements:
@@ -240,20 +268,12 @@ def compute(cell: Cell) -> Coverage:
             requirements[req.id] = worst(ac_states)
             req_states.append(requirements[req.id])
         stories[story.id] = worst(req_states)
-
     acs.sort(key=lambda a: natural_key(a.id))
-    known = {a.id for a in acs}
-    exempt = set(cell.config.ac_tags.exempt)
-    orphans = []
-    untagged = []
-    ledger_unread = cell.ledger.unreadable  # then no tag can be judged orphaned
-    for sc in index.scenarios:
-        missing = () if ledger_unread else tuple(a for a in sc.ac_ids if a not in known)
-        if missing:
-            orphans.append((sc, missing))
-        elif not sc.ac_ids and not exempt.intersection(sc.tags):
-            untagged.append(sc)
+    return acs, requirements, stories
 
+
+def _summary(acs: list[AcStatus], stories: dict[str, str], index: FeatureIndex, results: ResultSet) -> dict[str, Any]:
+    """The counts of live ACs (kernel, non-kernel, all; by state, overall and per story) and of files read."""
     split = {"kernel": _blank_counts(), "non_kernel": _blank_counts(), "all": _blank_counts()}
     deprecated = 0
     states = dict.fromkeys(STATES, 0)
@@ -270,7 +290,7 @@ def compute(cell: Cell) -> Coverage:
             c[a.coverage] += 1
             c[a.run] += 1
             c["suspect"] += a.suspect
-    summary: dict[str, Any] = {
+    return {
         **split,
         "deprecated": deprecated,
         #: live ACs by their single-word state, overall and per story (the site's charts)
@@ -278,18 +298,8 @@ def compute(cell: Cell) -> Coverage:
         "story_states": story_states,
         "feature_files": len(index.files),
         "scenarios": len(index.scenarios),
-        "orphaned_scenarios": len(orphans),
-        "untagged_scenarios": len(untagged),
+        "orphaned_scenarios": 0,
+        "untagged_scenarios": 0,
         "result_files": len([f for f in results.files if f.present]),
         "results": len(results.results),
     }
-    return Coverage(
-        acs={a.id: a for a in acs},
-        requirements=dict(sorted(requirements.items(), key=lambda kv: natural_key(kv[0]))),
-        stories=dict(sorted(stories.items(), key=lambda kv: natural_key(kv[0]))),
-        summary=summary,
-        orphans=orphans,
-        untagged=untagged,
-        diagnostics=list(results.diagnostics),
-        review=review,
-    )

@@ -104,6 +104,7 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
     """Everything the diff needs from one side, as plain (picklable, JSON-able) data."""
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.derive.fingerprint import fingerprint, id_pattern
     from govcell.load.sources import RevisionError, source_for
 
@@ -113,9 +114,10 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
     except RevisionError as exc:
         return {"error": str(exc)}
     cell = Cell(root_path, config, source=source)
-    found = run(cell, list(DIFF_CHECKS))
+    analysis = Analysis(cell)
+    found = run(analysis, list(DIFF_CHECKS))
     ids = id_pattern(cell.config)
-    cov = cell.coverage
+    cov = analysis.coverage
     acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
            for a in cov.acs.values()}
     scenarios = []
@@ -125,9 +127,7 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
         seen[k] = seen.get(k, 0) + 1
         scenarios.append({"file": sc.file, "rule": sc.rule or "", "name": sc.name, "n": seen[k], "line": sc.line,
                           "acs": list(sc.ac_ids), "tags": list(sc.tags)})
-    from govcell.derive.bundles import budgets
-
-    bundles = {b.name: {"bytes": b.bytes, "max_bytes": b.max_bytes} for b in budgets(cell)}
+    bundles = {b.name: {"bytes": b.bytes, "max_bytes": b.max_bytes} for b in analysis.budgets}
     return {
         "source": {"kind": source.kind, "label": source.label, "commit": source.commit},
         "items": items_of(cell),
@@ -346,7 +346,9 @@ def _preload() -> None:
     for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks",
                  "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
                  "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
-                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.derive.feature_status",
+                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.checks.spec_ledger",
+                 "govcell.checks.governance_graph", "govcell.checks.context_bundles", "govcell.checks.feature_status",
+                 "govcell.derive.analysis", "govcell.derive.matching", "govcell.derive.feature_status",
                  "govcell.derive.coverage",
                  "govcell.derive.fingerprint", "govcell.derive.policy.run", "networkx", "yaml", "gherkin"):
         try:

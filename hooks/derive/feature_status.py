@@ -6,7 +6,7 @@ byte-identical on every machine and only changes when the cell does.  The
 ``feature-status`` hook follows pre-commit's fixer convention: it rewrites the
 file and exits 1 when that changed it (:mod:`govcell.cli.feature_status`);
 ``govcell feature-status --check`` (and the ``feature-status`` check of
-``govcell check``) only compare.  This module renders and compares; it never
+``govcell check``, :mod:`govcell.checks.feature_status`) only compare.  This module renders and compares; it never
 prints or writes.
 
 ``feature_status.format`` picks the report: ``govcell`` (this module's),
@@ -26,7 +26,7 @@ from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.derive.coverage import AcStatus
+    from govcell.derive.coverage import AcStatus, Coverage
 
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]|!])")
@@ -56,18 +56,17 @@ def _tests(a: AcStatus) -> str:
     return "<br>".join(parts) or "–"
 
 
-def render(cell: Cell) -> str:
-    """The report's text for ``cell``, in the configured format."""
+def render(cell: Cell, coverage: Coverage) -> str:
+    """The report's text for ``cell`` and its ``coverage``, in the configured format."""
     if cell.config.feature_status.format == "xtask":
         from govcell.derive.feature_status_xtask import render as render_xtask
 
         return render_xtask(cell, committed(cell))
-    return render_govcell(cell)
+    return render_govcell(cell, coverage)
 
 
-def render_govcell(cell: Cell) -> str:
+def render_govcell(cell: Cell, cov: Coverage) -> str:
     """govcell's own report."""
-    cov = cell.coverage
     ledger_path = cell.config.paths.ledger
     dirs = ", ".join(_code(d) for d in cell.config.paths.features)
     out: list[str] = [
@@ -110,7 +109,7 @@ def render_govcell(cell: Cell) -> str:
     out += ["", "## Uncovered kernel ACs", ""]
     out += [f"- **{_cell(a.id)}** ({_cell(a.requirement_id)}): {_cell(a.text)}" for a in uncovered] or ["None."]
 
-    out += _suspect_section(cell)
+    out += _suspect_section(cov)
     meta = [a for a in cov.acs.values() if a.coverage == "meta" and a.status != "deprecated"]
     out += ["", "## Meta ACs", "", "Proven only by CI, manual or documentation mappings.", ""]
     out += [f"- **{_cell(a.id)}** ({', '.join(sorted({t.type for t in a.tests}))}): {_cell(a.text)}"
@@ -124,9 +123,8 @@ def render_govcell(cell: Cell) -> str:
     return "\n".join(out) + "\n"
 
 
-def _suspect_section(cell: Cell) -> list[str]:
+def _suspect_section(cov: Coverage) -> list[str]:
     """The suspect ACs, only in a cell that records reviews (specs/reviews.yaml): elsewhere the report is as it was."""
-    cov = cell.coverage
     if cov.review is None or not cov.review.adopted:
         return []
     suspect = [a for a in cov.acs.values() if a.suspect]
@@ -140,7 +138,7 @@ def committed(cell: Cell) -> str | None:
     return cell.read_text(cell.config.paths.feature_status).text
 
 
-def _place(cell: Cell) -> Diagnostic | None:
+def placement_problem(cell: Cell) -> Diagnostic | None:
     """Why the report may not be written where the config says (the path policy), or None."""
     from govcell.write import cell_inputs, resolve_output
 
@@ -168,29 +166,14 @@ def foreign_format(cell: Cell, current: str | None) -> str | None:
     return None if found == cell.config.feature_status.format else found
 
 
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``feature-status`` check: the committed report is what the cell renders to."""
+def foreign_format_finding(cell: Cell, foreign: str) -> Diagnostic:
+    """``feature-status.foreign-format``: the committed report is in ``foreign`` format, not the configured one."""
     rel = cell.config.paths.feature_status
-    if cell.config.feature_status.format == "off":
-        return []
-    problem = _place(cell)
-    if problem is not None:
-        return [problem]
-    if cell.ledger.unreadable:
-        return cell.ledger.causes()  # the report cannot be judged, and is never rewritten from nothing
-    current = committed(cell)
-    foreign = foreign_format(cell, current)
-    if foreign is not None:
-        configured = cell.config.feature_status.format
-        hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
-                "--convert` to replace it with govcell's report" if foreign == "xtask" else
-                f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
-                "feature_status.format (or paths.feature_status) so govcell leaves it alone")
-        return [diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
-                     f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
-                     "it", rel, 1, 1, hint=hint)]
-    if current is None or current == render(cell):
-        # A cell that has no report yet has not adopted it; the fixer hook creates it.
-        return []
-    return [diag("feature-status.stale", f"{rel} is out of date", rel,
-                 hint="run `govcell feature-status` (or the feature-status hook) and commit the result")]
+    configured = cell.config.feature_status.format
+    hint = ("set feature_status.format: xtask to keep it in its format, or run `govcell feature-status "
+            "--convert` to replace it with govcell's report" if foreign == "xtask" else
+            f"run `govcell feature-status --convert` to replace it with {FORMAT_NAMES[configured]}, or set "
+            "feature_status.format (or paths.feature_status) so govcell leaves it alone")
+    return diag("feature-status.foreign-format", f"{rel} is {FORMAT_NAMES[foreign]}, not "
+                f"{FORMAT_NAMES[configured]} (feature_status.format: {configured}); govcell does not rewrite "
+                "it", rel, 1, 1, hint=hint)

@@ -139,6 +139,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
 
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.load.git import git, in_git
     from govcell.load.sources import RevisionError, at_revision
 
@@ -171,7 +172,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     cell = Cell(root_path, config_path, source=source)
     ids = id_pattern(cell.config)
     try:
-        found = run(cell, checks)
+        found = run(Analysis(cell), checks)
     finally:
         from govcell.load.git import close_all
 

@@ -4,14 +4,16 @@ Stories, requirements, ACs, test mappings, feature files, scenarios, tasks,
 ADRs, docs, devex commands and flows, policies and bundles become typed nodes
 (each remembering the file and line it came from) joined by typed edges.
 Invariants are then questions asked of one graph instead of ad-hoc scans of
-each file, and the same graph is exported as JSON, Mermaid and DOT.
+each file (the ``governance-graph`` check, :mod:`govcell.checks.governance_graph`),
+and the same graph is exported as JSON, Mermaid and DOT.
 
 Building is linear in the size of the cell: every reference is resolved with
-one dictionary lookup, cycles are found through strongly connected components.
+one dictionary lookup.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -28,11 +30,6 @@ GRAPH_SCHEMA = "govcell.graph/1"
 #: Node kinds, in the order they are listed in exports.
 KINDS = ("ledger", "story", "requirement", "ac", "test", "feature", "scenario", "task", "adr", "doc",
          "workflow", "command", "flow", "policy", "bundle")
-
-#: Findings that the ``ac-tags`` check owns; when both checks run in one
-#: process (``govcell check``), the graph's copies are dropped (see checks.run).
-SHADOWED_BY_AC_TAGS = frozenset({"graph.dangling-scenario-tag", "graph.kernel-ac-untested"})
-
 
 class Store:
     """The graph's nodes and edges in plain dicts, in insertion order.
@@ -127,17 +124,30 @@ class _Plain:
         return iter(self._store.pred[k])
 
 
+@dataclasses.dataclass(frozen=True)
+class Unresolved:
+    """A reference that names nothing: the node it starts from, the ID it names, the kinds it may name."""
+
+    source: str
+    target: str
+    kinds: tuple[str, ...]
+
+
 class GovGraph:
     """The graph plus the findings collected while resolving references.
 
     ``g`` is the networkx ``DiGraph`` (built on first use), ``store`` the same
     nodes and edges in plain dicts.  Either may be given, so ``GovGraph(nx_graph,
-    by_id, [])`` still makes a view of part of the graph.
+    by_id, [])`` still makes a view of part of the graph.  ``unresolved`` lists
+    the references that name nothing (each is also a finding of ``diagnostics``
+    unless the file it would name could not be read).
     """
 
-    def __init__(self, g: nx.DiGraph[str] | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, g: nx.DiGraph[str] | Store, by_id: dict[str, list[str]], diagnostics: list[Diagnostic],
+                 unresolved: Iterable[Unresolved] = ()) -> None:
         self.by_id = by_id
         self.diagnostics = diagnostics
+        self.unresolved = list(unresolved)
         self._store: Store | None = g if isinstance(g, Store) else None
         self._g: nx.DiGraph[str] | None = None if isinstance(g, Store) else g
 
@@ -161,6 +171,10 @@ class GovGraph:
     def node(self, key: str) -> dict[str, Any]:
         return self.store.nodes[key]
 
+    def missing(self, kind: str) -> list[str]:
+        """The IDs that references name as a ``kind`` (``adr``...) for which no node exists, sorted."""
+        return sorted({u.target for u in self.unresolved if u.kinds == (kind,)})
+
     def resolve(self, ident: str) -> str | None:
         """Node key for a bare ID (``AC-1``) or a key (``ac:AC-1``)."""
         if ident in self.store:
@@ -169,7 +183,7 @@ class GovGraph:
         return keys[0] if keys else None
 
 
-_KIND_NAMES = {"ac": "AC", "adr": "ADR"}
+KIND_NAMES = {"ac": "AC", "adr": "ADR"}
 
 
 def key(kind: str, ident: str) -> str:
@@ -185,6 +199,7 @@ class _Builder:
         self.by_id: dict[str, list[str]] = {}
         self.found: list[Diagnostic] = []
         self.pending: list[tuple[str, str, str, str, str, int, int]] = []
+        self.unresolved: list[Unresolved] = []
         self.doc_ids: dict[str, Any] | None = None
 
     def add(self, kind: str, ident: str, label: str, file: str, line: int, col: int = 1, **attrs: Any) -> str:
@@ -227,6 +242,7 @@ class _Builder:
                 continue
             src = self.g.nodes[source]
             what = f"{src['kind']} {src['id']}"
+            self.unresolved.append(Unresolved(source, target_id, tuple(allowed)))
             unread = self._unreadable_sources(allowed)
             if unread:
                 # Never silently off, never a consequence per reference: the cause, once.
@@ -244,7 +260,7 @@ class _Builder:
                                        f"scenario '{src['label']}' is tagged @{target_id}, which is not in the ledger",
                                        file, line, col, hint="add the AC to the ledger or fix the tag"))
             else:
-                names = [_KIND_NAMES.get(k, k) for k in allowed]
+                names = [KIND_NAMES.get(k, k) for k in allowed]
                 expected = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
                 self.found.append(diag("graph.dangling-ref",
                                        f"{what} {etype.replace('_', ' ')} {target_id}, but no {expected} has that ID",
@@ -256,7 +272,7 @@ _KIND_SOURCES = {"story": "ledger", "requirement": "ledger", "ac": "ledger", "ta
 
 
 def build(cell: Cell) -> GovGraph:
-    """Build the graph of ``cell`` (use ``cell.graph`` to build it once per process)."""
+    """Build the graph of the inputs of ``cell`` (``Analysis.graph`` builds it once per analysis)."""
     b = _Builder(cell)
     _add_doc_index(b)
     _add_ledger(b)
@@ -267,7 +283,7 @@ def build(cell: Cell) -> GovGraph:
     _add_policies(b)
     _add_bundles(b)
     b.resolve_pending()
-    return GovGraph(b.g, b.by_id, b.found)
+    return GovGraph(b.g, b.by_id, b.found, b.unresolved)
 
 
 # ----------------------------------------------------------------------------- sources
@@ -446,10 +462,7 @@ def _add_adrs(b: _Builder) -> None:
 
 def _add_features(b: _Builder) -> None:
     """Feature files and scenarios (from the AC-tags parser), scenario -> AC edges."""
-    features = getattr(b.cell, "features", None)
-    if features is None:
-        return
-    for ff in features.files:
+    for ff in b.cell.features.files:
         f = b.add("feature", ff.path, ff.name or ff.path, ff.path, ff.line, 1)
         b.g.nodes[f].update(label=ff.name or ff.path, line=ff.line)
         for sc in ff.scenarios:
@@ -532,143 +545,14 @@ def _add_bundles(b: _Builder) -> None:
             b.edge(task_key, bn, "has_bundle")
 
 
-# ----------------------------------------------------------------------------- invariants
-
-
-def check(cell: Cell) -> list[Diagnostic]:
-    """Every graph invariant (docs/findings.md, "Graph invariants"), as findings naming both ends."""
-    graph = cell.graph
-    g = graph.store
-    nodes = g.nodes
-    found = list(graph.diagnostics)
-    out_types: dict[str, set[str]] = {}
-    in_types: dict[str, set[str]] = {}
-    for u, v, data in g.edges():
-        out_types.setdefault(u, set()).add(data["type"])
-        in_types.setdefault(v, set()).add(data["type"])
-
-    def at(k: str) -> tuple[str, int, int]:
-        n = nodes[k]
-        return n["file"], n["line"], n["col"]
-
-    for k, n in nodes.items():
-        kind = n["kind"]
-        outs = out_types.get(k, set())
-        if kind == "story" and n.get("status") != "deprecated" and "contains" not in outs:
-            found.append(diag("graph.story-without-req", f"story {n['id']} has no requirements", *at(k),
-                              hint="add a requirement, or remove the story"))
-        elif kind == "requirement" and n.get("must_have_ac") and n.get("status") != "deprecated" \
-                and "contains" not in outs:
-            found.append(diag("graph.req-without-ac", f"requirement {n['id']} has no acceptance criteria", *at(k),
-                              hint="add an AC, or set must_have_ac: false"))
-        elif kind == "ac" and n.get("kernel") and n.get("status") not in ("deprecated", "draft"):
-            automated = any(nodes[t]["kind"] == "test" and nodes[t].get("automated") for t in g.succ[k])
-            scenario = any(nodes[s]["kind"] == "scenario" for s in g.pred[k])
-            if not automated and not scenario:
-                found.append(diag("graph.kernel-ac-untested",
-                                  f"kernel AC {n['id']} has neither an automated test nor a scenario", *at(k),
-                                  hint="tag a scenario with @" + n["id"] + " or map a unit/bdd/integration test"))
-        elif kind == "command" and n.get("required") and "executes" not in in_types.get(k, set()):
-            found.append(diag("graph.required-command-unreached",
-                              f"required command '{n['id']}' is not a step of any flow", *at(k),
-                              hint="add it to a flow's steps, or set required: false"))
-        elif kind == "adr" and not in_types.get(k):
-            found.append(diag("adr.unreferenced", f"{n['id']} ({n['label']}) is never referenced", *at(k),
-                              severity="warning", hint="reference it with adr: from the ledger, or retire it"))
-        elif kind == "task" and n.get("status") == "done":
-            for dep, edge in g.succ[k].items():
-                if edge["type"] == "depends_on" and nodes[dep].get("status") not in ("done", "cancelled"):
-                    found.append(diag("graph.done-with-open-deps",
-                                      f"task {n['id']} is done but its dependency {nodes[dep]['id']} is "
-                                      f"{nodes[dep].get('status')}", *at(k), severity="warning",
-                                      hint="finish the dependency, or correct the status"))
-    found.extend(_cycles(graph))
-    found.extend(_cross_kind_duplicates(graph))
-    return found
-
-
-def _cycles(graph: GovGraph) -> list[Diagnostic]:
-    """One finding per dependency cycle, members in order, reported at its first member.
-
-    Whether there is any cycle is decided without networkx (a topological sort
-    of the depends_on edges): only a cell that has one pays for importing it.
-    """
-    store = graph.store
-    deps_edges = [(u, v) for u, v, d in store.edges() if d.get("type") == "depends_on"]
-    if not _has_cycle(deps_edges):
-        return []
-    import networkx as nx
-
-    nodes = store.nodes
-    deps: nx.DiGraph[str] = nx.DiGraph()
-    deps.add_edges_from(deps_edges)
-    found = []
-    for scc in nx.strongly_connected_components(deps):
-        members = sorted(scc)
-        if len(members) == 1 and not deps.has_edge(members[0], members[0]):
-            continue
-        start = members[0]
-        order = [start]
-        for _u, v in nx.find_cycle(deps.subgraph(scc), source=start):
-            order.append(v)
-        names = " -> ".join(nodes[k]["id"] for k in order)
-        n = nodes[start]
-        found.append(diag("graph.cycle", f"dependency cycle: {names}", n["file"], n["line"], n["col"],
-                          hint="break the cycle: one of these must not depend on the other"))
-    return found
-
-
-def _has_cycle(edges: list[tuple[str, str]]) -> bool:
-    """Kahn's algorithm: a directed graph has a cycle iff a topological sort cannot finish."""
-    succ: dict[str, list[str]] = {}
-    indegree: dict[str, int] = {}
-    for u, v in edges:
-        succ.setdefault(u, []).append(v)
-        indegree.setdefault(u, 0)
-        indegree[v] = indegree.get(v, 0) + 1
-    ready = [n for n, d in indegree.items() if d == 0]
-    done = 0
-    while ready:
-        n = ready.pop()
-        done += 1
-        for m in succ.get(n, ()):
-            indegree[m] -= 1
-            if indegree[m] == 0:
-                ready.append(m)
-    return done < len(indegree)
-
-
-def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
-    """IDs shared by nodes of different kinds (ledger-internal clashes are the ledger check's)."""
-    ledger_kinds = {"story", "requirement", "ac"}
-    named = {"story", "requirement", "ac", "task", "adr"}
-    found = []
-    for ident, keys in graph.by_id.items():
-        kinds = [graph.store.nodes[k]["kind"] for k in keys if graph.store.nodes[k]["kind"] in named]
-        if len(kinds) < 2 or set(kinds) <= ledger_kinds:
-            continue
-        later = [k for k in keys if graph.store.nodes[k]["kind"] in named][1:]
-        first = graph.store.nodes[keys[0]]
-        for k in later:
-            n = graph.store.nodes[k]
-            if n["kind"] in ledger_kinds and first["kind"] in ledger_kinds:
-                continue
-            found.append(diag("graph.duplicate-id",
-                              f"ID {ident} names both the {_KIND_NAMES.get(first['kind'], first['kind'])}"
-                              f" at {first['file']}:{first['line']} and a {_KIND_NAMES.get(n['kind'], n['kind'])}",
-                              n["file"], n["line"], n["col"],
-                              hint="IDs must be unique across stories, requirements, ACs, tasks and ADRs"))
-    return found
-
-
 # ----------------------------------------------------------------------------- exports
 
 
-def focus(graph: GovGraph, ident: str, depth: int = 1) -> list[str]:
-    """Keys of the nodes within ``depth`` edges of ``ident`` (either direction)."""
+def focus(graph: GovGraph, ident: str, depth: int = 1) -> list[str] | None:
+    """Keys of the nodes within ``depth`` edges of ``ident`` (either direction); None when no node has that ID."""
     start = graph.resolve(ident)
     if start is None:
-        raise KeyError(ident)
+        return None
     seen = {start}
     frontier = [start]
     g = graph.plain

@@ -28,10 +28,13 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from govcell.diagnostics import Diagnostic, diag
 from govcell.load.sources import GitTree
+
+if TYPE_CHECKING:
+    from govcell.derive.analysis import Analysis
 
 _T = TypeVar("_T")
 FORMAT = "govcell.history/1"
@@ -130,12 +133,13 @@ def replays(log: dict[str, str], tree: GitTree) -> bool:
 # --------------------------------------------------------------------------- one commit's point
 
 
-def point_of(cell: Any, found: list[Diagnostic]) -> dict[str, int]:
-    """The counts of one loaded cell and its findings."""
+def point_of(analysis: Analysis, found: list[Diagnostic]) -> dict[str, int]:
+    """The counts of one analysed cell and its findings."""
+    cell = analysis.cell
     ledger = cell.ledger.model
     stories = list(ledger.stories) if ledger is not None else []
     reqs = [r for s in stories for r in s.requirements]
-    cov = cell.coverage.acs.values()
+    cov = analysis.coverage.acs.values()
     by = {"covered": 0, "uncovered": 0, "meta": 0}
     for a in cov:
         by[a.coverage] = by.get(a.coverage, 0) + 1
@@ -161,6 +165,7 @@ def compute_point(root: Path, config: str | None, commit: str,
     """
     from govcell.cell import Cell
     from govcell.checks import run
+    from govcell.derive.analysis import Analysis
     from govcell.derive.diff import DIFF_CHECKS
     from govcell.load.sources import at_revision
 
@@ -175,8 +180,9 @@ def compute_point(root: Path, config: str | None, commit: str,
             if keys[name] in memo:
                 tree._note(f"read\0{rel}", answer(tree, "read", rel))
                 cell.__dict__[name] = memo[keys[name]]
-    found = run(cell, list(DIFF_CHECKS))
-    counts = point_of(cell, found)
+    analysis = Analysis(cell)
+    found = run(analysis, list(DIFF_CHECKS))
+    counts = point_of(analysis, found)
     if memo is not None:
         for name, key in keys.items():
             if name in cell.__dict__:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.coverage import Coverage
     from govcell.formats.tasks import Task
 
 NEXT_SCHEMA = "govcell.next/1"
@@ -46,13 +47,12 @@ def _rank(value: str, *, explicit: bool) -> int | None:
     return _WORDS.get(v)
 
 
-def next_items(cell: Cell) -> list[dict[str, Any]]:
-    """Every ranked work item of the cell (unlimited)."""
+def next_items(cell: Cell, cov: Coverage) -> list[dict[str, Any]]:
+    """Every ranked work item of the cell and its coverage (unlimited; ``Analysis.next_items`` caches them)."""
     from govcell.derive.coverage import ac_positions, natural_key
 
-    cov = cell.coverage
     items: list[dict[str, Any]] = []
-    positions = ac_positions(cell)
+    positions = ac_positions(cell.ledger)
 
     def where(a: Any) -> str:
         if a.scenarios:
@@ -101,8 +101,8 @@ def next_items(cell: Cell) -> list[dict[str, Any]]:
     return items
 
 
-def render(cell: Cell, *, as_json: bool, limit: int) -> str:
-    items = next_items(cell)
+def render(items: list[dict[str, Any]], *, as_json: bool, limit: int) -> str:
+    """``govcell next``'s text or JSON for the ranked ``items`` (``Analysis.next_items``)."""
     shown = items[:limit] if limit > 0 else items
     if as_json:
         doc = {"schema": NEXT_SCHEMA, "total": len(items), "items": shown}

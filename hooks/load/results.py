@@ -7,9 +7,10 @@ Three formats are read, detected from the content (never from the name):
 * ``cucumber``: cucumber JSON (pytest-bdd's ``--cucumberjson``, or Cucumber's own);
 * ``junit``: JUnit XML from any tool (pytest ``--junitxml``, cargo-nextest, surefire...).
 
-Results are matched to the feature index here (a result naming a scenario that
-no longer exists is *stale*); matching to the ledger's unit-test mappings is the
-job of :mod:`govcell.derive.coverage`.  A broken result file is a finding, never a crash:
+Results are read here, as the files hold them; matching them to the feature index
+(a result naming a scenario that no longer exists is *stale*) is
+:mod:`govcell.derive.matching`'s job, matching to the ledger's unit-test mappings
+:mod:`govcell.derive.coverage`'s.  A broken result file is a finding, never a crash:
 status must be computable from whatever CI left behind.
 """
 
@@ -26,7 +27,7 @@ from govcell.diagnostics import Diagnostic, Severity, diag
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
-    from govcell.load.features import FeatureIndex, Scenario, TagMatcher
+    from govcell.load.features import Scenario, TagMatcher
 
 RESULTS_SCHEMA = "govcell.results/1"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -98,7 +99,8 @@ def expand(root: Path, patterns: Iterable[str]) -> list[str]:
 
 
 def load_results(cell: Cell) -> ResultSet:
-    """Read every result file of ``results.files`` and match results to the feature index."""
+    """Read every result file of ``results.files`` (as read: matching them to scenarios is
+    :func:`govcell.derive.matching.match_results`)."""
     from govcell.load.features import matcher_for
     from govcell.load.text import read_text
 
@@ -125,20 +127,7 @@ def load_results(cell: Cell) -> ResultSet:
         found.extend(diags)
         files.append(ResultFile(rel, fmt, present=True, tests=len(parsed)))
         results.extend(parsed)
-    if not results:
-        # Nothing to match: the test-results hook need not parse every feature file and the ledger.
-        return ResultSet(files, [], found)
-    ac_ids = _ledger_ac_ids(cell)
-    matched, stale = match_scenarios(results, cell.features, ac_ids)
-    found.extend(stale)
-    return ResultSet(files, matched, found)
-
-
-def _ledger_ac_ids(cell: Cell) -> set[str] | None:
-    model = cell.ledger.model
-    if model is None:
-        return None
-    return {ac.id for _, _, ac in model.iter_acs()}
+    return ResultSet(files, results, found)
 
 
 def parse_results(text: str, path: str,
@@ -261,60 +250,3 @@ def _junit(text: str, path: str, matcher: TagMatcher) -> tuple[list[TestResult],
                               nodeid=f"{classname}::{name}" if classname else name, classname=classname,
                               file=case.get("file") or "", acs=acs))
     return out, []
-
-
-def _resolve_feature(recorded: str, paths: list[str]) -> str | None:
-    """The index path a recorded feature path means: exact, else by path suffix, else unique basename."""
-    if not recorded:
-        return None
-    rec = re.sub(r"^(\./)+", "", recorded.replace("\\", "/"))
-    if rec in paths:
-        return rec
-    suffix = [p for p in paths if p.endswith("/" + rec) or rec.endswith("/" + p)]
-    if len(suffix) == 1:
-        return suffix[0]
-    base = rec.rsplit("/", 1)[-1]
-    same = [p for p in paths if p.rsplit("/", 1)[-1] == base]
-    return same[0] if len(same) == 1 else None
-
-
-def match_scenarios(results: list[TestResult], index: FeatureIndex,
-                    ac_ids: set[str] | None) -> tuple[list[TestResult], list[Diagnostic]]:
-    """Attach each scenario result to its scenario; report results naming what no longer exists."""
-    paths = [f.path for f in index.files]
-    by_file: dict[str, dict[int, Scenario]] = {f.path: {s.line: s for s in f.scenarios} for f in index.files}
-    by_name: dict[str, dict[str, Scenario]] = {f.path: {s.name: s for s in f.scenarios} for f in index.files}
-    out: list[TestResult] = []
-    gone: dict[str, list[str]] = {}
-    unknown: dict[str, set[str]] = {}
-    for r in results:
-        if r.feature:
-            path = _resolve_feature(r.feature, paths)
-            sc = None
-            if path is not None:
-                sc = by_file[path].get(r.line) or by_name[path].get(r.name)
-            if sc is None:
-                gone.setdefault(r.source, []).append(f"{r.feature}:{r.line} '{r.name}'")
-            else:
-                r = dataclasses.replace(r, scenario=sc, acs=tuple(sorted(set(r.acs) | set(sc.ac_ids))))
-        if ac_ids is not None:
-            missing = [a for a in r.acs if a not in ac_ids]
-            if missing:
-                unknown.setdefault(r.source, set()).update(missing)
-        out.append(r)
-    found: list[Diagnostic] = []
-    for source, items in sorted(gone.items()):
-        shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
-        found.append(diag("results.stale", f"{source}: {len(items)} result(s) for scenarios that no longer exist: "
-                                           f"{shown}", source, severity=Severity.WARNING,
-                          hint="the results predate a change to the feature files; run the tests again"))
-    for source, acs in sorted(unknown.items()):
-        found.append(diag("results.unknown-ac", f"{source}: results name AC(s) not in the ledger: "
-                                                f"{', '.join(sorted(acs))}", source, severity=Severity.WARNING,
-                          hint="the results predate a change to the ledger; run the tests again"))
-    return out, found
-
-
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``test-results`` check: configured result files are readable, known and current."""
-    return list(cell.test_results.diagnostics)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.derive.bundles import Bundle
 
 NAME = "changes"
@@ -38,7 +38,7 @@ PROMPT = ("Review this change to the governed cell. For each acceptance criterio
 HEAD_SHARE = 0.6
 
 
-def touched_acs(doc: dict[str, Any], cell: Cell) -> list[str]:
+def touched_acs(doc: dict[str, Any], analysis: Analysis) -> list[str]:
     """The head's ACs the diff names or that are suspect now, in ledger order."""
     named: set[str] = set()
     items = doc.get("items") or {}
@@ -50,20 +50,21 @@ def touched_acs(doc: dict[str, Any], cell: Cell) -> list[str]:
     for section in ("added", "removed", "retagged"):
         for s in sc.get(section, []):
             named.update(s.get("acs", []))
-    named.update(a.id for a in cell.coverage.acs.values() if a.suspect)
-    ledger = cell.ledger.model
+    named.update(a.id for a in analysis.coverage.acs.values() if a.suspect)
+    ledger = analysis.cell.ledger.model
     return [ac.id for _, _, ac in (ledger.iter_acs() if ledger else ()) if ac.id in named]
 
 
-def build(cell: Cell, doc: dict[str, Any], max_bytes: int | None = None, fmt: str = "md") -> Bundle:
-    """The change bundle of a ``govcell.diff/1`` document whose head is ``cell``."""
+def build(analysis: Analysis, doc: dict[str, Any], max_bytes: int | None = None, fmt: str = "md") -> Bundle:
+    """The change bundle of a ``govcell.diff/1`` document whose head is the analysed cell."""
     from govcell.derive.bundles import build_for_acs
     from govcell.report.diff import render
     from govcell.report.bundle import render as render_bundle
 
+    cell = analysis.cell
     budget = max_bytes or cell.config.bundles.changes_max_bytes
     diff_lines = render(doc, "markdown").splitlines()[2:]  # without its own "## Governance diff" title
-    acs = touched_acs(doc, cell)
+    acs = touched_acs(doc, analysis)
     base, head = doc.get("base") or {}, doc.get("head") or {}
     description = (f"Reviewing the change {_side(base)} -> {_side(head)}: its governance diff, the "
                    f"{len(acs)} acceptance criteria it touched or that are suspect, with what proves them, and the "
@@ -74,7 +75,7 @@ def build(cell: Cell, doc: dict[str, Any], max_bytes: int | None = None, fmt: st
         if len(ids) < len(acs):
             diff_text += (f"\n\n{len(acs) - len(ids)} more AC(s) left out of this bundle to fit its budget: "
                           + ", ".join(acs[len(ids):]))
-        return build_for_acs(cell, NAME, description, PROMPT, ids, [("Governance diff", diff_text)], budget,
+        return build_for_acs(analysis.bundler, NAME, description, PROMPT, ids, [("Governance diff", diff_text)], budget,
                              kind="changes")
 
     def head_size(b: Bundle) -> int:

@@ -12,22 +12,37 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
+    from govcell.derive.coverage import AcStatus, Coverage
 
 STATUS_SCHEMA = "govcell.status/1"
 TASK_STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")
 
 
-def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
-    """The versioned status document of ``cell`` (``govcell status --json``)."""
+def status_document(analysis: Analysis, *, timestamps: bool = False) -> dict[str, Any]:
+    """The versioned status document of the analysed cell (``govcell status --json``).
+
+    Without timestamps it is computed once per analysis (the site shows it too).
+    """
+    doc = analysis.cached("status", lambda: _document(analysis))
+    if timestamps:
+        import datetime
+
+        doc = doc | {"generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
+    return doc
+
+
+def _document(analysis: Analysis) -> dict[str, Any]:
     from govcell import __version__
     from govcell.checks import run
     from govcell.diagnostics import counts
 
-    cov = cell.coverage
+    cell = analysis.cell
+    cov = analysis.coverage
     ledger = cell.ledger.model
     stories = ledger.stories if ledger else []
     requirements = [r for s in stories for r in s.requirements]
-    findings = run(cell)
+    findings = run(analysis)
     tasks = cell.tasks.model.tasks if cell.tasks.model else []
     task_counts = dict.fromkeys(TASK_STATUSES, 0)
     for t in tasks:
@@ -37,7 +52,7 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
         "tool": {"name": "govcell", "version": __version__},
         "config": cell.config_source,
         "commit": _commit(cell),
-        "verdict": verdict(cell, findings),
+        "verdict": verdict(cell, cov, findings),
         "counts": {
             "stories": len(stories),
             "requirements": len(requirements),
@@ -67,34 +82,31 @@ def status_document(cell: Cell, *, timestamps: bool = False) -> dict[str, Any]:
         "invalid_items": {f.path: len(f.invalid) for f in _loaded_files(cell) if f.invalid},
         "tasks": task_counts,
         "results": [{"path": f.path, "present": f.present, "format": f.format, "tests": f.tests}
-                    for f in cell.test_results.files],
+                    for f in analysis.results.files],
         "stories": dict(cov.stories),
         "requirements": dict(cov.requirements),
-        "ac_status": {
-            a.id: {
-                "story": a.story_id,
-                "requirement": a.requirement_id,
-                "kernel": a.kernel,
-                "status": a.status,
-                "coverage": a.coverage,
-                "run": a.run,
-                "state": a.state,
-                "suspect": a.suspect,
-                "fingerprint": a.fingerprint,
-                "scenarios": [s.location for s in a.scenarios],
-                "tests": [t.tag or t.name or t.type for t in a.tests],
-            }
-            for a in cov.acs.values()
-        },
+        "ac_status": {a.id: _ac_status(a) for a in cov.acs.values()},
     }
-    if timestamps:
-        import datetime
-
-        doc["generated_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     return doc
 
 
-def verdict(cell: Cell, findings: list[Any]) -> dict[str, Any]:
+def _ac_status(a: AcStatus) -> dict[str, Any]:
+    return {
+        "story": a.story_id,
+        "requirement": a.requirement_id,
+        "kernel": a.kernel,
+        "status": a.status,
+        "coverage": a.coverage,
+        "run": a.run,
+        "state": a.state,
+        "suspect": a.suspect,
+        "fingerprint": a.fingerprint,
+        "scenarios": [s.location for s in a.scenarios],
+        "tests": [t.tag or t.name or t.type for t in a.tests],
+    }
+
+
+def verdict(cell: Cell, coverage: Coverage, findings: list[Any]) -> dict[str, Any]:
     """One overall state with its reasons, worst first (the dashboard shows the same).
 
     ``fail``: a spec file could not be read, an error finding, a failing or an
@@ -104,7 +116,7 @@ def verdict(cell: Cell, findings: list[Any]) -> dict[str, Any]:
     from govcell.diagnostics import counts
 
     tally = counts(findings)
-    live = [a for a in cell.coverage.acs.values() if a.status != "deprecated"]
+    live = [a for a in coverage.acs.values() if a.status != "deprecated"]
     kernel = [a for a in live if a.kernel]
     checks: list[tuple[str, str, int, str]] = [
         ("fail", "unreadable-file", len(cell.unreadable_inputs()), "spec file(s) could not be read"),
@@ -140,13 +152,13 @@ def _loaded_files(cell: Cell) -> list[Any]:
     return [cell.ledger, cell.tasks, cell.flows, cell.contextpack, cell.doc_index]
 
 
-def status_json(cell: Cell, *, timestamps: bool = False) -> str:
-    return json.dumps(status_document(cell, timestamps=timestamps), indent=2, sort_keys=True) + "\n"
+def status_json(analysis: Analysis, *, timestamps: bool = False) -> str:
+    return json.dumps(status_document(analysis, timestamps=timestamps), indent=2, sort_keys=True) + "\n"
 
 
-def status_text(cell: Cell) -> str:
+def status_text(analysis: Analysis) -> str:
     """A few human lines: the same numbers as the JSON."""
-    doc = status_document(cell)
+    doc = status_document(analysis)
     lines = [f"govcell status ({doc['config'] or 'default config'})"]
     v = doc["verdict"]
     commit = doc["commit"]

@@ -32,7 +32,7 @@ its own module beside this one: ``discover``, ``fixtures``, ``targets``,
   rules a failed fixture might have reached are listed as *not covered*;
 * every ``test_*`` rule of every package must hold, as ``opa test`` runs it.
 
-The result is a ``PolicyReport`` (also used by the site) cached on the Cell.
+The result is a ``PolicyReport`` (also used by the site), cached by ``Analysis.policy_report``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from govcell.diagnostics import Diagnostic, Severity, diag
+from govcell.diagnostics import Severity, diag
 from govcell.derive.policy import discover
 from govcell.derive.policy.failures import EngineFailure, call, engine_stderr
 from govcell.derive.policy.engine import Context
@@ -55,16 +55,6 @@ if TYPE_CHECKING:
 INSTALL_HINT = ("install the embedded Rego engine: pip install gordon-to-regorus (wheels exist for Linux "
                 "x86_64 with glibc >= 2.34, macOS and Windows); elsewhere set 'policy.*': off in the "
                 "config severity map, or run this check on a supported machine")
-
-
-def evaluate(cell: Cell) -> PolicyReport:
-    """The cell's policy report, computed once per Cell (``Cell.policy_report``)."""
-    return cell.policy_report
-
-
-def check(cell: Cell) -> list[Diagnostic]:
-    """The ``policy-test`` check."""
-    return list(evaluate(cell).diagnostics)
 
 
 def build_report(cell: Cell) -> PolicyReport:
