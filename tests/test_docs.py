@@ -130,3 +130,14 @@ def test_format_examples_make_a_cell_without_findings(tmp_path: Path) -> None:
         target.write_text(text, encoding="utf-8")
     found = [d for d in run(Analysis(Cell(tmp_path))) if d.code != "feature-status.stale"]
     assert found == [], "\n".join(f"{d.location}: {d.code}: {d.message}" for d in found)
+
+
+def test_architecture_page_names_files_that_exist() -> None:
+    """docs/architecture.md's rooms and example files are real paths (hooks/, site_gen/ or the repository)."""
+    text = (REPO_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_]+/(?:[a-z_]+\.py)?|[a-z_]+(?:/[a-z_]+)*\.py)`", text))
+    assert len(named) > 15, named
+    named.discard("checks/owners.py")  # the walk-through's example check, to be written by the reader
+    missing = [n for n in sorted(named)
+               if not any((REPO_ROOT / base / n).exists() for base in ("hooks", "site_gen", "."))]
+    assert missing == [], missing
