@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from govcell.entry.console import SCRIPTS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,19 +72,8 @@ class Result:
         return self.stdout + self.stderr
 
 
-ENTRY_POINTS = {
-    "govcell": "govcell.cli.main:main",
-    "govcell-spec-ledger": "govcell.entry.hooks:spec_ledger",
-    "govcell-context-bundles": "govcell.entry.hooks:context_bundles",
-    "govcell-policy-test": "govcell.entry.hooks:policy_test",
-    "govcell-governance-graph": "govcell.entry.hooks:governance_graph",
-    "govcell-governance-selftest": "govcell.entry.hooks:governance_selftest",
-    "govcell-ac-tags": "govcell.entry.hooks:ac_tags",
-    "govcell-feature-status": "govcell.entry.hooks:feature_status",
-    "govcell-test-results": "govcell.entry.hooks:test_results",
-    "govcell-governance-site": "govcell.entry.hooks:governance_site",
-    "govcell-governance-scope": "govcell.entry.hooks:governance_scope",
-}
+#: console script -> the ``module:function`` it runs: the one table, in govcell.entry.console.
+ENTRY_POINTS = SCRIPTS
 
 
 def run_command(command: str | list[str], cwd: Path) -> Result:
