@@ -31,6 +31,12 @@ def check_parser(check: str | None, prog: str | None = None) -> argparse.Argumen
 def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     """Parse hook arguments, run one check (None: all of them), print findings, return 0 or 1."""
     args = check_parser(check, prog).parse_args(argv)
+    from govcell.entry import replay
+
+    return replay.run(f"check {check or '*'}", args, lambda: _run_check(check, args))
+
+
+def _run_check(check: str | None, args: argparse.Namespace) -> int:
     from govcell.cli.check import run_and_report
     from govcell.cli.options import cache_off
     from govcell.process import no_cycle_gc

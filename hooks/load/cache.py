@@ -441,17 +441,25 @@ def cached_config(cell: Any, load: Any) -> Any:
     settings = getattr(loaded.config, "cache", None)
     if store is None or k is None or (settings is not None and not settings.enabled):
         return loaded
-    from govcell.load.config import _PATTERN_FIELDS
-
-    for section, name in _PATTERN_FIELDS:
-        part = getattr(loaded.config, section)
-        value = getattr(part, name)
-        if value and value != type(part).model_fields[name].default:
-            return loaded
+    if has_timed_patterns(loaded.config):
+        return loaded
     store.max_bytes = int(getattr(settings, "max_mb", DEFAULT_MAX_MB) * 1024 * 1024)
     store.put("config", k, loaded)
     cell.__dict__["_govcell_cache_config"] = k.hex()
     return loaded
+
+
+def has_timed_patterns(config: Any) -> bool:
+    """A custom ID or tag pattern: its safety is timed (``govcell.load.regex_safety``), so what was
+    decided under one machine's load is neither stored nor replayed."""
+    from govcell.load.config import _PATTERN_FIELDS
+
+    for section, name in _PATTERN_FIELDS:
+        part = getattr(config, section)
+        value = getattr(part, name)
+        if value and value != type(part).model_fields[name].default:
+            return True
+    return False
 
 
 def report_stats() -> str:
