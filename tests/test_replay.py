@@ -119,3 +119,45 @@ def test_a_damaged_replay_entry_is_ignored_and_rebuilt(tmp_path: Path, _private_
     again = run_command("govcell-ac-tags", root)
     assert cache_mod.STATS[("replay-watch", "bad")] == bad + 1
     assert (again.code, again.stdout, again.stderr) == (first.code, first.stdout, first.stderr)
+
+
+SINGLE_CHECK_HOOKS = [h for h in COMMIT_HOOKS if h not in ("govcell-feature-status --check",
+                                                          "govcell-governance-selftest")]
+
+
+@pytest.mark.parametrize("first", ["govcell-spec-ledger", "govcell-ac-tags"])
+def test_the_first_hook_of_a_commit_answers_for_the_others(tmp_path: Path, first: str) -> None:
+    root = _with_findings(_cell(tmp_path / "cell"))
+    run_command(first, root)
+    for hook in SINGLE_CHECK_HOOKS:
+        if hook == first:
+            continue
+        before = _replays()
+        answer = run_command(hook, root)
+        assert _replays() == before + 1, f"{hook} was answered by {first}"
+        fresh = run_command(hook + " --no-cache", root)
+        assert (answer.code, answer.stdout, answer.stderr) == (fresh.code, fresh.stdout, fresh.stderr), hook
+    other_options = run_command("govcell-governance-graph --strict", root)  # other options: its own run
+    assert other_options.code == 1
+
+
+def test_a_sibling_answer_is_not_stored_when_the_cell_changes_meanwhile(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcell.entry import hook as hook_mod
+
+    root = _cell(tmp_path / "cell")
+    real = hook_mod._run_check
+
+    def edit_during(check: str | None, args: object, shared: dict[str, object]) -> int:
+        code = real(check, args, shared)  # type: ignore[arg-type]
+        if check == "governance-graph":  # a sibling, computed after spec-ledger's own answer
+            _edit(root, "specs/spec_ledger.yaml", "title:", "titel:")
+        return code
+
+    monkeypatch.setattr(hook_mod, "_run_check", edit_during)
+    assert run_command("govcell-spec-ledger", root).code == 0
+    monkeypatch.setattr(hook_mod, "_run_check", real)
+    _edit(root, "specs/spec_ledger.yaml", "titel:", "title:")  # back to the state the answers were taken in
+    before = _replays()
+    run_command("govcell-ac-tags", root)
+    assert _replays() == before, "the siblings were computed while the cell changed: none is kept"

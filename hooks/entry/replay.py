@@ -12,13 +12,20 @@ digest under the same command line, working directory, environment and
 govcell code, it prints that run's output again, in the same order on the
 same streams, and exits with its code.
 
+The single-check hooks of a commit run one after another with the same
+options, so the first of them to miss computes the others' answers too, over
+the cell it has just analysed (about what ``govcell check`` costs, instead of
+each hook loading and deriving the cell again), and the hooks that follow
+replay.
+
 Stored only when it is safe to replay:
 
 * the run ended with 0 or 1 (findings or none) and wrote no file: the digest
   taken after the run equals the one taken before (a fixer that rewrote its
   report changed a watched file), and no ``--out`` was given;
-* the command line reads nothing else: no ``--new-since``/``--baseline``, and no
-  policy input ``changes`` (what the commit being made touched);
+* the command line reads or writes nothing else: no ``--new-since``/``--baseline``,
+  no ``--format github`` with ``$GITHUB_STEP_SUMMARY`` set, and no policy input
+  ``changes`` (what the commit being made touched);
 * the cache is on (``--no-cache``, ``GOVCELL_NO_CACHE=1`` and ``cache: {enabled:
   false}`` turn replay off with it) and ``GOVCELL_CACHE_STATS`` is unset (its
   counts are the run's own);
@@ -50,8 +57,14 @@ _MORE_CODE = ("regorus",)
 Chunks = list[tuple[int, str]]
 
 
-def run(name: str, args: argparse.Namespace, body: Callable[[], int]) -> int:
-    """``body()``, or the output and exit code of an earlier run of it over the same inputs."""
+def run(name: str, args: argparse.Namespace, body: Callable[[], int],
+        siblings: dict[str, Callable[[], int]] | None = None) -> int:
+    """``body()``, or the output and exit code of an earlier run of it over the same inputs.
+
+    ``siblings``: the other hooks of a commit that run with the same options, by name, each as a
+    body that reuses what ``body`` loaded.  After a run that missed, their answers are computed
+    too (silently) and stored under the same state, so the hooks pre-commit runs next replay.
+    """
     session = _Session.open(name, args)
     if session is None:
         return body()
@@ -62,10 +75,31 @@ def run(name: str, args: argparse.Namespace, body: Callable[[], int]) -> int:
             (sys.stdout if stream == 1 else sys.stderr).write(text)
         return code
     chunks = []
-    with _captured(chunks):
+    with _captured(chunks, echo=True):
         code = body()
-    session.store(chunks, code)
+    if session.store(chunks, code) and siblings:
+        _answer_siblings(session, args, siblings)
     return code
+
+
+def _answer_siblings(session: _Session, args: argparse.Namespace, siblings: dict[str, Callable[[], int]]) -> None:
+    """Compute and store the siblings' answers that are not stored yet (never disturbing this hook's own)."""
+    answers: list[tuple[_Session, Chunks, int]] = []
+    for other_name, other_body in siblings.items():
+        other = _Session.open(other_name, args)
+        if other is None or not other.adopt(session):
+            continue
+        chunks: Chunks = []
+        try:
+            with _captured(chunks, echo=False):
+                code = other_body()
+        except Exception:  # noqa: BLE001 - a sibling's answer is a bonus: its own run will report the problem
+            continue
+        if code in (0, 1):
+            answers.append((other, chunks, code))
+    if answers and session.unchanged():
+        for other, chunks, code in answers:
+            other.put(chunks, code)
 
 
 class _Session:
@@ -88,8 +122,9 @@ class _Session:
 
         options = vars(args)
         if (env_off() or options.get("no_cache") or options.get("no_cache_global")
-                or os.environ.get("GOVCELL_CACHE_STATS") or any(options.get(o) for o in _UNSAFE_OPTIONS)):
-            return None
+                or os.environ.get("GOVCELL_CACHE_STATS") or any(options.get(o) for o in _UNSAFE_OPTIONS)
+                or (options.get("format") == "github" and os.environ.get("GITHUB_STEP_SUMMARY"))):
+            return None  # (a GitHub job summary is a file the run appends to)
         root = Path(os.path.abspath(options.get("root") or "."))
         shown = sorted((k, repr(v)) for k, v in options.items() if k not in _IGNORED_OPTIONS)
         env = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
@@ -116,15 +151,30 @@ class _Session:
             return chunks, code
         return None
 
-    def store(self, chunks: Chunks, code: int) -> None:
-        """Keep the answer when it is safe to replay (see the module docstring)."""
+    def store(self, chunks: Chunks, code: int) -> bool:
+        """Keep the answer when it is safe to replay (see the module docstring); True when kept."""
         if self.before is None or self.watched is None or code not in (0, 1):
-            return
-        watched = self._watch_list()
-        if watched != self.watched or self._digest() != self.before:
-            return  # the config changed, or the run (or someone) changed a watched file
-        self.cache.put("replay-watch", self.index_key, watched)
+            return False
+        if not self.unchanged():
+            return False  # the config changed, or the run (or someone) changed a watched file
+        self.put(chunks, code)
+        return True
+
+    def unchanged(self) -> bool:
+        """Neither the config nor any watched file changed since :meth:`lookup` took the state."""
+        return self.watched is not None and self._watch_list() == self.watched and self._digest() == self.before
+
+    def put(self, chunks: Chunks, code: int) -> None:
+        assert self.before is not None and self.watched is not None
+        self.cache.put("replay-watch", self.index_key, self.watched)
         self.cache.put("replay", self._answer_key(self.before), (chunks, code))
+
+    def adopt(self, other: _Session) -> bool:
+        """Take ``other``'s state (the same cell, just read); False when this answer is stored already."""
+        self.watched, self.before = other.watched, other.before
+        if self.before is None:
+            return False
+        return not self.cache.has(self._answer_key(self.before))
 
     def _watch_list(self) -> tuple[str, ...] | None:
         from govcell.load.cache import has_timed_patterns
@@ -178,32 +228,34 @@ def _isatty(stream: Any) -> bool:
 
 
 class _Tee:
-    """A text stream that writes through to ``real`` and records what was written, in order."""
+    """A text stream that records what is written, in order, and writes it through to ``real`` if ``echo``."""
 
-    def __init__(self, real: TextIO, fd: int, chunks: Chunks) -> None:
+    def __init__(self, real: TextIO, fd: int, chunks: Chunks, echo: bool) -> None:
         self._real = real
         self._fd = fd
         self._chunks = chunks
+        self._echo = echo
 
     def write(self, text: str) -> int:
         self._chunks.append((self._fd, text))
-        return self._real.write(text)
+        return self._real.write(text) if self._echo else len(text)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
 
 class _captured:
-    """Record stdout and stderr (in their interleaved order) while writing them through."""
+    """Record stdout and stderr (in their interleaved order), writing them through when ``echo``."""
 
-    def __init__(self, chunks: Chunks) -> None:
+    def __init__(self, chunks: Chunks, *, echo: bool) -> None:
         self.chunks = chunks
+        self.echo = echo
 
     def __enter__(self) -> None:
         self.saved = sys.stdout, sys.stderr
         # A stand-in stream: what it does not define (flush, encoding, fileno...) is the real one's.
-        sys.stdout = cast(TextIO, _Tee(sys.stdout, 1, self.chunks))
-        sys.stderr = cast(TextIO, _Tee(sys.stderr, 2, self.chunks))
+        sys.stdout = cast(TextIO, _Tee(sys.stdout, 1, self.chunks, self.echo))
+        sys.stderr = cast(TextIO, _Tee(sys.stderr, 2, self.chunks, self.echo))
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout, sys.stderr = self.saved

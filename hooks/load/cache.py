@@ -253,6 +253,10 @@ class Cache:
         assert self.directory is not None
         return self.directory / (k.hex() + ".bin")
 
+    def has(self, k: bytes) -> bool:
+        """An entry is stored under ``k`` (not read, so not checked: :meth:`get` still may miss)."""
+        return self.enabled and self._path(k).is_file()
+
     def get(self, kind: str, k: bytes) -> Any:
         """The value stored under ``k``, or :data:`MISS`."""
         if not self.enabled:
