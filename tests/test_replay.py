@@ -121,13 +121,42 @@ def test_a_damaged_replay_entry_is_ignored_and_rebuilt(tmp_path: Path, _private_
     assert (again.code, again.stdout, again.stderr) == (first.code, first.stdout, first.stderr)
 
 
+def _under_pre_commit(root: Path, monkeypatch: pytest.MonkeyPatch, hooks: tuple[str, ...] = COMMIT_HOOKS) -> None:
+    """As pre-commit runs a hook: PRE_COMMIT=1, from a repository whose config names ``hooks``."""
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    lines = ["repos:", "  - repo: local", "    hooks:"]
+    for hook in hooks:
+        name = hook.split()[0].removeprefix("govcell-")
+        lines += [f"      - id: {name}", f"        name: {name}", f"        entry: {hook}", "        language: system"]
+    (root / ".pre-commit-config.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    git(root, "add", ".pre-commit-config.yaml")
+    git(root, "commit", "-qm", "hooks")
+
+
+def test_a_hook_answers_only_for_the_hooks_pre_commit_will_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _cell(tmp_path / "cell")
+    run_command("govcell-spec-ledger", root)  # by hand: for itself only
+    before = _replays()
+    run_command("govcell-ac-tags", root)
+    assert _replays() == before
+    _under_pre_commit(root, monkeypatch, ("govcell-spec-ledger", "govcell-ac-tags"))
+    run_command("govcell-spec-ledger", root)
+    before = _replays()
+    run_command("govcell-ac-tags", root)
+    assert _replays() == before + 1, "ac-tags is configured: answered"
+    run_command("govcell-governance-graph", root)
+    assert _replays() == before + 1, "governance-graph is not configured: not answered"
+
+
 SINGLE_CHECK_HOOKS = [h for h in COMMIT_HOOKS if h not in ("govcell-feature-status --check",
                                                           "govcell-governance-selftest")]
 
 
 @pytest.mark.parametrize("first", ["govcell-spec-ledger", "govcell-ac-tags"])
-def test_the_first_hook_of_a_commit_answers_for_the_others(tmp_path: Path, first: str) -> None:
+def test_the_first_hook_of_a_commit_answers_for_the_others(tmp_path: Path, first: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = _with_findings(_cell(tmp_path / "cell"))
+    _under_pre_commit(root, monkeypatch)
     run_command(first, root)
     for hook in SINGLE_CHECK_HOOKS:
         if hook == first:
@@ -154,6 +183,7 @@ def test_a_sibling_answer_is_not_stored_when_the_cell_changes_meanwhile(tmp_path
             _edit(root, "specs/spec_ledger.yaml", "title:", "titel:")
         return code
 
+    _under_pre_commit(root, monkeypatch)
     monkeypatch.setattr(hook_mod, "_run_check", edit_during)
     assert run_command("govcell-spec-ledger", root).code == 0
     monkeypatch.setattr(hook_mod, "_run_check", real)

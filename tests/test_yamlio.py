@@ -161,3 +161,17 @@ def test_the_event_path_agrees_on_every_yaml_file_of_the_reference_cell(referenc
     assert sum(yamlio._from_events(t, "f.yaml", yamlio._fast_loader()) is not None for t in texts) > 10
     for text in texts:
         assert _same(parse_yaml(text, "f.yaml"), _composed(text))
+
+
+def test_the_words_a_letter_can_start_are_all_pyyaml_reads_as_bool_or_null() -> None:
+    """The shortcut of ``_fast_loader``: a letter-initial scalar not in WORD_SCALARS is a string."""
+    import yaml
+
+    base = yaml.CSafeLoader
+    candidates = sorted(yamlio.WORD_SCALARS) + ["title", "text", "tests", "features/a.feature", "nil", "Nope",
+                                                "y", "n", "Y", "N", "yes ", "noo", "trueish", "NULLS", "oN", "tRUE"]
+    for word in candidates:
+        pyyaml = base.resolve(base(""), yaml.ScalarNode, word, (True, False))
+        ours = yamlio._fast_loader().resolve(yamlio._fast_loader()(""), yaml.ScalarNode, word, (True, False))
+        assert ours == pyyaml, word
+        assert (pyyaml != "tag:yaml.org,2002:str") == (word in yamlio.WORD_SCALARS), word

@@ -43,9 +43,29 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     from govcell.entry import replay
 
     shared: dict[str, Analysis] = {}
-    siblings: dict[str, Callable[[], int]] | None = {_name(c): functools.partial(_run_check, c, args, shared)
-                for c in COMMIT_CHECKS if c != check} if check in COMMIT_CHECKS else None
+    siblings: dict[str, Callable[[], int]] = {_name(c): functools.partial(_run_check, c, args, shared)
+                                              for c in _siblings(check)}
     return replay.run(_name(check), args, functools.partial(_run_check, check, args, shared), siblings)
+
+
+def _siblings(check: str | None) -> tuple[str, ...]:
+    """The other single-check hooks this pre-commit run starts next: none outside pre-commit.
+
+    pre-commit sets ``PRE_COMMIT=1`` for its hooks and runs them from the top of
+    the repository, where its config names the hooks it will run; a hook run
+    by hand answers only for itself.
+    """
+    import os
+    import re
+
+    if check not in COMMIT_CHECKS or not os.environ.get("PRE_COMMIT"):
+        return ()
+    try:
+        with open(".pre-commit-config.yaml", encoding="utf-8", errors="replace") as f:
+            configured = set(re.findall(r"\bid:\s*[\"']?([\w.-]+)", f.read(1 << 20)))
+    except OSError:
+        configured = set(COMMIT_CHECKS)  # another config file (pre-commit -c): assume the usual hooks
+    return tuple(c for c in COMMIT_CHECKS if c != check and c in configured)
 
 
 def _name(check: str | None) -> str:

@@ -178,12 +178,18 @@ def _fast_loader() -> type:
     type (a digit, sign, dot, ``~``, the first letter of true/false/yes/no/on/
     off/null, ``<<``, ``=``) or an empty one can resolve to anything but a
     string, so every other scalar is a string at once and the rest go through
-    PyYAML's own resolver: the tags are exactly PyYAML's.
+    PyYAML's own resolver: the tags are exactly PyYAML's.  Of those, a scalar
+    that starts with a letter can only be one of YAML 1.1's boolean and null
+    words (:data:`WORD_SCALARS`; the letters' resolvers are bool and null only,
+    and both match whole words), so ``title`` or ``features/x.feature`` -- keys
+    and paths, half the scalars of a ledger -- skip the regular expressions too.
     """
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     first = frozenset(k for k in base.yaml_implicit_resolvers if k)
+    words_only = frozenset(k for k, found in base.yaml_implicit_resolvers.items()
+                           if k.isalpha() and {tag for tag, _ in found} <= _WORD_TAGS)
     resolve_exact = base.resolve
     scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
     seq_tag, map_tag = base.DEFAULT_SEQUENCE_TAG, base.DEFAULT_MAPPING_TAG
@@ -191,6 +197,8 @@ def _fast_loader() -> type:
     def resolve(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is scalar:
             if implicit[0] and (not value or value[0] in first):
+                if value and value[0] in words_only and value not in WORD_SCALARS:
+                    return _STR
                 tag: str = resolve_exact(self, kind, value, implicit)
                 return tag
             return _STR
@@ -359,6 +367,10 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 #: Scalar types a govcell file may hold; ``!!binary`` (bytes) and the rest are refused as ``yaml.tag``.
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
+#: Every plain scalar starting with a letter that YAML 1.1 (PyYAML's resolver) reads as a bool or null.
+WORD_SCALARS = frozenset(
+    f(w) for w in ("yes", "no", "true", "false", "on", "off", "null") for f in (str.lower, str.capitalize, str.upper))
+_WORD_TAGS = frozenset({"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
 
 
