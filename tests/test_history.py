@@ -9,41 +9,8 @@ from typing import Any
 import pytest
 
 from govcell.derive import history
-from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
-
-LEDGER = """\
-stories:
-  - id: US-A-001
-    title: Payments
-    requirements:
-      - id: REQ-A-PAY
-        title: Pay by card
-        acceptance_criteria:
-          - id: AC-A-001
-            text: A payment by card is accepted
-          - id: AC-A-002
-            text: A refund is accepted
-"""
-MORE = """\
-          - id: AC-A-003
-            text: A receipt is sent
-"""
-FEATURE = """\
-Feature: Pay
-
-  @AC-A-001
-  Scenario: Pay
-    Given a card
-
-  @AC-A-002
-  Scenario: Refund
-    Given a payment
-"""
-
-
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+from govcell.report import revisions
+from tests.conftest import PAY_FEATURE, PAY_LEDGER, PAY_MORE, REPO_ROOT, CellBuilder, commit, git, init_git, run_command
 
 
 @pytest.fixture
@@ -54,18 +21,18 @@ def repo(cell: CellBuilder) -> CellBuilder:
 def make_history(cell: CellBuilder) -> CellBuilder:
     """Five commits: a cell, an uncovered AC added, the feature file renamed, code only, the AC covered."""
     init_git(cell.root)
-    cell.ledger(LEDGER)
-    cell.write("features/pay.feature", FEATURE)
+    cell.ledger(PAY_LEDGER)
+    cell.write("features/pay.feature", PAY_FEATURE)
     cell.write("src/app.py", "x = 1\n")
-    _commit(cell.root, "a cell")
-    cell.ledger(LEDGER + MORE)
-    _commit(cell.root, "an uncovered AC")
+    commit(cell.root, "a cell")
+    cell.ledger(PAY_LEDGER + PAY_MORE)
+    commit(cell.root, "an uncovered AC")
     git(cell.root, "mv", "features/pay.feature", "features/payments.feature")
-    _commit(cell.root, "rename the feature file")
+    commit(cell.root, "rename the feature file")
     cell.write("src/app.py", "x = 2\n")
-    _commit(cell.root, "code only")
-    cell.write("features/payments.feature", FEATURE + "\n  @AC-A-003\n  Scenario: Receipt\n    Given a payment\n")
-    _commit(cell.root, "cover AC-A-003")
+    commit(cell.root, "code only")
+    cell.write("features/payments.feature", PAY_FEATURE + "\n  @AC-A-003\n  Scenario: Receipt\n    Given a payment\n")
+    commit(cell.root, "cover AC-A-003")
     return cell
 
 
@@ -73,9 +40,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = history.compute_point
 
-    def counted(root: Path, config: str | None, commit: str, memo: Any = None) -> Any:
+    def counted(root: Path, config: str | None, commit: str, findings: Any, memo: Any = None) -> Any:
         calls.append(commit)
-        return real(root, config, commit, memo)
+        return real(root, config, commit, findings, memo)
 
     monkeypatch.setattr(history, "compute_point", counted)
     monkeypatch.setenv("GOVCELL_DIFF_SERIAL", "1")  # counted in this process
@@ -84,7 +51,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_points_follow_the_history_across_a_rename(repo: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    doc = history.compute(str(repo.root), None, 50)
+    doc = revisions.history(str(repo.root), None, 50)
     assert doc["format"] == "govcell.history/1" and doc["diagnostics"] == []
     rows = [(p["subject"], p["acs"], p["covered"], p["uncovered"], p["scenarios"]) for p in doc["points"]]
     assert rows == [("a cell", 2, 2, 0, 2), ("an uncovered AC", 3, 2, 1, 2), ("rename the feature file", 3, 2, 1, 2),
@@ -97,33 +64,33 @@ def test_points_follow_the_history_across_a_rename(repo: CellBuilder, monkeypatc
 
 def test_a_second_run_reads_only_new_commits(repo: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    first = history.compute(str(repo.root), None, 50)
+    first = revisions.history(str(repo.root), None, 50)
     assert first["stats"] == {"loaded": 4, "replayed": 1, "cached": 0}
     calls.clear()
-    second = history.compute(str(repo.root), None, 50)
+    second = revisions.history(str(repo.root), None, 50)
     assert calls == [] and second["points"] == first["points"]
     assert second["stats"] == {"loaded": 0, "replayed": 0, "cached": 5}
-    repo.ledger(LEDGER.replace("by card", "by card or wallet") + MORE)
-    _commit(repo.root, "reword")
-    third = history.compute(str(repo.root), None, 50)
+    repo.ledger(PAY_LEDGER.replace("by card", "by card or wallet") + PAY_MORE)
+    commit(repo.root, "reword")
+    third = revisions.history(str(repo.root), None, 50)
     assert len(calls) == 1 and third["points"][:-1] == first["points"] and third["points"][-1]["subject"] == "reword"
-    assert [p["subject"] for p in history.compute(str(repo.root), None, 2)["points"]] == ["cover AC-A-003", "reword"]
+    assert [p["subject"] for p in revisions.history(str(repo.root), None, 2)["points"]] == ["cover AC-A-003", "reword"]
     # cached, replayed and computed points are the same as computed from scratch
-    assert history.compute(str(repo.root), None, 50, use_cache=False)["points"] == third["points"]
+    assert revisions.history(str(repo.root), None, 50, use_cache=False)["points"] == third["points"]
 
 
 def test_no_cache_computes_everything_and_stores_nothing(repo: CellBuilder) -> None:
-    first = history.compute(str(repo.root), None, 3, use_cache=False)
-    again = history.compute(str(repo.root), None, 3, use_cache=False)
+    first = revisions.history(str(repo.root), None, 3, use_cache=False)
+    again = revisions.history(str(repo.root), None, 3, use_cache=False)
     assert first["stats"]["cached"] == 0 and again["stats"]["cached"] == 0
     assert again["points"] == first["points"]
 
 
 def test_history_outside_git_and_before_the_first_commit(tmp_path: Path) -> None:
-    doc = history.compute(str(tmp_path), None, 5)
+    doc = revisions.history(str(tmp_path), None, 5)
     assert [d["code"] for d in doc["diagnostics"]] == ["diff.not-git"]
     init_git(tmp_path)
-    empty = history.compute(str(tmp_path), None, 5)
+    empty = revisions.history(str(tmp_path), None, 5)
     assert (empty["head"], empty["diagnostics"], empty["points"]) == (None, [], [])
 
 
