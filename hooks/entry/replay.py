@@ -28,9 +28,7 @@ Stored only when it is safe to replay:
   ``changes`` (what the commit being made touched);
 * the cache is on (``--no-cache``, ``GOVCELL_NO_CACHE=1`` and ``cache: {enabled:
   false}`` turn replay off with it) and ``GOVCELL_CACHE_STATS`` is unset (its
-  counts are the run's own);
-* the configuration has no custom ID or tag pattern, whose safety verdict is
-  timed (:func:`govcell.load.cache.has_timed_patterns`).
+  counts are the run's own).
 
 Entries live in the shared cache, so they are bounded, atomic, and a corrupt
 one is a miss; the output is byte-identical to a fresh run's by construction.
@@ -177,13 +175,12 @@ class _Session:
         return not self.cache.has(self._answer_key(self.before))
 
     def _watch_list(self) -> tuple[str, ...] | None:
-        from govcell.load.cache import has_timed_patterns
         from govcell.load.config import load_config
         from govcell.load.tree_state import watch_list
 
         loaded = load_config(self.root, self.explicit_config)
         settings = loaded.config.cache
-        if not settings.enabled or has_timed_patterns(loaded.config):
+        if not settings.enabled:
             return None
         self.cache.max_bytes = int(settings.max_mb * 1024 * 1024)
         return watch_list(loaded.config, self.explicit_config)
