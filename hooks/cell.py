@@ -127,18 +127,18 @@ class Cell:
     def adrs(self) -> AdrIndex:
         from govcell.load.adr import scan
 
-        return scan(self)
+        return scan(self.source, self.config.paths.adr, self.config.limits.max_file_bytes)
 
     @functools.cached_property
     def features(self) -> FeatureIndex:
         """Every feature file under ``paths.features``, parsed (gherkin-official)."""
         from govcell.load.features import load_index
 
-        return load_index(self)
+        return load_index(self.source, self.config, self.config_source, cache_owner=self)
 
     @functools.cached_property
     def test_results(self) -> ResultSet:
         """The test result files named in ``results.files``, as read (``Analysis.results`` matches them)."""
         from govcell.load.results import load_results
 
-        return load_results(self)
+        return load_results(self.source, self.config, self.config_source, cache_owner=self)

@@ -110,8 +110,9 @@ def test_parallel_parse_equals_serial(cell: CellBuilder, monkeypatch: pytest.Mon
     for i in range(count):
         text = f"@AC-A-{i:03d}\nFeature: F{i}\n  Scenario: s{i}\n    Given x\n"
         cell.write(f"features/f{i:03d}.feature", "this is not Gherkin\n" if i == 7 else text)
-    parallel = features.load_index(Cell(cell.root))
+    c = Cell(cell.root)
+    parallel = features.load_index(c.source, c.config, c.config_source)  # no cache: both really parse
     monkeypatch.setattr(features, "PARALLEL_MIN_FILES", 10**9)
-    serial = features.load_index(Cell(cell.root))
+    serial = features.load_index(c.source, c.config, c.config_source)
     assert parallel == serial
     assert len(parallel.files) == count - 1 and [d.path for d in parallel.diagnostics] == ["features/f007.feature"]

@@ -31,7 +31,7 @@ def check(analysis: Analysis) -> list[Diagnostic]:
 
     cell = analysis.cell
     index = cell.features
-    matcher, found = matcher_for(cell)
+    matcher, found = matcher_for(cell.config, cell.config_source)
     found.extend(index.diagnostics)
     loaded = cell.ledger
     ledger = loaded.model

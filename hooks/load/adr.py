@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.load.sources import FileSource
 
 ADR_FILE = re.compile(r"^(\d{4})-([a-z0-9][a-z0-9-]*)\.md$")
 _TITLE = re.compile(r"^#\s+(?:ADR[- ]?\d+[:.]?\s*)?(.+?)\s*#*\s*$")
@@ -40,15 +40,16 @@ class AdrIndex:
     diagnostics: list[Diagnostic]
 
 
-def scan(cell: Cell) -> AdrIndex:
-    """Read the ADR directory once: names, numbers, titles (first heading) and status."""
-    rel_dir = cell.config.paths.adr.rstrip("/")
+def scan(source: FileSource, adr_dir: str, max_bytes: int) -> AdrIndex:
+    """Read the ADR directory ``adr_dir`` of ``source`` once: names, numbers, titles (first heading) and status;
+    no file read is larger than ``max_bytes``."""
+    rel_dir = adr_dir.rstrip("/")
     adrs: dict[str, Adr] = {}
     found: list[Diagnostic] = []
-    if not cell.in_worktree:  # a git revision or the index (govcell.load.sources)
-        names = cell.source.listdir(rel_dir) if cell.source.is_dir(rel_dir) else []
+    if source.kind != "worktree":  # a git revision or the index (govcell.load.sources)
+        names = source.listdir(rel_dir) if source.is_dir(rel_dir) else []
     else:
-        directory = cell.root / rel_dir
+        directory = source.root / rel_dir
         if not directory.is_dir():
             return AdrIndex(adrs, found)
         try:
@@ -70,7 +71,7 @@ def scan(cell: Cell) -> AdrIndex:
             continue
         number = int(match.group(1))
         ident = f"ADR-{match.group(1)}"
-        title, status = _read_heading(cell, rel, found)
+        title, status = _read_heading(source, rel, max_bytes, found)
         if ident in adrs:
             found.append(diag("adr.duplicate-number", f"{ident} is used by both {adrs[ident].path} and {rel}", rel,
                               1, 1, hint="give each decision its own number"))
@@ -79,10 +80,11 @@ def scan(cell: Cell) -> AdrIndex:
     return AdrIndex(adrs, found)
 
 
-def _read_heading(cell: Cell, rel: str, found: list[Diagnostic]) -> tuple[str | None, str | None]:
+def _read_heading(source: FileSource, rel: str, max_bytes: int,
+                  found: list[Diagnostic]) -> tuple[str | None, str | None]:
     """Title (first heading) and status of one ADR, read as every cell file is (``govcell.load.text.read_text``):
     inside the repository, size-bounded, UTF-8; why not is a ``file.*`` finding."""
-    read = cell.read_text(rel)
+    read = source.read_text(rel, max_bytes=max_bytes)
     found.extend(read.diagnostics)
     title: str | None = None
     status: str | None = None

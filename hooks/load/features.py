@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from govcell.diagnostics import Diagnostic, Severity, diag
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.load.config import Config
     from govcell.load.sources import FileSource
 
 DEFAULT_AC_TAG = r"@AC-[A-Z0-9][A-Z0-9-]*"
@@ -159,13 +159,13 @@ class TagMatcher:
         return None
 
 
-def matcher_for(cell: Cell) -> tuple[TagMatcher, list[Diagnostic]]:
-    """The configured AC tag matcher (the default, plus a finding, if the pattern is bad)."""
-    source = cell.config.ac_tags.pattern or "@" + cell.config.ids.ac
+def matcher_for(config: Config, config_source: str | None) -> tuple[TagMatcher, list[Diagnostic]]:
+    """The AC tag matcher ``config`` sets (the default, plus a finding at ``config_source``, if the pattern is bad)."""
+    source = config.ac_tags.pattern or "@" + config.ids.ac
     try:
         return TagMatcher(source), []
     except re.error as exc:
-        where = cell.config_source or ".govcell.yaml"
+        where = config_source or ".govcell.yaml"
         return TagMatcher(DEFAULT_AC_TAG), [diag("config.bad-pattern",
                                                  f"the AC tag pattern {source!r} is not a valid regular "
                                                  f"expression: {exc}",
@@ -214,22 +214,29 @@ def discover_in(source: FileSource, dirs: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
-def load_index(cell: Cell) -> FeatureIndex:
-    """Parse every feature file of ``cell`` (what ``Cell.features`` caches)."""
-    matcher, found = matcher_for(cell)
+def load_index(source: FileSource, config: Config, config_source: str | None,
+               cache_owner: object | None = None) -> FeatureIndex:
+    """Parse every feature file under ``config.paths.features`` in ``source`` (what ``Cell.features`` caches).
+
+    ``cache_owner``: the object whose content-addressed cache (``govcell.load.cache.for_cell``) keeps
+    parsed files between processes (the Cell); None parses every file."""
+    matcher, found = matcher_for(config, config_source)
     texts: list[tuple[str, str]] = []
-    paths = discover(cell.root, cell.config.paths.features, found) if cell.in_worktree \
-        else discover_in(cell.source, cell.config.paths.features)
+    paths = discover(source.root, config.paths.features, found) if source.kind == "worktree" \
+        else discover_in(source, config.paths.features)
     for rel in paths:
-        read = cell.read_text(rel)
+        read = source.read_text(rel, max_bytes=config.limits.max_file_bytes)
         found.extend(read.diagnostics)
         if read.text is not None:
             texts.append((rel, read.text))
-    from govcell.load.cache import cached_features
+    if cache_owner is None:
+        parsed = _parse_all(texts, matcher)
+    else:
+        from govcell.load.cache import cached_features
 
+        parsed = cached_features(cache_owner, texts, matcher, _parse_all, (FeatureFile, Scenario, Examples, TagRef))
     files: list[FeatureFile] = []
-    for feature, diags in cached_features(cell, texts, matcher, _parse_all,
-                                          (FeatureFile, Scenario, Examples, TagRef)):
+    for feature, diags in parsed:
         found.extend(diags)
         if feature is not None:
             files.append(feature)

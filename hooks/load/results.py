@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from govcell.diagnostics import Diagnostic, Severity, diag
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
+    from govcell.load.config import Config
     from govcell.load.features import Scenario, TagMatcher
+    from govcell.load.sources import FileSource
 
 RESULTS_SCHEMA = "govcell.results/1"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -98,32 +99,38 @@ def expand(root: Path, patterns: Iterable[str]) -> list[str]:
     return sorted(set(out))
 
 
-def load_results(cell: Cell) -> ResultSet:
-    """Read every result file of ``results.files`` (as read: matching them to scenarios is
-    :func:`govcell.derive.matching.match_results`)."""
+def load_results(source: FileSource, config: Config, config_source: str | None,
+                 cache_owner: object | None = None) -> ResultSet:
+    """Read every result file of ``config.results.files`` in ``source`` (as read: matching them to scenarios
+    is :func:`govcell.derive.matching.match_results`).  ``cache_owner``: the object whose cache
+    (``govcell.load.cache.for_cell``) keeps parsed files (the Cell); None parses every file."""
     from govcell.load.features import matcher_for
     from govcell.load.text import read_text
 
-    if not cell.in_worktree:
+    if source.kind != "worktree":
         # Test results are a run's output, not part of a revision.
         return ResultSet([], [], [])
-    matcher, _ = matcher_for(cell)
+    root = source.root
+    matcher, _ = matcher_for(config, config_source)
     files: list[ResultFile] = []
     results: list[TestResult] = []
     found: list[Diagnostic] = []
-    for rel in expand(cell.root, cell.config.results.files):
-        if not (cell.root / rel).exists():
+    for rel in expand(root, config.results.files):
+        if not (root / rel).exists():
             files.append(ResultFile(rel, None, present=False))
             continue
-        read = read_text(cell.root, rel, max_bytes=cell.config.limits.max_file_bytes, code="results")
+        read = read_text(root, rel, max_bytes=config.limits.max_file_bytes, code="results")
         if read.text is None:
             found.extend(read.diagnostics)
             files.append(ResultFile(rel, None, present=True))
             continue
-        from govcell.load.cache import cached_call
+        if cache_owner is None:
+            fmt, parsed, diags = parse_results(read.text, rel, matcher)
+        else:
+            from govcell.load.cache import cached_call
 
-        fmt, parsed, diags = cached_call(cell, "results", (rel, matcher.pattern, read.text), parse_results,
-                                         read.text, rel, matcher)
+            fmt, parsed, diags = cached_call(cache_owner, "results", (rel, matcher.pattern, read.text),
+                                             parse_results, read.text, rel, matcher)
         found.extend(diags)
         files.append(ResultFile(rel, fmt, present=True, tests=len(parsed)))
         results.extend(parsed)
