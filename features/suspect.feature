@@ -47,6 +47,27 @@ Feature: Suspect links: a proof reviewed against an older meaning of its AC is s
     And the story page of US-A-001 marks AC-A-001 as suspect
     And the dashboard lists the reason "suspect-ac"
 
+  @AC-CHG-063
+  Scenario: The xtask's report marks a suspect AC, and is the xtask's own again once it is reviewed
+    Given a git cell whose ACs' proofs were reviewed in a second commit
+    And a third commit that rewrites the text of AC-A-001
+    And the config:
+      """
+      feature_status:
+        format: xtask
+      """
+    When I run "govcell feature-status"
+    Then the file "docs/feature_status.md" contains "| AC-A-001 | US-A-001 | REQ-A-PAY | [PASS] pass [SUSPECT] | 1 |"
+    And the file "docs/feature_status.md" contains "| AC-A-002 | US-A-001 | REQ-A-PAY | [UNKNOWN] unknown | 0 |"
+    And the file "docs/feature_status.md" contains "## Suspect ACs (govcell)"
+    When I run "govcell check feature-status"
+    Then the exit code is 0
+    When I run "govcell review AC-A-001"
+    And I run "govcell feature-status"
+    Then the file "docs/feature_status.md" does not contain "[SUSPECT]"
+    And the file "docs/feature_status.md" does not contain "Suspect ACs"
+    And the file "docs/feature_status.md" contains "| AC-A-001 | US-A-001 | REQ-A-PAY | [PASS] pass | 1 |"
+
   @AC-CHG-021
   Scenario: A cell without review records has no suspect AC; the first review stamps a baseline
     Given a git cell whose first commit has two ACs with proofs

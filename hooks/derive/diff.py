@@ -171,81 +171,103 @@ def _changed_fields(a: dict[str, Any], b: dict[str, Any], kind: str, renames: di
 
 def compare(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
     """The diff document (without the ``base``/``head`` descriptions)."""
+    items, renames = compare_items(base["items"], head["items"])
+    return {
+        "items": items,
+        "acs": _ac_changes(base["acs"], head["acs"], renames),
+        "scenarios": _scenario_changes(base["scenarios"], head["scenarios"]),
+        "bundles": _bundle_changes(base["bundles"], head["bundles"]),
+        "findings": {"introduced": _split(head["findings"], base["findings"]),
+                     "resolved": _split(base["findings"], head["findings"])},
+    }
+
+
+def _order(it: dict[str, Any]) -> tuple[Any, ...]:
     from govcell.derive.coverage import natural_key
 
-    def order(it: dict[str, Any]) -> tuple[Any, ...]:
-        return (ITEM_KINDS.index(it["kind"]), natural_key(it["id"]))
+    return (ITEM_KINDS.index(it["kind"]), natural_key(it["id"]))
 
-    before = {(i["kind"], i["id"]): i for i in base["items"]}
-    after = {(i["kind"], i["id"]): i for i in head["items"]}
+
+def compare_items(base: list[dict[str, Any]], head: list[dict[str, Any]],
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, str], str]]:
+    """Items added, removed, renamed and changed; and the renames ((kind, old ID) -> new ID).
+
+    An item is *renamed* only when its ID changed and nothing else did (its fields as
+    written, with its own ID and its parent's rename taken out); an item whose ID and
+    content both changed is removed and added: nothing says it is the same item.
+    """
+    before = {(i["kind"], i["id"]): i for i in base}
+    after = {(i["kind"], i["id"]): i for i in head}
     renames: dict[tuple[str, str], str] = {}
-    added: list[dict[str, Any]] = []
-    removed: list[dict[str, Any]] = []
-    renamed: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
+    out: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "renamed": [], "changed": []}
     for kind in ITEM_KINDS:  # parents first, so a child's parent field follows its parent's rename
-        gone = sorted((i for k, i in before.items() if k[0] == kind and k not in after), key=order)
-        new = sorted((i for k, i in after.items() if k[0] == kind and k not in before), key=order)
+        gone = sorted((i for k, i in before.items() if k[0] == kind and k not in after), key=_order)
+        new = sorted((i for k, i in after.items() if k[0] == kind and k not in before), key=_order)
         pool: dict[str, list[dict[str, Any]]] = {}
         for it in gone:
             pool.setdefault(_canonical(it, renames), []).append(it)
+        matched = set()
         for it in new:
             match = pool.get(_canonical(it, renames))
             if match:
                 old = match.pop(0)
+                matched.add(old["id"])
                 renames[(kind, old["id"])] = it["id"]
-                renamed.append({"kind": kind, "from": old["id"], "to": it["id"], "file": it["file"],
-                                "line": it["line"]})
+                out["renamed"].append({"kind": kind, "from": old["id"], "to": it["id"], "file": it["file"],
+                                       "line": it["line"]})
             else:
-                added.append(_brief(it))
-        matched = {r["from"] for r in renamed if r["kind"] == kind}
-        removed.extend(_brief(it) for it in gone if it["id"] not in matched)
+                out["added"].append(_brief(it))
+        out["removed"].extend(_brief(it) for it in gone if it["id"] not in matched)
         for k, it in sorted(((k, v) for k, v in after.items() if k[0] == kind and k in before),
-                            key=lambda kv: order(kv[1])):
+                            key=lambda kv: _order(kv[1])):
             fields = _changed_fields(before[k]["fields"], it["fields"], kind, renames)
             if fields:
-                changed.append(_brief(it) | {"fields": fields})
+                out["changed"].append(_brief(it) | {"fields": fields})
+    return out, renames
 
-    ac_changes = []
+
+def _ac_changes(base: dict[str, Any], head: dict[str, Any], renames: dict[tuple[str, str], str],
+                ) -> list[dict[str, Any]]:
+    """Per AC (by its head ID, a renamed AC compared with its old self): coverage, status, kernel, suspect."""
+    from govcell.derive.coverage import natural_key
+
+    out = []
     back = {new: old for (kind, old), new in renames.items() if kind == "ac"}
-    renamed_away = set(back.values()) - set(head["acs"])
-    for ident in sorted(set(head["acs"]) | (set(base["acs"]) - renamed_away), key=natural_key):
-        now = head["acs"].get(ident)
-        was = base["acs"].get(back.get(ident, ident))
+    renamed_away = set(back.values()) - set(head)
+    for ident in sorted(set(head) | (set(base) - renamed_away), key=natural_key):
+        now = head.get(ident)
+        was = base.get(back.get(ident, ident))
         if now == was:
             continue
-        ac_changes.append({"id": ident, "before": was, "after": now,
-                           "fields": sorted(k for k in (set(was or {}) | set(now or {}))
-                                            if (was or {}).get(k) != (now or {}).get(k))})
+        out.append({"id": ident, "before": was, "after": now,
+                    "fields": sorted(k for k in (set(was or {}) | set(now or {}))
+                                     if (was or {}).get(k) != (now or {}).get(k))})
+    return out
 
+
+def _scenario_changes(base: list[dict[str, Any]], head: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     def skey(s: dict[str, Any]) -> tuple[str, str, str, int]:
         return (s["file"], s["rule"], s["name"], s["n"])
 
-    sb = {skey(s): s for s in base["scenarios"]}
-    sa = {skey(s): s for s in head["scenarios"]}
-    sc_added = [_scenario(s) for k, s in sa.items() if k not in sb]
-    sc_removed = [_scenario(s) for k, s in sb.items() if k not in sa]
-    retagged = [_scenario(s) | {"before": sb[k]["tags"], "after": s["tags"]}
-                for k, s in sa.items() if k in sb and sb[k]["tags"] != s["tags"]]
+    sb = {skey(s): s for s in base}
+    sa = {skey(s): s for s in head}
+    return {"added": [_scenario(s) for k, s in sa.items() if k not in sb],
+            "removed": [_scenario(s) for k, s in sb.items() if k not in sa],
+            "retagged": [_scenario(s) | {"before": sb[k]["tags"], "after": s["tags"]}
+                         for k, s in sa.items() if k in sb and sb[k]["tags"] != s["tags"]]}
 
-    bundles = []
-    for name in sorted(set(base["bundles"]) | set(head["bundles"])):
-        was, now = base["bundles"].get(name), head["bundles"].get(name)
+
+def _bundle_changes(base: dict[str, Any], head: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for name in sorted(set(base) | set(head)):
+        was, now = base.get(name), head.get(name)
         if was == now:
             continue
         budget = (now or was or {}).get("max_bytes", 0)
-        bundles.append({"name": name, "before": was["bytes"] if was else None,
-                        "after": now["bytes"] if now else None, "max_bytes": budget,
-                        "over": bool(now and now["bytes"] > now["max_bytes"])})
-
-    introduced, resolved = _split(head["findings"], base["findings"]), _split(base["findings"], head["findings"])
-    return {
-        "items": {"added": added, "removed": removed, "renamed": renamed, "changed": changed},
-        "acs": ac_changes,
-        "scenarios": {"added": sc_added, "removed": sc_removed, "retagged": retagged},
-        "bundles": bundles,
-        "findings": {"introduced": introduced, "resolved": resolved},
-    }
+        out.append({"name": name, "before": was["bytes"] if was else None,
+                    "after": now["bytes"] if now else None, "max_bytes": budget,
+                    "over": bool(now and now["bytes"] > now["max_bytes"])})
+    return out
 
 
 def _brief(it: dict[str, Any]) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def render(cell: Cell, coverage: Coverage) -> str:
     if cell.config.feature_status.format == "xtask":
         from govcell.derive.feature_status_xtask import render as render_xtask
 
-        return render_xtask(cell, committed(cell))
+        return render_xtask(cell, committed(cell), coverage)
     return render_govcell(cell, coverage)
 
 

@@ -30,6 +30,16 @@ keeps the status the report already records for that AC; an AC the report does
 not hold yet is ``[UNKNOWN] unknown`` until the xtask runs it.  The report
 therefore never flips between machines, and ``cargo xtask ac-status --check``
 keeps agreeing with it.
+
+*Suspect* ACs (``govcell.derive.suspect``): the xtask knows no reviews and its
+``--check`` (run by its ``docs-check`` in CI) compares the whole text, so the
+format has no place for the marker that would not differ from the xtask's
+report.  govcell adds it only in a cell that records reviews and only while an AC
+is suspect: the AC's *Status* reads ``[PASS] pass [SUSPECT]`` (the template's own
+reader, ``spec-runtime``'s ``parse_feature_status``, looks for the icon with
+``contains``, so it still reads the row) and a last section lists the suspect ACs.
+That difference is the point (a suspect AC should block until reviewed);
+``govcell review AC-ID`` ends it, and the report is the xtask's own again.
 """
 
 from __future__ import annotations
@@ -40,11 +50,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.derive.coverage import Coverage
 
 AUTOMATED = ("unit", "integration", "bdd")
 META_TAGS = ("harness", "example", "ci-only")
 ICONS = {"pass": "[PASS]", "fail": "[FAIL]", "unknown": "[UNKNOWN]"}
-_ROW = re.compile(r"^\| (\S+) \| .* \| \[(?:PASS|FAIL|UNKNOWN)\] (pass|fail|unknown) \| \d+ \|$")
+#: govcell's marker after a suspect AC's status (the template's readers look for the icon with ``contains``)
+SUSPECT = "[SUSPECT]"
+_ROW = re.compile(r"^\| (\S+) \| .* \| \[(?:PASS|FAIL|UNKNOWN)\] (pass|fail|unknown)(?: \[SUSPECT\])? \| \d+ \|$")
 _AC_TAG = re.compile(r"^@(AC-[A-Z0-9-]+)$")
 
 
@@ -116,14 +129,35 @@ def _unmapped_scenarios(cell: Cell, ac_ids: set[str]) -> list[tuple[str, str, st
     return sorted((v for v in by_name.values() if v[1] not in ac_ids), key=lambda v: v[0])
 
 
-def render(cell: Cell, current: str | None) -> str:
-    """The report's text for ``cell``; ``current`` (the committed report) supplies recorded run statuses."""
+def render(cell: Cell, current: str | None, coverage: Coverage | None = None) -> str:
+    """The report's text for ``cell``; ``current`` (the committed report) supplies recorded run statuses.
+
+    ``coverage`` marks the suspect ACs (only in a cell that records reviews, see the module's docstring).
+    """
     from govcell.load.text import read_text
 
+    read = read_text(cell.root, cell.config.paths.ledger, max_bytes=cell.config.limits.max_file_bytes, code="file")
+    rows = _ac_rows(cell)
     recorded = recorded_statuses(current)
-    ledger_rel = cell.config.paths.ledger
-    read = read_text(cell.root, ledger_rel, max_bytes=cell.config.limits.max_file_bytes, code="file")
-    ledger_text = read.text or ""
+    suspect = suspect_ids(coverage)
+    for row in rows:
+        row["status"] = _status(row, recorded)
+    out = _header(read.text or "") + _LEGEND + [_table_row(row, row["id"] in suspect) for row in rows]
+    out += _unmapped_sections(rows)
+    out += _scenario_section(_unmapped_scenarios(cell, {r["id"] for r in rows}))
+    out += _suspect_section([r for r in rows if r["id"] in suspect])
+    return "\n".join(out) + "\n"
+
+
+def suspect_ids(coverage: Coverage | None) -> set[str]:
+    """The suspect ACs of ``coverage``; none in a cell that does not record reviews (its report is the xtask's)."""
+    if coverage is None or coverage.review is None or not coverage.review.adopted:
+        return set()
+    return {a.id for a in coverage.acs.values() if a.suspect}
+
+
+def _header(ledger_text: str) -> list[str]:
+    """The HTML comment at the top, with the ledger's template version and last update as the xtask reads them."""
     out = [
         "<!--",
         "  AUTO-GENERATED FILE: DO NOT EDIT BY HAND.",
@@ -142,51 +176,73 @@ def render(cell: Cell, current: str | None) -> str:
     updated = _ledger_line_value(ledger_text, "last_updated")
     if updated is not None:
         out.append(f"  Last Updated: {updated}")
-    out += [
+    return out + [
         "    ",
         "  To update this file, modify specs or BDD scenarios, then run:",
         "    cargo xtask ac-status",
         "-->",
         "",
-        "# Feature Status",
-        "",
-        "Auto-generated AC status from acceptance (BDD) and unit tests.",
-        "",
-        "## AC Status Summary",
-        "",
-        "> **How to read this**",
-        "> - `[PASS]` = at least one test (BDD or unit) ran and passed.",
-        "> - `[FAIL]` = at least one test ran and failed.",
-        "> - `[UNKNOWN]` = no local test ran for this AC. Common causes:",
-        ">   - No BDD scenario is tagged with this AC ID (e.g., `@AC-TPL-001`)",
-        ">   - No unit tests are mapped to this AC in `spec_ledger.yaml`",
-        ">   - Coverage file is missing or stale (run `cargo xtask bdd` first)",
-        ">   - The AC is intentionally meta/CI-only (see sections at the end)",
-        ">",
-        "> For formal definitions of `must_have_ac` and AC governance semantics, see",
-        "> [`crates/ac-kernel/README.md`](../crates/ac-kernel/README.md#ac-governance-semantics).",
-        "",
-        "| AC ID | Story | Requirement | Status | Tests |",
-        "|-------|-------|-------------|--------|-------|",
     ]
-    rows = _ac_rows(cell)
-    for row in rows:
-        row["status"] = _status(row, recorded)
-        out.append(f"| {row['id']} | {row['story']} | {row['req']} | {ICONS[row['status']]} {row['status']} | "
-                   f"{row['total']} |")
+
+
+#: From the title to the table's header row, as the xtask writes it.
+_LEGEND = [
+    "# Feature Status",
+    "",
+    "Auto-generated AC status from acceptance (BDD) and unit tests.",
+    "",
+    "## AC Status Summary",
+    "",
+    "> **How to read this**",
+    "> - `[PASS]` = at least one test (BDD or unit) ran and passed.",
+    "> - `[FAIL]` = at least one test ran and failed.",
+    "> - `[UNKNOWN]` = no local test ran for this AC. Common causes:",
+    ">   - No BDD scenario is tagged with this AC ID (e.g., `@AC-TPL-001`)",
+    ">   - No unit tests are mapped to this AC in `spec_ledger.yaml`",
+    ">   - Coverage file is missing or stale (run `cargo xtask bdd` first)",
+    ">   - The AC is intentionally meta/CI-only (see sections at the end)",
+    ">",
+    "> For formal definitions of `must_have_ac` and AC governance semantics, see",
+    "> [`crates/ac-kernel/README.md`](../crates/ac-kernel/README.md#ac-governance-semantics).",
+    "",
+    "| AC ID | Story | Requirement | Status | Tests |",
+    "|-------|-------|-------------|--------|-------|",
+]
+
+
+def _table_row(row: dict[str, Any], suspect: bool) -> str:
+    status = f"{ICONS[row['status']]} {row['status']}" + (f" {SUSPECT}" if suspect else "")
+    return f"| {row['id']} | {row['story']} | {row['req']} | {status} | {row['total']} |"
+
+
+def _unmapped_sections(rows: list[dict[str, Any]]) -> list[str]:
+    """The unmapped service ACs (always), and the meta / CI-only ones (when there are any)."""
     unmapped = [r for r in rows if r["total"] == 0 or r["status"] == "unknown"]
     service = [r for r in unmapped if not _is_meta(r)]
     meta = [r for r in unmapped if _is_meta(r)]
-    out += ["", "## Unmapped ACs (Service Behaviour)", "",
-            "*(This list SHOULD be empty in this repo. If anything appears here, it's a bug.)*", ""]
+    out = ["", "## Unmapped ACs (Service Behaviour)", "",
+           "*(This list SHOULD be empty in this repo. If anything appears here, it's a bug.)*", ""]
     out += [f"- {r['id']}: {r['text'].strip()}" for r in service] or ["- *(none)*"]
     if meta:
         out += ["", "## Meta / CI-only ACs (Not Executed Locally)", "",
                 "These ACs describe test harness or example workspace behaviour. They are",
                 "validated in CI, not by local selftest:", ""]
         out += [f"- {r['id']} – {r['text'].strip()}" for r in meta]
-    scenarios = _unmapped_scenarios(cell, {r["id"] for r in rows})
-    if scenarios:
-        out += ["", "## Unmapped Scenarios", "", "Scenarios referencing non-existent ACs:", ""]
-        out += [f"- Scenario '{name}' references {ac} (in {rel})" for name, ac, rel in scenarios]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _scenario_section(scenarios: list[tuple[str, str, str]]) -> list[str]:
+    if not scenarios:
+        return []
+    out = ["", "## Unmapped Scenarios", "", "Scenarios referencing non-existent ACs:", ""]
+    return out + [f"- Scenario '{name}' references {ac} (in {rel})" for name, ac, rel in scenarios]
+
+
+def _suspect_section(rows: list[dict[str, Any]]) -> list[str]:
+    """govcell's addition, only while an AC is suspect (so the rest of the time the report is the xtask's)."""
+    if not rows:
+        return []
+    out = ["", "## Suspect ACs (govcell)", "",
+           f"`{SUSPECT}` = the AC changed since its proofs were reviewed; check they still prove it, then",
+           "`govcell review AC-ID` stamps them again (and this section goes away):", ""]
+    return out + [f"- {r['id']}: {r['text'].strip()}" for r in rows]

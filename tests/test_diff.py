@@ -1,0 +1,82 @@
+"""govcell.derive.diff: comparing two revisions' summaries, on real git repositories in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govcell.derive.diff import compare_items
+from tests.conftest import git, init_git, run_command
+
+LEDGER = """\
+stories:
+  - id: US-A-001
+    title: Payments
+    requirements:
+      - id: REQ-A-PAY
+        title: Pay
+        acceptance_criteria:
+          - id: AC-A-001
+            text: A payment by card is accepted
+          - id: AC-A-002
+            text: A refund is accepted
+"""
+
+
+def _commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def _diff(root: Path) -> dict[str, object]:
+    import json
+
+    result = run_command("govcell diff HEAD~1 HEAD --format json", root)
+    assert result.code == 0 and "Traceback" not in result.output, result.output
+    doc: dict[str, object] = json.loads(result.stdout)
+    return doc
+
+
+def test_an_ac_renamed_and_rewritten_in_one_commit_is_removed_and_added(tmp_path: Path) -> None:
+    """ID and text both changed: nothing ties the new AC to the old one, so it is not called a rename."""
+    init_git(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER)
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features/pay.feature").write_text("Feature: Pay\n\n  @AC-A-001\n  Scenario: Pay\n    Given a card\n")
+    _commit(tmp_path, "base")
+    ledger = LEDGER.replace("AC-A-001", "AC-A-011").replace("by card is accepted", "by card or wallet is accepted")
+    (tmp_path / "specs/spec_ledger.yaml").write_text(ledger)
+    (tmp_path / "features/pay.feature").write_text("Feature: Pay\n\n  @AC-A-011\n  Scenario: Pay\n    Given a card\n")
+    _commit(tmp_path, "rename AC-A-001 to AC-A-011 and rewrite it")
+    doc = _diff(tmp_path)
+    items = doc["items"]
+    assert isinstance(items, dict)
+    assert items["renamed"] == [] and items["changed"] == []
+    assert [(i["kind"], i["id"]) for i in items["removed"]] == [("ac", "AC-A-001")]
+    assert [(i["kind"], i["id"]) for i in items["added"]] == [("ac", "AC-A-011")]
+    acs = {a["id"]: a for a in doc["acs"]}  # type: ignore[attr-defined]
+    assert acs["AC-A-001"]["after"] is None and acs["AC-A-011"]["before"] is None
+    assert acs["AC-A-011"]["after"]["coverage"] == "covered"
+    scenarios = doc["scenarios"]
+    assert isinstance(scenarios, dict) and [s["name"] for s in scenarios["retagged"]] == ["Pay"]
+    text = run_command("govcell diff HEAD~1 HEAD", tmp_path).stdout
+    assert "  added    ac AC-A-011" in text and "  removed  ac AC-A-001" in text
+    assert "1 added, 1 removed, 0 renamed, 0 changed" in text
+
+
+def test_a_rename_alone_is_a_rename_and_children_follow_their_parent() -> None:
+    def item(kind: str, ident: str, **fields: object) -> dict[str, object]:
+        return {"kind": kind, "id": ident, "fields": {"id": ident, **fields}, "file": "l.yaml", "line": 1}
+
+    base = [item("requirement", "REQ-A", title="T", story="US-A"), item("ac", "AC-1", text="x", requirement="REQ-A")]
+    head = [item("requirement", "REQ-B", title="T", story="US-A"), item("ac", "AC-1", text="x", requirement="REQ-B")]
+    out, renames = compare_items(base, head)  # type: ignore[arg-type]
+    assert [(r["from"], r["to"]) for r in out["renamed"]] == [("REQ-A", "REQ-B")]
+    assert out["changed"] == [] and out["added"] == [] and out["removed"] == []
+    assert renames == {("requirement", "REQ-A"): "REQ-B"}
+    # The same rename with the title rewritten too: removed and added, and the AC's parent changed.
+    head[0]["fields"]["title"] = "U"  # type: ignore[index]
+    out, renames = compare_items(base, head)  # type: ignore[arg-type]
+    assert out["renamed"] == [] and renames == {}
+    assert [i["id"] for i in out["removed"]] == ["REQ-A"] and [i["id"] for i in out["added"]] == ["REQ-B"]
+    assert out["changed"] == [{"kind": "ac", "id": "AC-1", "file": "l.yaml", "line": 1, "fields": ["requirement"]}]
