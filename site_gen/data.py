@@ -94,7 +94,7 @@ def add_history(data: SiteData, last: int, base: str | None) -> None:
 
     try:
         if last > 0:
-            from govcell.derive.history import compute
+            from govcell.report.revisions import history as compute
 
             doc = compute(str(cell.root), config, last)
             if doc["points"]:
@@ -102,7 +102,7 @@ def add_history(data: SiteData, last: int, base: str | None) -> None:
             elif outside_git(doc):
                 return
         if base:
-            from govcell.derive.diff import compute as diff
+            from govcell.report.revisions import diff
 
             changes = diff(str(cell.root), config, base, None)
             if not outside_git(changes):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from govcell.derive import history
+from govcell.report import revisions
 from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
 
 LEDGER = """\
@@ -73,9 +74,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = history.compute_point
 
-    def counted(root: Path, config: str | None, commit: str, memo: Any = None) -> Any:
+    def counted(root: Path, config: str | None, commit: str, findings: Any, memo: Any = None) -> Any:
         calls.append(commit)
-        return real(root, config, commit, memo)
+        return real(root, config, commit, findings, memo)
 
     monkeypatch.setattr(history, "compute_point", counted)
     monkeypatch.setenv("GOVCELL_DIFF_SERIAL", "1")  # counted in this process
@@ -84,7 +85,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_points_follow_the_history_across_a_rename(repo: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    doc = history.compute(str(repo.root), None, 50)
+    doc = revisions.history(str(repo.root), None, 50)
     assert doc["format"] == "govcell.history/1" and doc["diagnostics"] == []
     rows = [(p["subject"], p["acs"], p["covered"], p["uncovered"], p["scenarios"]) for p in doc["points"]]
     assert rows == [("a cell", 2, 2, 0, 2), ("an uncovered AC", 3, 2, 1, 2), ("rename the feature file", 3, 2, 1, 2),
@@ -97,33 +98,33 @@ def test_points_follow_the_history_across_a_rename(repo: CellBuilder, monkeypatc
 
 def test_a_second_run_reads_only_new_commits(repo: CellBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    first = history.compute(str(repo.root), None, 50)
+    first = revisions.history(str(repo.root), None, 50)
     assert first["stats"] == {"loaded": 4, "replayed": 1, "cached": 0}
     calls.clear()
-    second = history.compute(str(repo.root), None, 50)
+    second = revisions.history(str(repo.root), None, 50)
     assert calls == [] and second["points"] == first["points"]
     assert second["stats"] == {"loaded": 0, "replayed": 0, "cached": 5}
     repo.ledger(LEDGER.replace("by card", "by card or wallet") + MORE)
     _commit(repo.root, "reword")
-    third = history.compute(str(repo.root), None, 50)
+    third = revisions.history(str(repo.root), None, 50)
     assert len(calls) == 1 and third["points"][:-1] == first["points"] and third["points"][-1]["subject"] == "reword"
-    assert [p["subject"] for p in history.compute(str(repo.root), None, 2)["points"]] == ["cover AC-A-003", "reword"]
+    assert [p["subject"] for p in revisions.history(str(repo.root), None, 2)["points"]] == ["cover AC-A-003", "reword"]
     # cached, replayed and computed points are the same as computed from scratch
-    assert history.compute(str(repo.root), None, 50, use_cache=False)["points"] == third["points"]
+    assert revisions.history(str(repo.root), None, 50, use_cache=False)["points"] == third["points"]
 
 
 def test_no_cache_computes_everything_and_stores_nothing(repo: CellBuilder) -> None:
-    first = history.compute(str(repo.root), None, 3, use_cache=False)
-    again = history.compute(str(repo.root), None, 3, use_cache=False)
+    first = revisions.history(str(repo.root), None, 3, use_cache=False)
+    again = revisions.history(str(repo.root), None, 3, use_cache=False)
     assert first["stats"]["cached"] == 0 and again["stats"]["cached"] == 0
     assert again["points"] == first["points"]
 
 
 def test_history_outside_git_and_before_the_first_commit(tmp_path: Path) -> None:
-    doc = history.compute(str(tmp_path), None, 5)
+    doc = revisions.history(str(tmp_path), None, 5)
     assert [d["code"] for d in doc["diagnostics"]] == ["diff.not-git"]
     init_git(tmp_path)
-    empty = history.compute(str(tmp_path), None, 5)
+    empty = revisions.history(str(tmp_path), None, 5)
     assert (empty["head"], empty["diagnostics"], empty["points"]) == (None, [], [])
 
 

@@ -91,7 +91,7 @@ def test_files_read_from_a_revision(tmp_path: Path) -> None:
 
 def test_a_diff_in_process_leaves_the_parse_settings_as_they_were(tmp_path: Path) -> None:
     import govcell.load.features as features
-    from govcell.derive.diff import compute
+    from govcell.report.revisions import diff as compute
 
     init_git(tmp_path)
     _cell(tmp_path)

@@ -64,8 +64,8 @@ def command(args: argparse.Namespace) -> int:
 
 def _changes(cell: Cell, args: argparse.Namespace) -> int:
     from govcell.derive.analysis import Analysis
-    from govcell.derive.diff import compute
     from govcell.report.change_bundle import NAME, build
+    from govcell.report.revisions import diff as compute
     from govcell.diagnostics import Diagnostic, Severity
 
     doc = compute(args.root, args.config, args.changes, None)

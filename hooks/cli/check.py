@@ -61,8 +61,8 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     cell = Cell(root, config)
     analysis = Analysis(cell)
     if new_since or baseline:
-        from govcell.derive.fingerprint import baseline_counts
         from govcell.load.git import close_all
+        from govcell.report.revisions import baseline_counts
         from govcell.process import Later
 
         other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline),

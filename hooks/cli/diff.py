@@ -26,10 +26,10 @@ def add_parser(sub: Any) -> None:
 
 def command(args: argparse.Namespace) -> int:
     from govcell.cell import Cell
-    from govcell.derive.diff import compute
     from govcell.report.diff import render
+    from govcell.report.revisions import diff
 
-    doc = compute(args.root, args.config, args.base, args.head, staged=args.staged)
+    doc = diff(args.root, args.config, args.base, args.head, staged=args.staged)
     # The working tree's cell only tells the path policy which files are inputs (never written over).
     if options.emit(render(doc, args.format), args.out, what="diff", cell=Cell(args.root, args.config)):
         return 1

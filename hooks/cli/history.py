@@ -43,7 +43,7 @@ def render(doc: dict[str, Any], fmt: str) -> str:
 
 
 def command(args: argparse.Namespace) -> int:
-    from govcell.derive.history import compute
+    from govcell.report.revisions import history as compute
 
     off = getattr(args, "no_cache", False) or getattr(args, "no_cache_global", False)
     doc = compute(args.root, args.config, args.last, use_cache=not off)

@@ -61,7 +61,7 @@ def command(args: argparse.Namespace) -> int:
     if args.input:
         diff = None
         if args.with_diff:
-            from govcell.derive.diff import compute
+            from govcell.report.revisions import diff as compute
 
             def diff(base: str | None, head: str | None) -> dict[str, Any]:
                 return compute(str(root), args.config, base, head)

@@ -17,16 +17,28 @@ process when there are two cores, and the two summaries are compared:
 
 The document (``govcell.diff/1``) is rendered as text, JSON or Markdown by
 ``govcell.report.diff``, which also publishes its schema (``govcell schema diff``).
+
+The checks of each side are run by a function the caller passes (``findings``):
+derive sits below the checks and never imports them.  Commands and the site call
+``govcell.report.revisions.diff``, which passes the registry's runner.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import diag
+
+if TYPE_CHECKING:
+    from govcell.derive.analysis import Analysis
+    from govcell.diagnostics import Diagnostic
+
+#: What checks an analysed cell: passed in by the caller (``govcell.report.revisions``), above the checks.
+Findings = Callable[["Analysis"], "list[Diagnostic]"]
 
 FORMAT = "govcell.diff/1"
 ITEM_KINDS = ("story", "requirement", "ac", "task", "command", "flow", "bundle", "policy", "adr")
@@ -100,12 +112,13 @@ def items_of(cell: Any) -> list[dict[str, Any]]:
     return out
 
 
-def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]:
-    """Everything the diff needs from one side, as plain (picklable, JSON-able) data."""
+def summarise(root: str, config: str | None, spec: str | None, findings: Findings) -> dict[str, Any]:
+    """Everything the diff needs from one side, as plain (picklable, JSON-able) data.
+
+    ``findings`` checks the analysed cell (the caller's, from above the checks: derive never runs them).
+    """
     from govcell.cell import Cell
-    from govcell.checks import run
     from govcell.derive.analysis import Analysis
-    from govcell.derive.fingerprint import fingerprint, id_pattern
     from govcell.load.sources import RevisionError, source_for
 
     root_path = Path(root).absolute()
@@ -115,7 +128,15 @@ def summarise(root: str, config: str | None, spec: str | None) -> dict[str, Any]
         return {"error": str(exc)}
     cell = Cell(root_path, config, source=source)
     analysis = Analysis(cell)
-    found = run(analysis, list(DIFF_CHECKS))
+    return summary_of(analysis, findings(analysis))
+
+
+def summary_of(analysis: Analysis, found: list[Diagnostic]) -> dict[str, Any]:
+    """One side's summary: the analysed cell and the findings of its checks."""
+    from govcell.derive.fingerprint import fingerprint, id_pattern
+
+    cell = analysis.cell
+    source = cell.source
     ids = id_pattern(cell.config)
     cov = analysis.coverage
     acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
@@ -294,9 +315,13 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 # --------------------------------------------------------------------------- the whole diff
 
 
-def compute(root: str, config: str | None, base: str | None, head: str | None, *,
-            staged: bool = False) -> dict[str, Any]:
-    """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``)."""
+def compute(root: str, config: str | None, base: str | None, head: str | None, *, findings: Findings,
+            staged: bool = False, preload: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``).
+
+    ``findings`` checks each side's analysed cell; ``preload`` names the modules it needs, imported
+    before the base side is forked.
+    """
     from govcell.load.git import in_git
 
     root_path = Path(root).absolute()
@@ -311,7 +336,7 @@ def compute(root: str, config: str | None, base: str | None, head: str | None, *
     if found:
         doc["diagnostics"] = [d.as_dict() for d in found]
         return doc
-    sides = _summaries(str(root_path), config, [bside.spec, hside.spec])
+    sides = _summaries(str(root_path), config, [bside.spec, hside.spec], findings, preload)
     for side, summary, key in ((bside, sides[0], "base"), (hside, sides[1], "head")):
         if "internal" in summary:
             doc["diagnostics"].append(diag("internal.error", f"govcell diff failed on the {key} side: "
@@ -334,7 +359,8 @@ def compute(root: str, config: str | None, base: str | None, head: str | None, *
     return doc
 
 
-def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[dict[str, Any]]:
+def _summaries(root: str, config: str | None, specs: list[str | None], findings: Findings,
+               preload: Sequence[str]) -> list[dict[str, Any]]:
     """Both sides' summaries; the base in a forked child process when there are two cores.
 
     The child is not a pool worker (those may not start processes).  While both
@@ -348,11 +374,11 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
     both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
     saved = features.PARALLEL_MIN_FILES
     if both:
-        _preload()  # imported once here, inherited by the child
+        preload_modules(preload)  # imported once here, inherited by the child
         features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
-        base_later = Later(_guarded, (root, config, specs[0]), close_all)
-        head = _guarded(root, config, specs[1])
+        base_later = Later(_guarded, (root, config, specs[0], findings), close_all)
+        head = _guarded(root, config, specs[1], findings)
         status, value = base_later.result()
         base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
         return [base, head]
@@ -361,27 +387,25 @@ def _summaries(root: str, config: str | None, specs: list[str | None]) -> list[d
         close_all()
 
 
-def _preload() -> None:
-    """Import what both sides need before forking, so the child does not import it again."""
+def preload_modules(extra: Sequence[str] = ()) -> None:
+    """Import what a side needs before forking (and ``extra``, the caller's), so the child does not import it again."""
     import importlib
 
-    for name in ("govcell.cell", "govcell.checks", "govcell.formats.ledger", "govcell.formats.tasks",
+    for name in ("govcell.cell", "govcell.formats.ledger", "govcell.formats.tasks",
                  "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
                  "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
-                 "govcell.report.bundle", "govcell.checks.ac_tags", "govcell.checks.spec_ledger",
-                 "govcell.checks.governance_graph", "govcell.checks.context_bundles", "govcell.checks.feature_status",
                  "govcell.derive.analysis", "govcell.derive.matching", "govcell.derive.feature_status",
-                 "govcell.derive.coverage",
-                 "govcell.derive.fingerprint", "govcell.derive.policy.run", "networkx", "yaml", "gherkin"):
+                 "govcell.derive.coverage", "govcell.derive.fingerprint", "govcell.derive.policy.run",
+                 *extra, "networkx", "yaml", "gherkin"):
         try:
             importlib.import_module(name)
         except ImportError:
             pass
 
 
-def _guarded(root: str, config: str | None, spec: str | None) -> dict[str, Any]:
+def _guarded(root: str, config: str | None, spec: str | None, findings: Findings) -> dict[str, Any]:
     try:
-        return summarise(root, config, spec)
+        return summarise(root, config, spec, findings)
     except Exception as exc:  # noqa: BLE001 - a govcell bug is a finding, never a traceback
         return {"internal": f"{type(exc).__name__}: {exc}"}
 

@@ -23,12 +23,13 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
+    from govcell.derive.analysis import Analysis
     from govcell.load.config import Config
 
 BASELINE_FORMAT = "govcell.baseline/1"
@@ -128,9 +129,13 @@ def read_baseline(text: str, path: str) -> tuple[Counter[str] | None, list[Diagn
 # --------------------------------------------------------------------------- only new findings
 
 
-def baseline_counts(root: object, config_path: str | None, checks: list[str] | None, new_since: str | None,
-                    baseline: str | None) -> tuple[Counter[str] | None, str, list[Diagnostic]]:
+def baseline_counts(root: object, config_path: str | None, new_since: str | None, baseline: str | None,
+                    findings: Callable[[Analysis], list[Diagnostic]],
+                    ) -> tuple[Counter[str] | None, str, list[Diagnostic]]:
     """The fingerprints findings are compared with: the findings at ``new_since``, or a baseline file.
+
+    ``findings`` checks the cell at ``new_since`` (the caller's, ``govcell.report.revisions``:
+    derive never runs the checks).
 
     Returns (counts, what they are, findings about the comparison itself); counts is
     None when there is nothing to compare with (then those findings say why).
@@ -138,7 +143,6 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     from pathlib import Path
 
     from govcell.cell import Cell
-    from govcell.checks import run
     from govcell.derive.analysis import Analysis
     from govcell.load.git import git, in_git
     from govcell.load.sources import RevisionError, at_revision
@@ -172,7 +176,7 @@ def baseline_counts(root: object, config_path: str | None, checks: list[str] | N
     cell = Cell(root_path, config_path, source=source)
     ids = id_pattern(cell.config)
     try:
-        found = run(Analysis(cell), checks)
+        found = findings(Analysis(cell))
     finally:
         from govcell.load.git import close_all
 

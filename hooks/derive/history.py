@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from govcell.diagnostics import Diagnostic, diag
@@ -35,6 +36,7 @@ from govcell.load.sources import GitTree
 
 if TYPE_CHECKING:
     from govcell.derive.analysis import Analysis
+    from govcell.derive.diff import Findings
 
 _T = TypeVar("_T")
 FORMAT = "govcell.history/1"
@@ -156,17 +158,15 @@ def point_of(analysis: Analysis, found: list[Diagnostic]) -> dict[str, int]:
 _FILES = ("ledger", "tasks", "flows", "contextpack", "doc_index")
 
 
-def compute_point(root: Path, config: str | None, commit: str,
+def compute_point(root: Path, config: str | None, commit: str, findings: Findings,
                   memo: dict[Any, Any] | None = None) -> tuple[dict[str, int], dict[str, str]]:
-    """Load the cell at ``commit``, run the checks; its counts and the read log that determines them.
+    """Load the cell at ``commit``, check it with ``findings``; its counts and the read log that determines them.
 
     ``memo`` keeps the validated YAML files by blob (and the configuration's blob) across the commits
     of a run; a file taken from it is recorded as read, as loading it would have.
     """
     from govcell.cell import Cell
-    from govcell.checks import run
     from govcell.derive.analysis import Analysis
-    from govcell.derive.diff import DIFF_CHECKS
     from govcell.load.sources import at_revision
 
     tree = RecordingTree(at_revision(root, commit))
@@ -181,7 +181,7 @@ def compute_point(root: Path, config: str | None, commit: str,
                 tree._note(f"read\0{rel}", answer(tree, "read", rel))
                 cell.__dict__[name] = memo[keys[name]]
     analysis = Analysis(cell)
-    found = run(analysis, list(DIFF_CHECKS))
+    found = findings(analysis)
     counts = point_of(analysis, found)
     if memo is not None:
         for name, key in keys.items():
@@ -224,7 +224,8 @@ def _store(root: Path, use_cache: bool) -> Any:
 # --------------------------------------------------------------------------- the whole history
 
 
-def _work(root: str, config: str | None, commits: list[str], logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _work(root: str, config: str | None, commits: list[str], logs: list[dict[str, Any]],
+          findings: Findings) -> list[dict[str, Any]]:
     """Points of ``commits`` (in order), replaying ``logs`` and the logs recorded on the way.
 
     Returns per commit ``{"counts"}``, with ``"log"`` when the commit was loaded (not replayed).
@@ -243,7 +244,7 @@ def _work(root: str, config: str | None, commits: list[str], logs: list[dict[str
             if hit is not None:
                 out.append({"counts": known[hit]["counts"]})
                 continue
-            counts, log = compute_point(root_path, config, sha, memo)
+            counts, log = compute_point(root_path, config, sha, findings, memo)
             known.append({"counts": counts, "log": log})
             out.append({"counts": counts, "log": log})
     finally:
@@ -251,8 +252,13 @@ def _work(root: str, config: str | None, commits: list[str], logs: list[dict[str
     return out
 
 
-def compute(root: str, config: str | None, last: int = 50, *, use_cache: bool = True) -> dict[str, Any]:
-    """The ``govcell.history/1`` document of the last ``last`` first-parent commits of HEAD."""
+def compute(root: str, config: str | None, last: int = 50, *, findings: Findings, use_cache: bool = True,
+            preload: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``govcell.history/1`` document of the last ``last`` first-parent commits of HEAD.
+
+    ``findings`` checks each loaded commit's analysed cell (the caller's: derive never runs the checks);
+    ``preload`` names the modules it needs, imported before the work is forked.
+    """
     from govcell.load.git import git, in_git
 
     root_path = Path(root).absolute()
@@ -283,7 +289,7 @@ def compute(root: str, config: str | None, last: int = 50, *, use_cache: bool = 
     logs = logs if logs is not MISS and isinstance(logs, list) else []
     loaded = 0
     if todo:
-        results = _spread(str(root_path), config, todo, logs)
+        results = _spread(str(root_path), config, todo, logs, findings, preload)
         fresh = [{"counts": r["counts"], "log": r["log"]} for r in results if "log" in r]
         loaded = len(fresh)
         for sha, res in zip(todo, results):
@@ -297,27 +303,28 @@ def compute(root: str, config: str | None, last: int = 50, *, use_cache: bool = 
     return doc
 
 
-def _spread(root: str, config: str | None, todo: list[str], logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _spread(root: str, config: str | None, todo: list[str], logs: list[dict[str, Any]], findings: Findings,
+            preload: Sequence[str]) -> list[dict[str, Any]]:
     """``_work`` over ``todo``: the older half in a forked child, the newer half here, when there are two cores."""
-    from govcell.derive.diff import _preload
+    from govcell.derive.diff import preload_modules
     from govcell.process import Later
 
     if len(todo) < 4 or (os.cpu_count() or 1) < 2 or os.environ.get("GOVCELL_DIFF_SERIAL") == "1":
-        return _work(root, config, todo, logs)
+        return _work(root, config, todo, logs, findings)
     from govcell.load import features
 
-    _preload()  # imported once here, inherited by the child
+    preload_modules(preload)  # imported once here, inherited by the child
     saved = features.PARALLEL_MIN_FILES
     features.PARALLEL_MIN_FILES = 1 << 30  # the two halves already use both cores
     try:
         half = len(todo) // 2
-        older = Later(_work, (root, config, todo[:half], logs))
-        newer = _work(root, config, todo[half:], logs)
+        older = Later(_work, (root, config, todo[:half], logs, findings))
+        newer = _work(root, config, todo[half:], logs, findings)
         status, first = older.result()
     finally:
         features.PARALLEL_MIN_FILES = saved
     if status != "ok":
-        first = _work(root, config, todo[:half], logs)
+        first = _work(root, config, todo[:half], logs, findings)
     return cast("list[dict[str, Any]]", first) + newer
 
 
