@@ -11,11 +11,14 @@ import dataclasses
 from govcell.derive.bundles.build import build
 from govcell.derive.bundles.bundler import Bundler
 from govcell.derive.bundles.model import Bundle, BundleBudget
-from govcell.derive.bundles.render import render
 
 
 def rendered_size(bundle: Bundle) -> int:
     """Bytes of the bundle's Markdown rendering (what ``max_bytes`` budgets)."""
+    # Imported when a size is measured: xml.sax.saxutils (the XML renderer's escaping) imports
+    # urllib, which a hook that measures no bundle should not pay for at start.
+    from govcell.derive.bundles.render import render
+
     return len(render(bundle, "md").encode("utf-8"))
 
 
