@@ -6,8 +6,13 @@ The cell comes from ``bench/gen_cell.py`` (one commit); a second commit makes a
 pull request's worth of change: ten AC texts rewritten, one AC renamed (its
 scenario tag too), one story added with an uncovered AC.  Each command runs in a
 fresh process; wall min / median, CPU (user + sys of the command and every
-process it started) median.  Figures are printed as Markdown rows for
-``docs/benchmarks.md``; nothing is asserted.
+process it started) median.  *Cold*: the shared cache (``.git/govcell``) is
+removed before each run, so nothing is known (neither parsed files nor the
+summaries of the two commits); *first*: the cache is removed and ``govcell check``
+run (untimed) before each run, as the pre-commit hooks leave it (the working
+tree's files parsed, no commit summarised); *warm*: the runs after a first one,
+which find the commits' summaries kept (``govcell.derive.diff_side``).  Figures are printed
+as Markdown rows for ``docs/benchmarks.md``; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,9 +57,19 @@ def make_cell(items: int) -> Path:
     return cell
 
 
-def measure(argv: list[str], cwd: Path, repeat: int) -> tuple[float, float, float]:
+def _quiet(argv: list[str], cwd: Path) -> None:
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def measure(argv: list[str], cwd: Path, repeat: int, *, mode: str) -> tuple[float, float, float]:
     walls, cpus = [], []
+    if mode == "warm":
+        _quiet(argv, cwd)
     for _ in range(repeat):
+        if mode != "warm":
+            shutil.rmtree(cwd / ".git/govcell", ignore_errors=True)
+        if mode == "first":
+            _quiet([str(BIN / "govcell"), "check"], cwd)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -71,14 +87,15 @@ def main() -> None:
     cell = make_cell(args.items)
     govcell = str(BIN / "govcell")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("| command | min | median | CPU |\n|---|---:|---:|---:|")
+    print("| command | cache | min | median | CPU |\n|---|---|---:|---:|---:|")
     for label, argv in (("govcell diff HEAD~1 HEAD", [govcell, "diff", "HEAD~1", "HEAD"]),
                         ("govcell diff HEAD~1 HEAD --format json", [govcell, "diff", "HEAD~1", "HEAD",
                                                                     "--format", "json"]),
                         ("govcell check --new-since HEAD~1", [govcell, "check", "--new-since", "HEAD~1"]),
                         ("govcell check", [govcell, "check"])):
-        lo, med, cpu = measure(argv, cell, args.repeat)
-        print(f"| `{label}` ({args.items} items) | {lo:.2f} | {med:.2f} | {cpu:.2f} |")
+        for mode in ("cold", "first", "warm"):
+            lo, med, cpu = measure(argv, cell, args.repeat, mode=mode)
+            print(f"| `{label}` ({args.items} items) | {mode} | {lo:.2f} | {med:.2f} | {cpu:.2f} |")
 
 
 if __name__ == "__main__":

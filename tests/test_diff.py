@@ -80,3 +80,71 @@ def test_a_rename_alone_is_a_rename_and_children_follow_their_parent() -> None:
     assert out["renamed"] == [] and renames == {}
     assert [i["id"] for i in out["removed"]] == ["REQ-A"] and [i["id"] for i in out["added"]] == ["REQ-B"]
     assert out["changed"] == [{"kind": "ac", "id": "AC-1", "file": "l.yaml", "line": 1, "fields": ["requirement"]}]
+
+
+def test_a_commits_summary_is_kept_and_the_working_tree_never(tmp_path: Path, monkeypatch: object) -> None:
+    """A second diff of the same commits reads both sides from the shared cache, with the same document."""
+    import pytest
+
+    from govcell.derive import diff_side
+    from govcell.report.revisions import diff
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    init_git(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER)
+    _commit(tmp_path, "base")
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER.replace("A refund", "A full refund"))
+    _commit(tmp_path, "reword")
+    computed: list[str] = []
+    real = diff_side.summary_of
+
+    def counted(analysis: object, found: object) -> object:
+        computed.append(analysis.cell.source.kind)  # type: ignore[attr-defined]
+        return real(analysis, found)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diff_side, "summary_of", counted)
+    monkeypatch.setenv("GOVCELL_DIFF_SERIAL", "1")  # both sides in this process, counted
+    first = diff(str(tmp_path), None, "HEAD~1", "HEAD")
+    assert computed == ["revision", "revision"]
+    again = diff(str(tmp_path), None, "HEAD~1", "HEAD")
+    assert computed == ["revision", "revision"] and again == first
+    assert [c["id"] for c in first["items"]["changed"]] == ["AC-A-002"]
+    # The working tree is read every time (the base commit is kept).
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER.replace("A refund", "A partial refund"))
+    worktree = diff(str(tmp_path), None, "HEAD", None)
+    assert computed == ["revision", "revision", "worktree"]
+    assert [c["id"] for c in worktree["items"]["changed"]] == ["AC-A-002"]
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER.replace("A refund", "A partial refund") + "# x\n")
+    diff(str(tmp_path), None, "HEAD", None)
+    assert computed == ["revision", "revision", "worktree", "worktree"]
+    # Off (GOVCELL_NO_CACHE=1): computed again.
+    monkeypatch.setenv("GOVCELL_NO_CACHE", "1")
+    assert diff(str(tmp_path), None, "HEAD~1", "HEAD") == first
+    assert computed[4:] == ["revision", "revision"]
+
+
+def test_a_summary_whose_findings_depend_on_the_machine_is_not_kept(tmp_path: Path) -> None:
+    from govcell.derive.diff_side import summarise
+    from govcell.diagnostics import Diagnostic, diag
+
+    init_git(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/spec_ledger.yaml").write_text(LEDGER)
+    _commit(tmp_path, "base")
+    calls: list[int] = []
+
+    def timed_out(analysis: object) -> list[Diagnostic]:
+        calls.append(1)
+        return [diag("policy.timeout", "the policy run exceeded 5 s", "policy", hint="simplify it")]
+
+    def clean(analysis: object) -> list[Diagnostic]:
+        calls.append(1)
+        return []
+
+    for _ in range(2):
+        assert summarise(str(tmp_path), None, "HEAD", timed_out, "t")["findings"][0]["code"] == "policy.timeout"
+    assert len(calls) == 2
+    for _ in range(2):
+        assert summarise(str(tmp_path), None, "HEAD", clean, "c")["findings"] == []
+    assert len(calls) == 3

@@ -31,5 +31,6 @@ def check(analysis: Analysis) -> list[Diagnostic]:
             return run(side, list(DIFF_CHECKS))
 
         config = cell.config_source if cell.config_source not in (".govcell.yaml", "pyproject.toml") else None
-        cell_changes(cell, lambda base, head: compute(str(cell.root), config, base, head, findings=findings))
+        cell_changes(cell, lambda base, head: compute(str(cell.root), config, base, head, findings=findings,
+                                                      cache_as="checks:" + ",".join(DIFF_CHECKS)))
     return list(analysis.policy_report.diagnostics)

@@ -27,142 +27,18 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from govcell.derive.diff_side import Findings, cached_summary, guarded, preload_modules
 from govcell.diagnostics import diag
 
-if TYPE_CHECKING:
-    from govcell.derive.analysis import Analysis
-    from govcell.diagnostics import Diagnostic
-
-#: What checks an analysed cell: passed in by the caller (``govcell.report.revisions``), above the checks.
-Findings = Callable[["Analysis"], "list[Diagnostic]"]
 
 FORMAT = "govcell.diff/1"
 ITEM_KINDS = ("story", "requirement", "ac", "task", "command", "flow", "bundle", "policy", "adr")
 #: Checks whose findings the diff compares (run results are not part of a revision).
 DIFF_CHECKS = ("spec-ledger", "context-bundles", "policy-test", "governance-graph", "ac-tags", "feature-status")
-
-
-# --------------------------------------------------------------------------- one side's summary
-
-
-def _raw(loaded: Any, model: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An item's fields as written (the YAML mapping at ``model.loc``), without its children.
-
-    Comparing what was written is both faster than dumping models and what a
-    reviewer sees in the file; a key whose value did not change is not reported.
-    """
-    node = loaded.raw.data
-    for part in model.loc:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return {}
-    if not isinstance(node, dict):
-        return {}
-    return {str(k): v for k, v in node.items() if k not in exclude}
-
-
-def _item(kind: str, ident: str, fields: dict[str, Any], file: str, pos: tuple[int, int]) -> dict[str, Any]:
-    return {"kind": kind, "id": ident, "fields": fields, "file": file, "line": pos[0]}
-
-
-def items_of(cell: Any) -> list[dict[str, Any]]:
-    """Every item of the cell as plain data: kind, id, fields, file, line."""
-    out: list[dict[str, Any]] = []
-    loaded = cell.ledger
-    ledger = loaded.model
-    if ledger is not None:
-        raw, path = loaded.raw, loaded.path
-        for story in ledger.stories:
-            out.append(_item("story", story.id, _raw(loaded, story, ("requirements",)), path,
-                             raw.position(story.loc)))
-            for req in story.requirements:
-                fields = _raw(loaded, req, ("acceptance_criteria",)) | {"story": story.id}
-                out.append(_item("requirement", req.id, fields, path, raw.position(req.loc)))
-                for ac in req.acceptance_criteria:
-                    fields = _raw(loaded, ac) | {"requirement": req.id}
-                    out.append(_item("ac", ac.id, fields, path, raw.position(ac.loc)))
-    tasks = cell.tasks
-    if tasks.model is not None:
-        for task in tasks.model.tasks:
-            out.append(_item("task", task.id, _raw(tasks, task), tasks.path, tasks.raw.position(task.loc)))
-    flows = cell.flows
-    if flows.model is not None:
-        for name, cmd in flows.model.commands.items():
-            out.append(_item("command", name, _raw(flows, cmd), flows.path, flows.raw.position(cmd.loc)))
-        for name, flow in flows.model.flows.items():
-            out.append(_item("flow", name, _raw(flows, flow), flows.path, flows.raw.position(flow.loc)))
-    pack = cell.contextpack
-    if pack.model is not None:
-        for name, task in pack.model.tasks.items():
-            out.append(_item("bundle", name, _raw(pack, task), pack.path, pack.raw.position(task.loc)))
-    policy_dir = cell.config.paths.policy.rstrip("/")
-    skip = tuple(d.strip("/") + "/" for d in cell.config.paths.policy_testdata)
-    for rel in cell.source.walk(policy_dir):
-        if rel.endswith(".rego") and not rel.startswith(skip):
-            ident = rel[len(policy_dir) + 1:] if rel.startswith(policy_dir + "/") else rel
-            out.append(_item("policy", ident, {"content": cell.source.blob_id(rel)}, rel, (0, 0)))
-    for adr in cell.adrs.adrs.values():
-        out.append(_item("adr", adr.id, {"title": adr.title, "status": adr.status, "path": adr.path,
-                                         "content": cell.source.blob_id(adr.path)}, adr.path, (0, 0)))
-    return out
-
-
-def summarise(root: str, config: str | None, spec: str | None, findings: Findings) -> dict[str, Any]:
-    """Everything the diff needs from one side, as plain (picklable, JSON-able) data.
-
-    ``findings`` checks the analysed cell (the caller's, from above the checks: derive never runs them).
-    """
-    from govcell.cell import Cell
-    from govcell.derive.analysis import Analysis
-    from govcell.load.sources import RevisionError, source_for
-
-    root_path = Path(root).absolute()
-    try:
-        source = _empty(root_path) if spec is None else source_for(root_path, spec)
-    except RevisionError as exc:
-        return {"error": str(exc)}
-    cell = Cell(root_path, config, source=source)
-    analysis = Analysis(cell)
-    return summary_of(analysis, findings(analysis))
-
-
-def summary_of(analysis: Analysis, found: list[Diagnostic]) -> dict[str, Any]:
-    """One side's summary: the analysed cell and the findings of its checks."""
-    from govcell.derive.fingerprint import fingerprint, id_pattern
-
-    cell = analysis.cell
-    source = cell.source
-    ids = id_pattern(cell.config)
-    cov = analysis.coverage
-    acs = {a.id: {"coverage": a.coverage, "status": a.status, "kernel": a.kernel, "suspect": a.suspect}
-           for a in cov.acs.values()}
-    scenarios = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for sc in cell.features.scenarios:
-        k = (sc.file, sc.rule or "", sc.name)
-        seen[k] = seen.get(k, 0) + 1
-        scenarios.append({"file": sc.file, "rule": sc.rule or "", "name": sc.name, "n": seen[k], "line": sc.line,
-                          "acs": list(sc.ac_ids), "tags": list(sc.tags)})
-    bundles = {b.name: {"bytes": b.bytes, "max_bytes": b.max_bytes} for b in analysis.budgets}
-    return {
-        "source": {"kind": source.kind, "label": source.label, "commit": source.commit},
-        "items": items_of(cell),
-        "acs": acs,
-        "scenarios": scenarios,
-        "bundles": bundles,
-        "findings": [d.as_dict() | {"fingerprint": fingerprint(d, ids)} for d in found],
-    }
-
-
-def _empty(root: Path) -> Any:
-    from govcell.load.sources import GitTree
-
-    return GitTree(root, {}, kind="revision", label="empty")
 
 
 # --------------------------------------------------------------------------- comparing
@@ -239,11 +115,10 @@ def compare_items(base: list[dict[str, Any]], head: list[dict[str, Any]],
             else:
                 out["added"].append(_brief(it))
         out["removed"].extend(_brief(it) for it in gone if it["id"] not in matched)
-        for k, it in sorted(((k, v) for k, v in after.items() if k[0] == kind and k in before),
-                            key=lambda kv: _order(kv[1])):
-            fields = _changed_fields(before[k]["fields"], it["fields"], kind, renames)
-            if fields:
-                out["changed"].append(_brief(it) | {"fields": fields})
+        changed = [(it, fields) for k, it in after.items() if k[0] == kind and k in before
+                   if (fields := _changed_fields(before[k]["fields"], it["fields"], kind, renames))]
+        changed.sort(key=lambda c: _order(c[0]))
+        out["changed"].extend(_brief(it) | {"fields": fields} for it, fields in changed)
     return out, renames
 
 
@@ -316,11 +191,12 @@ def _split(current: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[d
 
 
 def compute(root: str, config: str | None, base: str | None, head: str | None, *, findings: Findings,
-            staged: bool = False, preload: Sequence[str] = ()) -> dict[str, Any]:
+            staged: bool = False, preload: Sequence[str] = (), cache_as: str = "") -> dict[str, Any]:
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (defaults as in ``default_sides``).
 
     ``findings`` checks each side's analysed cell; ``preload`` names the modules it needs, imported
-    before the base side is forked.
+    before the base side is forked; ``cache_as`` names what ``findings`` runs, so a commit's
+    summary is kept in the shared cache (``govcell.derive.diff_side``; empty: not kept).
     """
     from govcell.load.git import in_git
 
@@ -336,7 +212,7 @@ def compute(root: str, config: str | None, base: str | None, head: str | None, *
     if found:
         doc["diagnostics"] = [d.as_dict() for d in found]
         return doc
-    sides = _summaries(str(root_path), config, [bside.spec, hside.spec], findings, preload)
+    sides = _summaries(str(root_path), config, [bside.spec, hside.spec], findings, preload, cache_as)
     for side, summary, key in ((bside, sides[0], "base"), (hside, sides[1], "head")):
         if "internal" in summary:
             doc["diagnostics"].append(diag("internal.error", f"govcell diff failed on the {key} side: "
@@ -360,54 +236,40 @@ def compute(root: str, config: str | None, base: str | None, head: str | None, *
 
 
 def _summaries(root: str, config: str | None, specs: list[str | None], findings: Findings,
-               preload: Sequence[str]) -> list[dict[str, Any]]:
+               preload: Sequence[str], cache_as: str) -> list[dict[str, Any]]:
     """Both sides' summaries; the base in a forked child process when there are two cores.
 
-    The child is not a pool worker (those may not start processes).  While both
-    sides run at once each parses its feature files on one core; the setting is
-    restored afterwards (in-process callers, tests, keep the parallel parse).
+    A side kept in the cache (a commit an earlier run summarised) is not computed again;
+    with one side left, it is computed here alone.  The child is not a pool worker
+    (those may not start processes).  While both sides run at once each parses its
+    feature files on one core; the setting is restored afterwards (in-process callers,
+    tests, keep the parallel parse).
     """
     from govcell.load import features
     from govcell.load.git import close_all
     from govcell.process import Later
 
+    known = [cached_summary(root, config, spec, cache_as) for spec in specs]
+    if known[0] is not None or known[1] is not None:
+        try:
+            return [k if k is not None else guarded(root, config, spec, findings, cache_as)
+                    for k, spec in zip(known, specs)]
+        finally:
+            close_all()
     both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
     saved = features.PARALLEL_MIN_FILES
     if both:
         preload_modules(preload)  # imported once here, inherited by the child
         features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
-        base_later = Later(_guarded, (root, config, specs[0], findings), close_all)
-        head = _guarded(root, config, specs[1], findings)
+        base_later = Later(guarded, (root, config, specs[0], findings, cache_as), close_all)
+        head = guarded(root, config, specs[1], findings, cache_as)
         status, value = base_later.result()
         base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
         return [base, head]
     finally:
         features.PARALLEL_MIN_FILES = saved
         close_all()
-
-
-def preload_modules(extra: Sequence[str] = ()) -> None:
-    """Import what a side needs before forking (and ``extra``, the caller's), so the child does not import it again."""
-    import importlib
-
-    for name in ("govcell.cell", "govcell.formats.ledger", "govcell.formats.tasks",
-                 "govcell.formats.flows", "govcell.formats.contextpack", "govcell.formats.docindex",
-                 "govcell.load.validate", "govcell.load.features", "govcell.derive.graph", "govcell.derive.bundles",
-                 "govcell.derive.analysis", "govcell.derive.matching", "govcell.derive.feature_status",
-                 "govcell.derive.coverage", "govcell.derive.fingerprint", "govcell.derive.policy.run",
-                 *extra, "networkx", "yaml", "gherkin"):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-
-
-def _guarded(root: str, config: str | None, spec: str | None, findings: Findings) -> dict[str, Any]:
-    try:
-        return summarise(root, config, spec, findings)
-    except Exception as exc:  # noqa: BLE001 - a govcell bug is a finding, never a traceback
-        return {"internal": f"{type(exc).__name__}: {exc}"}
 
 
 def _counts(doc: dict[str, Any]) -> dict[str, int]:

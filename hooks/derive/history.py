@@ -36,7 +36,7 @@ from govcell.load.sources import GitTree
 
 if TYPE_CHECKING:
     from govcell.derive.analysis import Analysis
-    from govcell.derive.diff import Findings
+    from govcell.derive.diff_side import Findings
 
 _T = TypeVar("_T")
 FORMAT = "govcell.history/1"
@@ -306,7 +306,7 @@ def compute(root: str, config: str | None, last: int = 50, *, findings: Findings
 def _spread(root: str, config: str | None, todo: list[str], logs: list[dict[str, Any]], findings: Findings,
             preload: Sequence[str]) -> list[dict[str, Any]]:
     """``_work`` over ``todo``: the older half in a forked child, the newer half here, when there are two cores."""
-    from govcell.derive.diff import preload_modules
+    from govcell.derive.diff_side import preload_modules
     from govcell.process import Later
 
     if len(todo) < 4 or (os.cpu_count() or 1) < 2 or os.environ.get("GOVCELL_DIFF_SERIAL") == "1":

@@ -39,7 +39,10 @@ def diff(root: str, config: str | None, base: str | None, head: str | None, *,
     """The ``govcell.diff/1`` document of ``base`` -> ``head`` (``govcell.derive.diff.compute``)."""
     from govcell.derive.diff import compute
 
-    return compute(root, config, base, head, staged=staged, findings=diff_findings, preload=check_modules())
+    from govcell.derive.diff import DIFF_CHECKS
+
+    return compute(root, config, base, head, staged=staged, findings=diff_findings, preload=check_modules(),
+                   cache_as="checks:" + ",".join(DIFF_CHECKS))
 
 
 def history(root: str, config: str | None, last: int = 50, *, use_cache: bool = True) -> dict[str, Any]:
