@@ -111,6 +111,60 @@ def init_git(root: Path) -> None:
     git(root, "config", "commit.gpgsign", "false")
 
 
+def commit(root: Path, message: str) -> None:
+    """Commit everything in the working tree of ``root`` (added, changed and deleted files)."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in the file ``rel`` of ``root``."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, text)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def result_of(ctx: dict[str, object]) -> Result:
+    """The result of the last command a scenario ran (``When I run ...``)."""
+    result = ctx["result"]
+    assert isinstance(result, Result)
+    return result
+
+
+#: The small payments cell the tests over git history (history, diff, suspect, scope, changes, the site's
+#: trend) start from: one story, one requirement, two ACs, and a feature file that covers both.
+PAY_LEDGER = """\
+stories:
+  - id: US-A-001
+    title: Payments
+    requirements:
+      - id: REQ-A-PAY
+        title: Pay by card
+        acceptance_criteria:
+          - id: AC-A-001
+            text: A payment by card is accepted
+          - id: AC-A-002
+            text: A refund is accepted
+"""
+#: A third AC for PAY_LEDGER (appended to it), which PAY_FEATURE does not cover.
+PAY_MORE = """\
+          - id: AC-A-003
+            text: A receipt is sent
+"""
+PAY_FEATURE = """\
+Feature: Pay
+
+  @AC-A-001
+  Scenario: Pay
+    Given a card
+
+  @AC-A-002
+  Scenario: Refund
+    Given a payment
+"""
+
+
 # --------------------------------------------------------------------------- pytest-bdd tags
 
 
@@ -199,57 +253,60 @@ def _the_file(cell: CellBuilder, rel: str, docstring: str) -> None:
     cell.write(rel, docstring + "\n")
 
 
+@given("a shallow clone of it with one commit", target_fixture="cell")
+def _shallow_clone(cell: CellBuilder, tmp_path: Path) -> CellBuilder:
+    """A ``git clone --depth 1`` of the git cell built so far (the cell of the steps that follow)."""
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{cell.root}", str(clone))
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
+    return CellBuilder(clone)
+
+
 @when(parsers.parse('I run "{command}"'))
 def _run(cell: CellBuilder, ctx: dict[str, object], command: str) -> None:
     ctx["before"] = ctx.get("before") or cell.snapshot()
     ctx["result"] = run_command(command, cell.root)
 
 
-def _result(ctx: dict[str, object]) -> Result:
-    result = ctx["result"]
-    assert isinstance(result, Result)
-    return result
-
-
 @then(parsers.parse("the exit code is {code:d}"))
 def _exit_code(ctx: dict[str, object], code: int) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert result.code == code, f"exit {result.code}, expected {code}; output:\n{result.output}"
 
 
 @then(parsers.parse('the output contains "{text}"'))
 def _output_contains(ctx: dict[str, object], text: str) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert text in result.output, f"{text!r} not in output:\n{result.output}"
 
 
 @then(parsers.parse('the output does not contain "{text}"'))
 def _output_lacks(ctx: dict[str, object], text: str) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert text not in result.output, f"{text!r} unexpectedly in output:\n{result.output}"
 
 
 @then(parsers.parse('the output matches "{pattern}"'))
 def _output_matches(ctx: dict[str, object], pattern: str) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert re.search(pattern, result.output), f"/{pattern}/ does not match output:\n{result.output}"
 
 
 @then(parsers.parse('the output line {n:d} is "{text}"'))
 def _output_line(ctx: dict[str, object], n: int, text: str) -> None:
-    lines = _result(ctx).stdout.splitlines()
+    lines = result_of(ctx).stdout.splitlines()
     assert len(lines) >= n and lines[n - 1] == text, f"line {n} differs; output:\n" + "\n".join(lines)
 
 
 @then("the output is empty")
 def _output_empty(ctx: dict[str, object]) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert result.output == "", f"expected no output, got:\n{result.output}"
 
 
 @then("the output has no traceback")
 def _no_traceback(ctx: dict[str, object]) -> None:
-    result = _result(ctx)
+    result = result_of(ctx)
     assert "Traceback" not in result.output and result.code != 99, result.output
 
 
@@ -260,7 +317,7 @@ def _nothing_written(cell: CellBuilder, ctx: dict[str, object]) -> None:
 
 @then("the output is valid JSON")
 def _valid_json(ctx: dict[str, object]) -> None:
-    ctx["json"] = json.loads(_result(ctx).stdout)
+    ctx["json"] = json.loads(result_of(ctx).stdout)
 
 
 def python_bin() -> str:

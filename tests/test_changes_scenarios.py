@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.conftest import CellBuilder, Result, git, init_git
+from tests.conftest import PAY_LEDGER, PAY_MORE, CellBuilder, commit, edit, git, init_git, result_of
 
 scenarios("changes.feature")
 
-BASE_LEDGER = """\
-stories:
-  - id: US-A-001
-    title: Payments
-    requirements:
-      - id: REQ-A-PAY
-        title: Pay by card
-        acceptance_criteria:
-          - id: AC-A-001
-            text: A payment by card is accepted
-          - id: AC-A-002
-            text: A refund is accepted
-          - id: AC-A-003
-            text: A receipt is sent
+#: PAY_LEDGER with PAY_MORE's AC-A-003 and a fourth AC, which the head commit removes.
+BASE_LEDGER = PAY_LEDGER + PAY_MORE + """\
           - id: AC-A-004
             text: An old refund is accepted
 """
@@ -110,19 +97,8 @@ Feature: Pay
 """
 
 
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
-def _result(ctx: dict[str, object]) -> Result:
-    result = ctx["result"]
-    assert isinstance(result, Result)
-    return result
-
-
 def _doc(ctx: dict[str, object]) -> dict[str, Any]:
-    out = _result(ctx).stdout
+    out = result_of(ctx).stdout
     doc = json.loads(out)
     assert doc["format"] == "govcell.diff/1" and doc["diagnostics"] == [], doc.get("diagnostics")
     return doc  # type: ignore[no-any-return]
@@ -137,46 +113,36 @@ def _base_cell(cell: CellBuilder) -> CellBuilder:
     cell.ledger(BASE_LEDGER)
     cell.write("features/pay.feature", BASE_FEATURE)
     cell.write(".llm/contextpack.yaml", CONTEXTPACK)
-    _commit(cell.root, "base")
+    commit(cell.root, "base")
     return cell
 
 
 @given("a second commit that renames AC-A-002, rewrites AC-A-001, removes AC-A-004, covers AC-A-003 and adds "
        "story US-B-001")
-def _head_commit(cell: CellBuilder) -> None:
+def _headcommit(cell: CellBuilder) -> None:
     cell.ledger(HEAD_LEDGER)
     cell.write("features/pay.feature", HEAD_FEATURE)
-    _commit(cell.root, "head")
+    commit(cell.root, "head")
 
 
 @given("the ledger's AC-A-001 text is rewritten in the working tree only")
 def _rewrite_worktree(cell: CellBuilder) -> None:
-    path = cell.root / "specs/spec_ledger.yaml"
-    path.write_text(path.read_text().replace("A payment by card is accepted", "A payment is accepted at once"))
+    edit(cell.root, "specs/spec_ledger.yaml", "A payment by card is accepted", "A payment is accepted at once")
 
 
 @given(parsers.parse('a branch "{branch}" with a commit that rewrites AC-A-001'))
 def _branch(cell: CellBuilder, branch: str) -> None:
     git(cell.root, "checkout", "-q", "-b", branch)
     _rewrite_worktree(cell)
-    _commit(cell.root, "feature work")
+    commit(cell.root, "feature work")
 
 
 @given(parsers.parse('a later commit on "{branch}" that rewrites AC-A-002'))
 def _later_on_main(cell: CellBuilder, branch: str) -> None:
     git(cell.root, "checkout", "-q", branch)
-    path = cell.root / "specs/spec_ledger.yaml"
-    path.write_text(path.read_text().replace("A refund is accepted", "A refund is accepted within a day"))
-    _commit(cell.root, "main moves on")
+    edit(cell.root, "specs/spec_ledger.yaml", "A refund is accepted", "A refund is accepted within a day")
+    commit(cell.root, "main moves on")
     git(cell.root, "checkout", "-q", "feature")
-
-
-@given("a shallow clone of it with one commit", target_fixture="cell")
-def _shallow(cell: CellBuilder, tmp_path: Path) -> CellBuilder:
-    clone = tmp_path / "shallow"
-    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{cell.root}", str(clone))
-    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
-    return CellBuilder(clone)
 
 
 @given("a story inserted at the top of the ledger in the working tree, with an AC that has no test")
@@ -199,7 +165,7 @@ def _stage(cell: CellBuilder) -> None:
 
 @when("I commit everything")
 def _commit_all(cell: CellBuilder) -> None:
-    _commit(cell.root, "more")
+    commit(cell.root, "more")
 
 
 @when(parsers.parse('pre-commit sets PRE_COMMIT_FROM_REF to "{base}" and PRE_COMMIT_TO_REF to "{head}"'))

@@ -10,41 +10,7 @@ import pytest
 
 from govcell.derive import history
 from govcell.report import revisions
-from tests.conftest import REPO_ROOT, CellBuilder, git, init_git, run_command
-
-LEDGER = """\
-stories:
-  - id: US-A-001
-    title: Payments
-    requirements:
-      - id: REQ-A-PAY
-        title: Pay by card
-        acceptance_criteria:
-          - id: AC-A-001
-            text: A payment by card is accepted
-          - id: AC-A-002
-            text: A refund is accepted
-"""
-MORE = """\
-          - id: AC-A-003
-            text: A receipt is sent
-"""
-FEATURE = """\
-Feature: Pay
-
-  @AC-A-001
-  Scenario: Pay
-    Given a card
-
-  @AC-A-002
-  Scenario: Refund
-    Given a payment
-"""
-
-
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+from tests.conftest import PAY_FEATURE, PAY_LEDGER, PAY_MORE, REPO_ROOT, CellBuilder, commit, git, init_git, run_command
 
 
 @pytest.fixture
@@ -55,18 +21,18 @@ def repo(cell: CellBuilder) -> CellBuilder:
 def make_history(cell: CellBuilder) -> CellBuilder:
     """Five commits: a cell, an uncovered AC added, the feature file renamed, code only, the AC covered."""
     init_git(cell.root)
-    cell.ledger(LEDGER)
-    cell.write("features/pay.feature", FEATURE)
+    cell.ledger(PAY_LEDGER)
+    cell.write("features/pay.feature", PAY_FEATURE)
     cell.write("src/app.py", "x = 1\n")
-    _commit(cell.root, "a cell")
-    cell.ledger(LEDGER + MORE)
-    _commit(cell.root, "an uncovered AC")
+    commit(cell.root, "a cell")
+    cell.ledger(PAY_LEDGER + PAY_MORE)
+    commit(cell.root, "an uncovered AC")
     git(cell.root, "mv", "features/pay.feature", "features/payments.feature")
-    _commit(cell.root, "rename the feature file")
+    commit(cell.root, "rename the feature file")
     cell.write("src/app.py", "x = 2\n")
-    _commit(cell.root, "code only")
-    cell.write("features/payments.feature", FEATURE + "\n  @AC-A-003\n  Scenario: Receipt\n    Given a payment\n")
-    _commit(cell.root, "cover AC-A-003")
+    commit(cell.root, "code only")
+    cell.write("features/payments.feature", PAY_FEATURE + "\n  @AC-A-003\n  Scenario: Receipt\n    Given a payment\n")
+    commit(cell.root, "cover AC-A-003")
     return cell
 
 
@@ -104,8 +70,8 @@ def test_a_second_run_reads_only_new_commits(repo: CellBuilder, monkeypatch: pyt
     second = revisions.history(str(repo.root), None, 50)
     assert calls == [] and second["points"] == first["points"]
     assert second["stats"] == {"loaded": 0, "replayed": 0, "cached": 5}
-    repo.ledger(LEDGER.replace("by card", "by card or wallet") + MORE)
-    _commit(repo.root, "reword")
+    repo.ledger(PAY_LEDGER.replace("by card", "by card or wallet") + PAY_MORE)
+    commit(repo.root, "reword")
     third = revisions.history(str(repo.root), None, 50)
     assert len(calls) == 1 and third["points"][:-1] == first["points"] and third["points"][-1]["subject"] == "reword"
     assert [p["subject"] for p in revisions.history(str(repo.root), None, 2)["points"]] == ["cover AC-A-003", "reword"]

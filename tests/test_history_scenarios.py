@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, scenarios, then
 
-from tests.conftest import CellBuilder, Result
-from tests.test_history import LEDGER, MORE, _commit, make_history
+from tests.conftest import PAY_LEDGER, PAY_MORE, CellBuilder, Result, commit
+from tests.test_history import make_history
 
 scenarios("history.feature")
 
@@ -20,13 +20,13 @@ def _history(cell: CellBuilder) -> CellBuilder:
 
 @given("one more commit that rewrites an AC")
 def _one_more(cell: CellBuilder) -> None:
-    cell.ledger(LEDGER.replace("by card", "by card or wallet") + MORE)
-    _commit(cell.root, "reword")
+    cell.ledger(PAY_LEDGER.replace("by card", "by card or wallet") + PAY_MORE)
+    commit(cell.root, "reword")
 
 
 @given("a cell outside git")
 def _outside(cell: CellBuilder) -> None:
-    cell.ledger(LEDGER)
+    cell.ledger(PAY_LEDGER)
 
 
 def _lines(ctx: dict[str, object]) -> list[list[str]]:

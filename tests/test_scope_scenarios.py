@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.conftest import CellBuilder, Result, git, init_git
+from tests.conftest import PAY_LEDGER, CellBuilder, Result, commit, edit, git, init_git
 
 scenarios("scope.feature")
-
-LEDGER = """\
-stories:
-  - id: US-A-001
-    title: Payments
-    requirements:
-      - id: REQ-A-PAY
-        title: Pay by card
-        acceptance_criteria:
-          - id: AC-A-001
-            text: A payment by card is accepted
-"""
 
 GUARD = """\
 package main
@@ -36,11 +23,6 @@ deny contains msg if {
 """
 
 
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
 @pytest.fixture(autouse=True)
 def _no_ci_scope(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("GOVCELL_SCOPE", "GOVCELL_SCOPE_FILE", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF",
@@ -51,15 +33,14 @@ def _no_ci_scope(monkeypatch: pytest.MonkeyPatch) -> None:
 @given("a git cell with a ledger and a README, committed on main")
 def _cell(cell: CellBuilder) -> None:
     init_git(cell.root)
-    cell.ledger(LEDGER)
+    cell.ledger(PAY_LEDGER)
     cell.write("README.md", "# Payments\n")
-    _commit(cell.root, "base")
+    commit(cell.root, "base")
 
 
 @given("the ledger changed and staged")
 def _ledger_changed(cell: CellBuilder) -> None:
-    path = cell.root / "specs/spec_ledger.yaml"
-    path.write_text(path.read_text().replace("by card is", "by card or wallet is"))
+    edit(cell.root, "specs/spec_ledger.yaml", "by card is", "by card or wallet is")
     git(cell.root, "add", "-A")
 
 
@@ -83,7 +64,7 @@ def _message_trailer(cell: CellBuilder, subject: str, trailer: str) -> None:
 @given(parsers.parse('the configuration protects "{path}" as well'))
 def _protect(cell: CellBuilder, path: str) -> None:
     cell.write(".govcell.yaml", f"scope:\n  also_protected: [{path}]\n")
-    _commit(cell.root, "config")
+    commit(cell.root, "config")
 
 
 @given(parsers.parse('a branch "{branch}" with a commit that changes the ledger without a trailer and one that '
@@ -91,24 +72,16 @@ def _protect(cell: CellBuilder, path: str) -> None:
 def _branch(cell: CellBuilder, branch: str) -> None:
     git(cell.root, "checkout", "-q", "-b", branch)
     _ledger_changed(cell)
-    _commit(cell.root, "ledger without trailer")
+    commit(cell.root, "ledger without trailer")
     _readme_changed(cell)
-    _commit(cell.root, "readme")
-
-
-@given("a shallow clone of it with one commit", target_fixture="cell")
-def _shallow(cell: CellBuilder, tmp_path: Path) -> CellBuilder:
-    clone = tmp_path / "shallow"
-    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{cell.root}", str(clone))
-    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
-    return CellBuilder(clone)
+    commit(cell.root, "readme")
 
 
 @given(parsers.parse('a policy "{name}" on the input changes that denies protected files without a declared scope'))
 def _guard(cell: CellBuilder, name: str) -> None:
     cell.write(f"policy/{name}.rego", GUARD)
     cell.write(".govcell.yaml", f"policy:\n  targets:\n    {name}: [changes]\n")
-    _commit(cell.root, "guard")
+    commit(cell.root, "guard")
 
 
 @when(parsers.parse('the pull request\'s description "{text}" is in the file "{rel}"'))

@@ -10,13 +10,7 @@ from govcell_site.data import add_history, collect
 from govcell_site.pages import generate
 from govcell_site.render import Context
 from govcell_site.views import stories
-from tests.conftest import CellBuilder, git, init_git
-from tests.test_history import FEATURE, LEDGER, MORE
-
-
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+from tests.conftest import PAY_FEATURE, PAY_LEDGER, PAY_MORE, CellBuilder, commit, init_git
 
 
 def _pages(root: Path, last: int, base: str | None) -> dict[str, str]:
@@ -28,12 +22,12 @@ def _pages(root: Path, last: int, base: str | None) -> dict[str, str]:
 
 def test_trend_and_changes_pages(cell: CellBuilder) -> None:
     init_git(cell.root)
-    cell.ledger(LEDGER)
-    cell.write("features/pay.feature", FEATURE)
-    _commit(cell.root, "a cell")
-    cell.ledger(LEDGER + MORE)
-    _commit(cell.root, "an uncovered <AC>")
-    cell.ledger((LEDGER + MORE).replace("A refund is accepted", "A refund is accepted within a day"))
+    cell.ledger(PAY_LEDGER)
+    cell.write("features/pay.feature", PAY_FEATURE)
+    commit(cell.root, "a cell")
+    cell.ledger(PAY_LEDGER + PAY_MORE)
+    commit(cell.root, "an uncovered <AC>")
+    cell.ledger((PAY_LEDGER + PAY_MORE).replace("A refund is accepted", "A refund is accepted within a day"))
     pages = _pages(cell.root, 50, "HEAD~1")
     trend = pages["trends.md"]
     assert 'id="chart-trend"' in trend and "<svg" in trend and "<script" not in trend
@@ -53,6 +47,6 @@ def test_trend_and_changes_pages(cell: CellBuilder) -> None:
 
 
 def test_no_git_no_history_pages(cell: CellBuilder) -> None:
-    cell.ledger(LEDGER)
+    cell.ledger(PAY_LEDGER)
     pages = _pages(cell.root, 50, "HEAD")
     assert "trends.md" not in pages and "changes.md" not in pages

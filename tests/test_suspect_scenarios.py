@@ -4,61 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.conftest import REPO_ROOT, CellBuilder, Result, git, init_git, run_command
+from tests.conftest import (PAY_FEATURE, PAY_LEDGER, REPO_ROOT, CellBuilder, Result, commit, edit, init_git,
+                            result_of, run_command)
 
 scenarios("suspect.feature")
 
-LEDGER = """\
-stories:
-  - id: US-A-001
-    title: Payments
-    requirements:
-      - id: REQ-A-PAY
-        title: Pay by card
-        acceptance_criteria:
-          - id: AC-A-001
+#: PAY_LEDGER with a unit test as a second proof of AC-A-001.
+LEDGER = PAY_LEDGER.replace("            text: A payment by card is accepted\n", """\
             text: A payment by card is accepted
             tests:
               - {type: unit, tag: test_pay, file: tests/test_pay.py}
-          - id: AC-A-002
-            text: A refund is accepted
-"""
-
-FEATURE = """\
-Feature: Pay
-
-  @AC-A-001
-  Scenario: Pay
-    Given a card
-
-  @AC-A-002
-  Scenario: Refund
-    Given a payment
-"""
-
-
-def _commit(root: Path, message: str) -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
-def _edit(cell: CellBuilder, rel: str, old: str, new: str) -> None:
-    path = cell.root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (old, text)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _result(ctx: dict[str, object]) -> Result:
-    result = ctx["result"]
-    assert isinstance(result, Result)
-    return result
+""")
 
 
 def _ok(result: Result) -> Result:
@@ -73,9 +34,9 @@ def _ok(result: Result) -> Result:
 def _base(cell: CellBuilder) -> CellBuilder:
     init_git(cell.root)
     cell.ledger(LEDGER)
-    cell.write("features/pay.feature", FEATURE)
+    cell.write("features/pay.feature", PAY_FEATURE)
     cell.write("tests/test_pay.py", "def test_pay():\n    pass\n")
-    _commit(cell.root, "base")
+    commit(cell.root, "base")
     return cell
 
 
@@ -84,23 +45,24 @@ def _reviewed(cell: CellBuilder) -> CellBuilder:
     _base(cell)
     _ok(run_command("govcell review --all", cell.root))
     assert (cell.root / "specs/reviews.yaml").is_file()
-    _commit(cell.root, "review every AC")
+    commit(cell.root, "review every AC")
     return cell
 
 
 @given("a third commit that rewrites the text of AC-A-001")
 def _rewrite(cell: CellBuilder) -> None:
-    _edit(cell, "specs/spec_ledger.yaml", "A payment by card is accepted", "A payment by card or by wallet is accepted")
-    _commit(cell.root, "rewrite AC-A-001")
+    edit(cell.root, "specs/spec_ledger.yaml", "A payment by card is accepted",
+         "A payment by card or by wallet is accepted")
+    commit(cell.root, "rewrite AC-A-001")
 
 
 @given("a third commit that renames AC-A-002 to AC-A-012 and re-wraps the text of AC-A-001")
 def _rename(cell: CellBuilder) -> None:
-    _edit(cell, "specs/spec_ledger.yaml", "- id: AC-A-002", "- id: AC-A-012")
-    _edit(cell, "specs/spec_ledger.yaml", "text: A payment by card is accepted",
+    edit(cell.root, "specs/spec_ledger.yaml", "- id: AC-A-002", "- id: AC-A-012")
+    edit(cell.root, "specs/spec_ledger.yaml", "text: A payment by card is accepted",
           "text: >-\n              A payment  by card\n              is accepted")
-    _edit(cell, "features/pay.feature", "@AC-A-002", "@AC-A-012")
-    _commit(cell.root, "rename AC-A-002, re-wrap AC-A-001")
+    edit(cell.root, "features/pay.feature", "@AC-A-002", "@AC-A-012")
+    commit(cell.root, "rename AC-A-002, re-wrap AC-A-001")
 
 
 # --------------------------------------------------------------------------- whens
@@ -108,7 +70,7 @@ def _rename(cell: CellBuilder) -> None:
 
 @when("the text of AC-A-012 is rewritten")
 def _rewrite_renamed(cell: CellBuilder) -> None:
-    _edit(cell, "specs/spec_ledger.yaml", "A refund is accepted", "A refund is accepted within a day")
+    edit(cell.root, "specs/spec_ledger.yaml", "A refund is accepted", "A refund is accepted within a day")
 
 
 @when("AC-A-001 and its scenario are deleted and committed")
@@ -118,15 +80,15 @@ def _delete(cell: CellBuilder) -> None:
     acs = data["stories"][0]["requirements"][0]["acceptance_criteria"]
     data["stories"][0]["requirements"][0]["acceptance_criteria"] = [a for a in acs if a["id"] != "AC-A-001"]
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    _edit(cell, "features/pay.feature", "  @AC-A-001\n  Scenario: Pay\n    Given a card\n\n", "")
-    _commit(cell.root, "delete AC-A-001")
+    edit(cell.root, "features/pay.feature", "  @AC-A-001\n  Scenario: Pay\n    Given a card\n\n", "")
+    commit(cell.root, "delete AC-A-001")
 
 
 # --------------------------------------------------------------------------- thens
 
 
 def _status(ctx: dict[str, object]) -> dict[str, Any]:
-    doc = json.loads(_result(ctx).stdout)
+    doc = json.loads(result_of(ctx).stdout)
     assert doc["schema"] == "govcell.status/1"
     return doc  # type: ignore[no-any-return]
 
@@ -165,7 +127,7 @@ def _file_contains(cell: CellBuilder, rel: str, text: str) -> None:
 
 @then(parsers.parse("the diff lists {ident} going from not suspect to suspect"))
 def _diff_suspect(ctx: dict[str, object], ident: str) -> None:
-    doc = json.loads(_result(ctx).stdout)
+    doc = json.loads(result_of(ctx).stdout)
     assert doc["diagnostics"] == [], doc["diagnostics"]
     rows = [a for a in doc["acs"] if a["id"] == ident]
     assert rows and rows[0]["before"]["suspect"] is False and rows[0]["after"]["suspect"] is True, doc["acs"]

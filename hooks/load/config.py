@@ -19,6 +19,7 @@ from govcell.formats.base import StrictModel, StrList
 
 if TYPE_CHECKING:
     from govcell.load.sources import FileSource
+    from govcell.load.yamlio import LoadedYaml
 
 CONFIG_FILE = ".govcell.yaml"
 #: pyproject.toml is read whole to find [tool.govcell]; a real one is a few kilobytes.
@@ -226,7 +227,6 @@ class LoadedConfig:
 
 def load_config(root: Path, explicit: str | None = None, *, source: FileSource | None = None) -> LoadedConfig:
     """Find and validate the configuration of the cell at ``root`` (read from ``source``, default the disk)."""
-    from govcell.load.validate import validate
     from govcell.load.yamlio import load_yaml
 
     rel = explicit or CONFIG_FILE
@@ -236,12 +236,7 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
     if explicit or (source.exists(CONFIG_FILE) if from_git and source else (root / CONFIG_FILE).exists()):
         loaded = source.load_yaml(rel, max_bytes=1024 * 1024) if from_git and source \
             else load_yaml(root, rel, max_bytes=1024 * 1024)
-        result = validate(Config, loaded, "config", empty_ok=True)
-        if result.model is None:
-            return LoadedConfig(Config(), rel, result.diagnostics)
-        model, unsafe = _safe_patterns(result.model, rel, loaded.position)
-        model, outside = _inside_paths(model, rel, loaded.position)
-        return LoadedConfig(model, rel, result.diagnostics + unsafe + outside)
+        return _validated(loaded)
     if from_git and source:
         if source.is_file("pyproject.toml"):
             return _from_pyproject(root, root / "pyproject.toml", source)
@@ -253,11 +248,9 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
 
 
 def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = None) -> LoadedConfig:
-    import tomllib
-
-    from pydantic import ValidationError
-
+    """``[tool.govcell]``, located (``govcell.load.tomlio``) and validated as a YAML config is."""
     from govcell.load.text import read_text
+    from govcell.load.tomlio import load_table
 
     rel = "pyproject.toml"
     # Read under the same rules as every other file: inside the repository, a size bound, UTF-8.
@@ -265,36 +258,22 @@ def _from_pyproject(root: Path, pyproject: Path, source: FileSource | None = Non
         else read_text(root, rel, max_bytes=PYPROJECT_MAX_BYTES, code="file")
     if read.text is None:
         return LoadedConfig(Config(), rel, read.diagnostics)
-    text = read.text
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        return LoadedConfig(Config(), rel, [diag("config.syntax", f"cannot read pyproject.toml: {exc}", rel, 1, 1)])
-    tool = data.get("tool")
-    section = tool.get("govcell") if isinstance(tool, dict) else None
-    if section is None:
+    loaded = load_table(read.text, rel, ("tool", "govcell"), prefix="config")
+    if not loaded.present:
         return LoadedConfig(Config(), None, [])
+    return _validated(loaded)
 
-    def start_line() -> int:
-        lines = text.splitlines()
-        return next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0) + 1
 
-    try:
-        model, unsafe = _safe_patterns(Config.model_validate(section), rel, lambda loc: (start_line(), 1))
-        model, outside = _inside_paths(model, rel, lambda loc: (start_line(), 1))
-        return LoadedConfig(model, rel, unsafe + outside)
-    except ValidationError as exc:
-        lines = text.splitlines()
-        start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("[tool.govcell")), 0)
-        found = []
-        for err in exc.errors(include_url=False):
-            key = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")
-            line = next((i for i in range(start, len(lines)) if lines[i].split("=")[0].strip().strip('"') == key),
-                        start)
-            code = "config.unknown-key" if err["type"] == "extra_forbidden" else "config.type"
-            found.append(diag(code, f"[tool.govcell] {'.'.join(map(str, err['loc']))}: {err['msg']}", rel,
-                              line + 1, 1, hint="see `govcell schema config`"))
-        return LoadedConfig(Config(), rel, found)
+def _validated(loaded: LoadedYaml) -> LoadedConfig:
+    """The configuration in ``loaded`` (a YAML file or a TOML table), validated; defaults for what is bad."""
+    from govcell.load.validate import validate
+
+    result = validate(Config, loaded, "config", empty_ok=True)
+    if result.model is None:
+        return LoadedConfig(Config(), loaded.path, result.diagnostics)
+    model, unsafe = _safe_patterns(result.model, loaded.path, loaded.position)
+    model, outside = _inside_paths(model, loaded.path, loaded.position)
+    return LoadedConfig(model, loaded.path, result.diagnostics + unsafe + outside)
 
 
 _PATTERN_FIELDS = (("ids", "story"), ("ids", "requirement"), ("ids", "ac"), ("ids", "adr"), ("ac_tags", "pattern"))
@@ -312,7 +291,7 @@ def _safe_patterns(cfg: Config, rel: str, position: Any) -> tuple[Config, list[D
         source = getattr(part, key)
         default = type(part).model_fields[key].default
         if not source or source == default:
-            continue  # govcell's own defaults are safe; timing them under load could only misjudge them
+            continue  # govcell's own defaults are safe (tests/test_regex_safety.py)
         why = unsafe_reason(source)
         if why is None:
             continue

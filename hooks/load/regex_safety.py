@@ -4,33 +4,41 @@ ID patterns come from the config, which a pull request can change, and they
 are matched against IDs and tags that a pull request writes too.  Python's
 ``re`` backtracks, so ``(A+)+$`` on thirty ``A``\\ s and a ``!`` runs for ever,
 and ``[A-Z]*[A-Z]*[A-Z]*x`` is cubic in the ID's length.  :func:`unsafe_reason`
-refuses, before the pattern is ever used:
+decides from the parsed pattern alone (``re._parser``: no timing, so the
+verdict is the same on every machine and under any load), before the pattern is
+ever used, and refuses:
 
 * nested repetition (a repeated group that itself repeats) and repeated
   alternations (``(a|a)*``): both exponential; and backreferences;
 * more than :data:`MAX_UNBOUNDED` unbounded repeats;
-* and, for what is left, any pattern that takes measurably long on "pumped"
-  probes (its repeats filled with text they accept, then a character that
-  makes the match fail) of growing length: polynomial backtracking shows up
-  as a steep growth long before it hurts.
+* two variable-length parts one after the other that can match the same
+  characters (``[A-Z]*[A-Z]*``, ``\\w+_?\\w+``, ``.*=.*``), unless something
+  between them must match a character neither can: each way of sharing a text
+  between them is tried, so the time grows as a power of the text's length.
+
+What is left is linear per match attempt: every ID and tag govcell matches is
+bounded (:data:`MAX_ID_LENGTH`, 256 characters for tags), so a search over one
+stays quadratic at worst.  The analysis is conservative: a pattern it refuses
+may be harmless in fact, and the finding's hint names a safe shape.
 """
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from typing import Any
 
 MAX_UNBOUNDED = 4
 #: IDs and tags longer than this are never matched against a user's pattern (an over-long ID is a finding
-#: of its own; tags are bounded at 256 characters, see govcell.load.features): the probes below show a pattern
-#: is fast up to 1,024 characters, so every match stays well inside what was measured, whatever
-#: polynomial the pattern hides.
+#: of its own; tags are bounded at 256 characters, see govcell.load.features).
 MAX_ID_LENGTH = 200
-#: probe lengths (doubling, so the last probe costs at most 2**MAX_UNBOUNDED times the budget), and the
-#: time a probe may take before the pattern is judged to backtrack.  Probing past 4x the longest text
-#: ever matched would only measure the machine's load (a linear pattern takes microseconds at 1,024).
-_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
-_BUDGET_S = 0.005
+#: A part whose length may vary by more than this is "variable" (``*``, ``+``, ``{0,100}``); shorter
+#: choices (``?``, ``{1,3}``) multiply the work by a constant, never by a power of the length.
+_SPAN = 16
+#: Characters as sets of code points: ASCII as itself, anything else as this one stand-in.
+_OTHER = -1
+_ASCII = frozenset(range(128))
+_ALL = _ASCII | {_OTHER}
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
 def unsafe_reason(pattern: str) -> str | None:
@@ -41,7 +49,7 @@ def unsafe_reason(pattern: str) -> str | None:
         # re's parser is private: typeshed has no stub for re._parser / re._constants
         from re import _parser as sre_parse  # type: ignore[attr-defined]
         from re._constants import MAXREPEAT  # type: ignore[import-not-found]
-        compiled = re.compile(pattern)
+        re.compile(pattern)
         tree = sre_parse.parse(pattern)
     except (re.error, ImportError, RecursionError, OverflowError, ValueError):
         return None
@@ -51,18 +59,11 @@ def unsafe_reason(pattern: str) -> str | None:
         return why
     if counts["unbounded"] > MAX_UNBOUNDED:
         return f"it has {counts['unbounded']} unbounded repeats (at most {MAX_UNBOUNDED})"
-    per_repeat = max(1, counts["unbounded"])
-    for n in _LENGTHS:
-        for probe in _probes(tree, max(1, n // per_repeat), MAXREPEAT):
-            started = time.perf_counter()
-            compiled.fullmatch(probe)
-            compiled.search(probe)
-            if time.perf_counter() - started > _BUDGET_S:
-                return f"it backtracks: matching a {len(probe)}-character text takes too long"
+    try:
+        _Overlaps(MAXREPEAT).sequence(list(tree))
+    except _Ambiguous as found:
+        return str(found)
     return None
-
-
-_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
 def _walk(items: Any, counts: dict[str, int], *, inside_repeat: bool, maxrepeat: int) -> str | None:
@@ -99,45 +100,118 @@ def _walk(items: Any, counts: dict[str, int], *, inside_repeat: bool, maxrepeat:
     return None
 
 
-def _sample(items: Any, n: int, maxrepeat: int) -> str:
-    """A text the pattern's items accept, each repeat filled ``n`` times (capped by its maximum)."""
-    out: list[str] = []
-    for op, av in items:
+# ----------------------------------------------------------------------------- competing parts
+
+
+class _Ambiguous(Exception):
+    """Two variable parts of one sequence can share a text (internal: ends the analysis with its reason)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Part:
+    """What one item of a sequence can match: its characters and how long it can be (None: unbounded)."""
+
+    chars: frozenset[int]
+    low: int
+    high: int | None
+
+    @property
+    def variable(self) -> bool:
+        return self.high is None or self.high - self.low > _SPAN
+
+
+class _Overlaps:
+    """Summarises every item of the parsed pattern, checking each sequence on the way (sub-sequences first)."""
+
+    def __init__(self, maxrepeat: int) -> None:
+        self.maxrepeat = maxrepeat
+
+    def sequence(self, items: list[Any]) -> _Part:
+        parts = [self.item(op, av) for op, av in items]
+        _check(parts)
+        chars: frozenset[int] = frozenset().union(*(p.chars for p in parts))
+        low = sum(p.low for p in parts)
+        highs = [p.high for p in parts]
+        return _Part(chars, low, None if None in highs else sum(h for h in highs if h is not None))
+
+    def item(self, op: Any, av: Any) -> _Part:
         name = str(op)
         if name == "LITERAL":
-            out.append(chr(av))
-        elif name == "NOT_LITERAL":
-            out.append("a" if av != ord("a") else "b")
-        elif name == "ANY":
-            out.append("a")
-        elif name == "IN":
-            out.append(_class_member(av))
-        elif name in _REPEATS:
+            return _Part(_fold({_code(av)}), 1, 1)
+        if name == "NOT_LITERAL":
+            return _Part(_ALL - {_code(av)}, 1, 1)
+        if name == "ANY":
+            return _Part(_ALL, 1, 1)
+        if name == "IN":
+            return _Part(_fold(_in(av)), 1, 1)
+        if name in _REPEATS:
             lo, hi, sub = av
-            count = max(lo, min(n, hi if hi != maxrepeat else n))
-            out.append(_sample(sub, n, maxrepeat) * min(count, 4096))
-        elif name == "SUBPATTERN":
-            out.append(_sample(av[-1], n, maxrepeat))
-        elif name == "BRANCH":
-            out.append(_sample(av[1][0], n, maxrepeat))
-        elif name == "ATOMIC_GROUP":
-            out.append(_sample(av, n, maxrepeat))
-    return "".join(out)
+            inner = self.sequence(list(sub))
+            high = None if hi == self.maxrepeat or inner.high is None else hi * inner.high
+            return _Part(inner.chars, lo * inner.low, high)
+        if name == "SUBPATTERN":
+            return self.sequence(list(av[-1]))
+        if name == "ATOMIC_GROUP":
+            return self.sequence(list(av))
+        if name == "BRANCH":
+            branches = [self.sequence(list(b)) for b in av[1]]
+            highs = [b.high for b in branches]
+            return _Part(frozenset().union(*(b.chars for b in branches)), min(b.low for b in branches),
+                         None if None in highs else max(h for h in highs if h is not None))
+        if name in ("ASSERT", "ASSERT_NOT"):
+            self.sequence(list(av[-1]))
+        return _Part(frozenset(), 0, 0)  # anchors, lookarounds: they consume nothing
 
 
-def _class_member(av: Any) -> str:
+def _check(parts: list[_Part]) -> None:
+    """Refuse two variable parts that can match the same characters with nothing required between them
+    that neither of them can match (each split of a text between them is then a way to fail)."""
+    variable = [i for i, p in enumerate(parts) if p.variable]
+    for n, i in enumerate(variable):
+        for j in variable[n + 1:]:
+            shared = parts[i].chars & parts[j].chars
+            if shared and not any(p.low > 0 and not (p.chars & shared) for p in parts[i + 1:j]):
+                raise _Ambiguous("two repeats can match the same text one after the other "
+                                 "(polynomial backtracking)")
+
+
+def _code(value: int) -> int:
+    return value if value < 128 else _OTHER
+
+
+def _fold(chars: set[int] | frozenset[int]) -> frozenset[int]:
+    """With both cases of each ASCII letter (tags are also searched ignoring case)."""
+    out = set(chars)
+    for c in chars:
+        if 65 <= c <= 90 or 97 <= c <= 122:
+            out.add(c ^ 0x20)
+    return frozenset(out)
+
+
+def _in(av: Any) -> frozenset[int]:
+    """The characters of a class ``[...]`` (negated classes: the rest)."""
+    chars: set[int] = set()
+    negate = False
     for op, arg in av:
         name = str(op)
-        if name == "LITERAL":
-            return chr(arg)
-        if name == "RANGE":
-            return chr(arg[0])
-        if name == "CATEGORY":
-            cat = str(arg)
-            return "0" if "DIGIT" in cat and "NOT" not in cat else " " if "SPACE" in cat and "NOT" not in cat else "a"
-    return "a"
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.add(_code(arg))
+        elif name == "RANGE":
+            lo, hi = arg
+            chars.update(range(lo, min(hi, 127) + 1))
+            if hi >= 128:
+                chars.add(_OTHER)
+        elif name == "CATEGORY":
+            chars |= _category(str(arg))
+    return _ALL - chars if negate else frozenset(chars)
 
 
-def _probes(tree: Any, n: int, maxrepeat: int) -> list[str]:
-    body = _sample(tree, n, maxrepeat)
-    return [body + tail for tail in ("\x00", "!", "~ ")]
+def _category(name: str) -> frozenset[int]:
+    digits = frozenset(range(48, 58))
+    word = digits | frozenset(range(65, 91)) | frozenset(range(97, 123)) | {95}
+    space = frozenset(b" \t\n\r\f\v")
+    base = digits if "DIGIT" in name else word if "WORD" in name else space if "SPACE" in name else _ASCII
+    base = base | {_OTHER}  # Unicode digits, letters and spaces beyond ASCII
+    return _ALL - base | {_OTHER} if "NOT" in name else base
