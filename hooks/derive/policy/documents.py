@@ -81,6 +81,37 @@ def read_documents(cell: Cell, rel: str, found: list[Diagnostic], code: str, *,
     return None if problems and strict else docs
 
 
+@dataclasses.dataclass
+class BuiltinInput:
+    """What one built-in input holds: the one definition ``policy.targets`` and ``policy.inputs`` both use."""
+
+    ok: bool  #: False: it could not be made (its findings say why)
+    data: Any  #: None: an absent optional file
+    path: str  #: where a policy's messages on it are reported
+    file: str | None  #: the cell file it was read from (None: derived, or absent)
+    line: int = 1
+    marks: dict[tuple[Any, ...], tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+
+def builtin_input(cell: Cell, name: str, found: list[Diagnostic]) -> BuiltinInput:
+    """The built-in input ``name`` (``changes``, ``features``, or a spec file: ``ledger``, ``tasks``, ...)."""
+    if name == "changes":
+        from govcell.derive.scope import cell_changes
+
+        doc, problems = cell_changes(cell)
+        found.extend(d for d in problems if d not in found)
+        return BuiltinInput(doc is not None and not problems, doc, ".", None, line=0)
+    if name == "features":
+        records = features_input(cell)
+        where = records["features"][0]["path"] if records["features"] else \
+            (cell.config.paths.features or ["features"])[0]
+        return BuiltinInput(True, records, where, None)
+    raw = getattr(cell, name).raw
+    if not raw.present:
+        return BuiltinInput(True, None, raw.path, None)
+    return BuiltinInput(True, raw.data, raw.path, raw.path, marks=raw.marks)
+
+
 def features_input(cell: Cell) -> dict[str, Any]:
     """The built-in ``features`` input: every feature file's record and the ledger's AC IDs."""
     ledger = cell.ledger.model

@@ -133,23 +133,12 @@ class Composer:
         return got, value
 
     def _builtin(self, name: str, files: list[str]) -> tuple[bool, Any]:
-        cell = self.cell
-        if name == "changes":
-            from govcell.derive.scope import cell_changes
+        from govcell.derive.policy.documents import builtin_input
 
-            doc, problems = cell_changes(cell)
-            self.found.extend(d for d in problems if d not in self.found)
-            return doc is not None and not problems, doc
-        if name == "features":
-            from govcell.derive.policy.documents import features_input
-
-            return True, features_input(cell)
-        loaded = getattr(cell, "ledger" if name == "ledger_ac_ids" else name)
-        raw = loaded.raw
-        if raw.present:
-            files.append(raw.path)
-        data = raw.data if raw.present else None
-        return True, ledger_ac_ids(data) if name == "ledger_ac_ids" else data
+        got = builtin_input(self.cell, "ledger" if name == "ledger_ac_ids" else name, self.found)
+        if got.file is not None:
+            files.append(got.file)
+        return got.ok, ledger_ac_ids(got.data) if name == "ledger_ac_ids" else got.data
 
     def _documents(self, rel: str) -> list[Any] | None:
         from govcell.derive.policy.documents import read_documents

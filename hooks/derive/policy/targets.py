@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Severity, diag, did_you_mean
-from govcell.derive.policy.documents import Document, features_input, read_documents
+from govcell.derive.policy.documents import Document, builtin_input, read_documents
 from govcell.derive.policy.model import BUILTIN_INPUTS, FAIL_RULES, FIXTURE_SUFFIXES, Message, PolicyResult, \
     RegoFile, TargetResult
 
@@ -101,22 +101,6 @@ def _named_file(text: str, files: list[str]) -> str:
 
 
 def _builtin(ctx: Context, name: str) -> Inputs:
-    cell = ctx.cell
-    if name == "changes":
-        from govcell.derive.scope import cell_changes
-
-        doc, problems = cell_changes(cell)
-        ctx.found.extend(d for d in problems if d not in ctx.found)
-        if doc is not None and not problems:
-            yield ".", [Document(doc, 0)]
-        return
-    if name == "features":
-        records = features_input(cell)
-        where = records["features"][0]["path"] if records["features"] else \
-            (cell.config.paths.features or ["features"])[0]
-        yield where, [Document(records, 1)]
-        return
-    raw = getattr(cell, name).raw
-    if not raw.present or raw.data is None:
-        return  # an absent optional file: nothing to judge (spec-ledger reports a missing ledger)
-    yield raw.path, [Document(raw.data, 1, raw.marks)]
+    got = builtin_input(ctx.cell, name, ctx.found)
+    if got.ok and got.data is not None:  # an absent optional file: nothing to judge (spec-ledger reports it)
+        yield got.path, [Document(got.data, got.line, got.marks)]
