@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from govcell.derive.diff_side import Findings, cached_summary, guarded, preload_modules
+from govcell.derive.diff_side import Findings, cached_summary, guarded, open_side, preload_modules
 from govcell.diagnostics import diag
 
 
@@ -257,19 +257,37 @@ def _summaries(root: str, config: str | None, specs: list[str | None], findings:
         finally:
             close_all()
     both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
+    head_side = _parsed_head(root, config, specs[1]) if both else None
     saved = features.PARALLEL_MIN_FILES
     if both:
         preload_modules(preload)  # imported once here, inherited by the child
         features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
         base_later = Later(guarded, (root, config, specs[0], findings, cache_as), close_all)
-        head = guarded(root, config, specs[1], findings, cache_as)
+        head = guarded(root, config, specs[1], findings, cache_as, head_side)
         status, value = base_later.result()
         base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
         return [base, head]
     finally:
         features.PARALLEL_MIN_FILES = saved
         close_all()
+
+
+def _parsed_head(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str | None:
+    """The head side opened and its feature files parsed (on both cores) before the base is forked.
+
+    Feature files rarely change in a pull request: parsed here first, they are in the shared
+    cache when the base side asks for the same files (same path, text and configuration),
+    so each is parsed once, not once per side.  None when that fails (the head side then
+    meets the failure itself and reports it).
+    """
+    try:
+        side = open_side(root, config, spec)
+        if not isinstance(side, str):
+            _ = side[0].features
+        return side
+    except Exception:  # noqa: BLE001 - reported by the head side's own summary
+        return None
 
 
 def _counts(doc: dict[str, Any]) -> dict[str, int]:

@@ -86,16 +86,17 @@ def items_of(cell: Any) -> list[dict[str, Any]]:
 
 
 def summarise(root: str, config: str | None, spec: str | None, findings: Findings,
-              cache_as: str = "") -> dict[str, Any]:
+              cache_as: str = "", side: tuple[Any, Any] | str | None = None) -> dict[str, Any]:
     """Everything the diff needs from one side, as plain (picklable, JSON-able) data.
 
     ``findings`` checks the analysed cell (the caller's, from above the checks: derive never runs
     them); ``cache_as`` names what it runs, and when given a commit's summary is kept in the
-    shared cache (see :func:`cached_summary`).
+    shared cache (see :func:`cached_summary`); ``side`` is what :func:`open_side` returned for
+    ``spec``, when the caller already opened it.
     """
     from govcell.derive.analysis import Analysis
 
-    side = _side(root, config, spec)
+    side = open_side(root, config, spec) if side is None else side
     if isinstance(side, str):
         return {"error": side}
     cell, source = side
@@ -121,7 +122,7 @@ def cached_summary(root: str, config: str | None, spec: str | None, cache_as: st
     """
     if not cache_as:
         return None
-    side = _side(root, config, spec)
+    side = open_side(root, config, spec)
     if isinstance(side, str):
         return None
     cell, source = side
@@ -139,7 +140,7 @@ def _volatile(code: str) -> bool:
     return code in _VOLATILE
 
 
-def _side(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str:
+def open_side(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str:
     """(the cell, its source) of one side, or why the revision is not available."""
     from govcell.cell import Cell
     from govcell.load.sources import RevisionError, source_for
@@ -221,9 +222,9 @@ def preload_modules(extra: Sequence[str] = ()) -> None:
 
 
 def guarded(root: str, config: str | None, spec: str | None, findings: Findings, cache_as: str = "",
-            ) -> dict[str, Any]:
+            side: tuple[Any, Any] | str | None = None) -> dict[str, Any]:
     """:func:`summarise`, a govcell bug in it a value (``{"internal": …}``), never a traceback."""
     try:
-        return summarise(root, config, spec, findings, cache_as)
+        return summarise(root, config, spec, findings, cache_as, side)
     except Exception as exc:  # noqa: BLE001 - a govcell bug is a finding, never a traceback
         return {"internal": f"{type(exc).__name__}: {exc}"}
