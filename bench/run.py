@@ -13,11 +13,13 @@ peak resident memory (``ru_maxrss`` of the child) are reported, with the 8k/2k
 ratio of the medians (linear growth is a ratio of at most 4; start-up cost makes
 it smaller).
 
-Every command is measured twice over: **cold**, with the shared cache of parsed
-files off (``GOVCELL_NO_CACHE=1``: every run parses every file, as the first run
-after an edit of every file would), and **warm**, after one unmeasured run filled
-the cache (``.git/govcell/cache``): what the second and later hooks of a commit,
-and the next commit, pay.
+Every command is measured three times over: **cold**, with the shared cache
+off (``GOVCELL_NO_CACHE=1``: every run parses every file, as the first run after
+an edit of every file would); **warm**, after one unmeasured run filled the cache
+(``.git/govcell/cache``) with nothing changed since (a hook replays its answer,
+``govcell.entry.replay``); and **changed**, warm but with a file no check reads
+rewritten before each run (a commit of code only: parsed files are reused, no
+answer is replayed).
 
 With ``--competitors``, Doorstop, StrictDoc and sphinx-needs are installed
 from PyPI into ``bench/.venv-competitors`` (skipped with a message where that
@@ -77,8 +79,10 @@ class Sample:
         return max(self.rss) / 1024
 
 
-#: The two cache states every command is measured in (see the module docstring).
-MODES = ("cold", "warm")
+#: The cache states every command is measured in (see the module docstring).
+MODES = ("cold", "warm", "changed")
+#: The file the ``changed`` mode rewrites before each run: untracked, named by no config, read by no check.
+TOUCHED = "bench-touched.txt"
 
 
 def mode_env(mode: str) -> dict[str, str]:
@@ -97,9 +101,11 @@ def measure(argv: list[str], cwd: Path, repeat: int, mode: str = "cold") -> Samp
     """
     sample = Sample()
     env = mode_env(mode)
-    if mode == "warm":
+    if mode != "cold":
         subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    for _ in range(repeat):
+    for i in range(repeat):
+        if mode == "changed":
+            (cwd / TOUCHED).write_text(f"change {time.time_ns()} {i}\n", encoding="utf-8")
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -108,6 +114,7 @@ def measure(argv: list[str], cwd: Path, repeat: int, mode: str = "cold") -> Samp
         sample.rss.append(usage.ru_maxrss)
         sample.codes.append(os.waitstatus_to_exitcode(status))
         proc.returncode = sample.codes[-1]
+    (cwd / TOUCHED).unlink(missing_ok=True)
     return sample
 
 
@@ -259,8 +266,11 @@ def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, 
         "peak RSS (max over the runs)",
         "- this machine's 2 cores are shared with other engineers' processes: the minimum is the figure closest "
         "to an idle machine, the median shows the noise",
-        "- **cold**: the cache of parsed files off (`GOVCELL_NO_CACHE=1`), every file parsed; **warm**: after one "
-        "unmeasured run filled the cache (`.git/govcell/cache`), as for the second and later hooks of a commit",
+        "- **cold**: the cache off (`GOVCELL_NO_CACHE=1`), every file parsed; **warm**: after one "
+        "unmeasured run filled the cache (`.git/govcell/cache`) and nothing changed since: a hook replays its "
+        "answer; **changed**: warm, but before each run one file no check reads was changed (an untracked "
+        f"`{TOUCHED}`), as at a commit of code only: no answer is replayed, every parsed file is reused, and in "
+        "`pre-commit run` the first single-check hook answers for the other five",
         f"- `{PRE_COMMIT}`: the seven commit hooks ({', '.join(COMMIT_HOOKS)}) in one pre-commit run, "
         "pre-commit's own start included",
         "", "## govcell on synthetic cells", "",
@@ -332,7 +342,7 @@ def main() -> None:
     parser.add_argument("--tool", action="append", default=None, metavar="TEXT",
                         help="with --competitors, only the tools and commands whose label contains TEXT "
                              "(repeatable; e.g. 'formats json' for StrictDoc's JSON export)")
-    parser.add_argument("--modes", default=",".join(MODES), help="cache states measured: cold, warm or both")
+    parser.add_argument("--modes", default=",".join(MODES), help="cache states measured: cold, warm, changed")
     args = parser.parse_args()
     if shutil.which("git") is None:
         raise SystemExit("bench needs git (bundles carry tracked files only)")

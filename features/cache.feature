@@ -15,6 +15,19 @@ Feature: One parse per commit shared by every hook
     Then 1 feature file was parsed
     And the output is the same as with "--no-cache"
 
+  @AC-CACHE-004
+  Scenario: A hook whose inputs did not change replays its output, and an edit runs the check again
+    Given a synthetic cell of 3 stories in git with its cache in the git directory
+    When the feature file "specs/features/story_0002.feature" has "@AC-B0002-999" instead of "@AC-B0002-101"
+    And I run "govcell-ac-tags"
+    And I run "govcell-ac-tags" counting the cache
+    Then the output was replayed without parsing anything
+    And the output is the same as with "--no-cache"
+    When the feature file "specs/features/story_0002.feature" has "@AC-B0002-101" instead of "@AC-B0002-999"
+    And I run "govcell-ac-tags" counting the cache
+    Then the output was not replayed
+    And the output is the same as with "--no-cache"
+
   @AC-CACHE-002
   Scenario Outline: An edited input shows on the next run with a warm cache
     Given a synthetic cell of 3 stories in git with its cache in the git directory

@@ -46,7 +46,9 @@ def no_cycle_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        if was_enabled:
+        # Under exit_fast the process ends next: turning the collector back on would
+        # make the first allocation walk every object the command made (0.03 s at 2k).
+        if was_enabled and not _FAST_EXIT.retaining:
             gc.enable()
 
 
@@ -67,6 +69,7 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
     def run() -> NoReturn:
         import sys
 
+        _FAST_EXIT.retaining = True
         tolerant_streams()
         try:
             code = int(main() or 0)
@@ -81,6 +84,31 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
 
     run.__doc__ = main.__doc__
     return run
+
+
+class _FastExitState:
+    """Whether this process ends through :func:`exit_fast`, and what it keeps alive until then."""
+
+    def __init__(self) -> None:
+        self.retaining = False
+        self.kept: list[object] = []
+
+
+_FAST_EXIT = _FastExitState()
+
+
+def retain(obj: object) -> None:
+    """Keep ``obj`` alive until the process ends, when it ends through :func:`exit_fast`.
+
+    A cell and its analysis are the largest object graphs a command builds; when
+    the command returns, dropping them frees every node one by one (0.06 s of a
+    0.7 s ``govcell check`` on a 2,000-item cell), just before the process exits
+    anyway.  Under :func:`exit_fast` they are kept here and never freed.  In
+    every other process (the tests, an in-process caller) this does nothing, so
+    nothing leaks.
+    """
+    if _FAST_EXIT.retaining:
+        _FAST_EXIT.kept.append(obj)
 
 
 #: Exit status of a command interrupted by Ctrl-C (128 + SIGINT), as shells report it.

@@ -139,3 +139,17 @@ def _rebuilt(cell: CellBuilder, ctx: dict[str, object]) -> None:
 def _empty(cell: CellBuilder, ctx: dict[str, object]) -> None:
     assert ctx["result"].code == 0  # type: ignore[attr-defined]
     assert _entries(cell.root) == []
+
+
+@then("the output was replayed without parsing anything")
+def _replayed(ctx: dict[str, object]) -> None:
+    counts = ctx["counts"]
+    assert isinstance(counts, dict) and counts.get(("replay", "hit"), 0) == 1
+    assert not any(n for (kind, _), n in counts.items() if kind in ("feature", "validated", "config"))
+    assert ctx["result"].code == 1 and "AC-B0002-999" in ctx["result"].output  # type: ignore[attr-defined]
+
+
+@then("the output was not replayed")
+def _not_replayed(ctx: dict[str, object]) -> None:
+    counts = ctx["counts"]
+    assert isinstance(counts, dict) and counts.get(("replay", "hit"), 0) == 0 and _parsed(ctx, "feature") == 1

@@ -106,3 +106,72 @@ def test_symlink_loop_is_a_finding(tmp_path: Path) -> None:
 def test_optional_missing_file_is_absent_not_an_error(tmp_path: Path) -> None:
     loaded = load_yaml(tmp_path, "nope.yaml", required=False)
     assert not loaded.present and loaded.diagnostics == []
+
+
+# ----------------------------------------------------------------------------- the event path
+
+import pytest  # noqa: E402
+
+import govcell.load.yamlio as yamlio  # noqa: E402
+
+#: Plain documents the event path builds itself.
+PLAIN = [
+    "", "# only a comment\n", "---\n", "x\n", "'quoted'\n", "a: 1\nb: 2.5\nc: true\nd: ~\ne:\nf: 2024-01-02\n",
+    "a:\n  - x\n  - {b: [1, 'two', \"3\"], c: null}\n  -\n  - - nested\n", "2: int key\ntrue: bool key\n~: null key\n",
+    "text: |\n  a block\n  of lines\nfolded: >\n  folded\n  text\n", "yes: no\nver: 1.0\nhex: 0x1F\n",
+    "- 'a'\n- \"b\"\n- c: [d, e]\n  f: g\n", "---\nkey: value\n...\n",
+]
+#: Documents the composer must build: each one's findings and values stay exactly the composer's.
+EXOTIC = [
+    "a: &x 1\nb: *x\n", "base: &b {k: 1}\nderived:\n  <<: *b\n  j: 2\n", "a: !!str 3\n", "a: !custom x\n",
+    "x: 1\nx: 2\n", "yes: 1\non: 2\n", "? [complex]\n: key\n", "a: 1\n---\nb: 2\n", "a: [1, 2\n", "a: b: c\n",
+    "\tx: 1\n",
+    "v: =\n", "a: !!binary aGVsbG8=\n", "[" * 300 + "]" * 300 + "\n", "a: *undefined\n",
+]
+
+
+def _composed(text: str) -> yamlio.LoadedYaml:
+    saved = yamlio._from_events
+    yamlio._from_events = lambda *args: None  # type: ignore[assignment]
+    try:
+        return yamlio.parse_yaml(text, "f.yaml")
+    finally:
+        yamlio._from_events = saved
+
+
+def _same(a: yamlio.LoadedYaml, b: yamlio.LoadedYaml) -> bool:
+    return (repr(a.data), a.marks, a.key_marks, a.diagnostics) == (repr(b.data), b.marks, b.key_marks, b.diagnostics)
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_the_event_path_builds_plain_documents_as_the_composer_does(text: str) -> None:
+    assert yamlio._from_events(text, "f.yaml", yamlio._fast_loader()) is not None
+    assert _same(parse_yaml(text, "f.yaml"), _composed(text))
+
+
+@pytest.mark.parametrize("text", EXOTIC)
+def test_the_event_path_leaves_everything_else_to_the_composer(text: str) -> None:
+    assert yamlio._from_events(text, "f.yaml", yamlio._fast_loader()) is None
+    assert _same(parse_yaml(text, "f.yaml"), _composed(text))
+
+
+def test_the_event_path_agrees_on_every_yaml_file_of_the_reference_cell(reference_cell: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(reference_cell.rglob("*.y*ml")) if ".git" not in p.parts]
+    assert len(texts) > 10
+    assert sum(yamlio._from_events(t, "f.yaml", yamlio._fast_loader()) is not None for t in texts) > 10
+    for text in texts:
+        assert _same(parse_yaml(text, "f.yaml"), _composed(text))
+
+
+def test_the_words_a_letter_can_start_are_all_pyyaml_reads_as_bool_or_null() -> None:
+    """The shortcut of ``_fast_loader``: a letter-initial scalar not in WORD_SCALARS is a string."""
+    import yaml
+
+    base = yaml.CSafeLoader
+    candidates = sorted(yamlio.WORD_SCALARS) + ["title", "text", "tests", "features/a.feature", "nil", "Nope",
+                                                "y", "n", "Y", "N", "yes ", "noo", "trueish", "NULLS", "oN", "tRUE"]
+    for word in candidates:
+        pyyaml = base.resolve(base(""), yaml.ScalarNode, word, (True, False))
+        ours = yamlio._fast_loader().resolve(yamlio._fast_loader()(""), yaml.ScalarNode, word, (True, False))
+        assert ours == pyyaml, word
+        assert (pyyaml != "tag:yaml.org,2002:str") == (word in yamlio.WORD_SCALARS), word

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections import Counter
 
     from govcell.cell import Cell
+    from govcell.derive.analysis import Analysis
     from govcell.diagnostics import Diagnostic
 
 
@@ -50,16 +51,22 @@ def command(args: argparse.Namespace) -> int:
 
 
 def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, strict: bool, fmt: str,
-                   out: str | None = None, *, new_since: str | None = None, baseline: str | None = None) -> int:
-    """Run ``checks`` (None: all) on the cell at ``root``, print or write the findings; 1 when any is an error."""
+                   out: str | None = None, *, new_since: str | None = None, baseline: str | None = None,
+                   analysis: Analysis | None = None) -> int:
+    """Run ``checks`` (None: all) on the cell at ``root``, print or write the findings; 1 when any is an error.
+
+    ``analysis``: the cell at ``root`` already analysed (several hooks' answers computed in one process,
+    :mod:`govcell.entry.replay`).
+    """
     from govcell.cell import Cell
     from govcell.checks import run
     from govcell.derive.analysis import Analysis
     from govcell.diagnostics import exit_code
     from govcell.report.findings import render
 
-    cell = Cell(root, config)
-    analysis = Analysis(cell)
+    if analysis is None:
+        analysis = Analysis(Cell(root, config))
+    cell = analysis.cell
     if new_since or baseline:
         from govcell.load.git import close_all
         from govcell.report.revisions import baseline_counts

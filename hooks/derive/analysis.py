@@ -35,6 +35,9 @@ class Analysis:
     """Every derived result of ``cell``, each computed at most once, on first use."""
 
     def __init__(self, cell: Cell) -> None:
+        from govcell.process import retain
+
+        retain(self)
         self.cell = cell
         self._memo: dict[Hashable, Any] = {}
 

@@ -8,7 +8,12 @@ then reads the cell it needs (:func:`govcell.cli.check.run_and_report`).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govcell.derive.analysis import Analysis
 
 
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -28,13 +33,57 @@ def check_parser(check: str | None, prog: str | None = None) -> argparse.Argumen
     return p
 
 
+#: The single-check hooks of a commit: the first to run answers for the others (:mod:`govcell.entry.replay`).
+COMMIT_CHECKS = ("spec-ledger", "context-bundles", "policy-test", "governance-graph", "ac-tags", "test-results")
+
+
 def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     """Parse hook arguments, run one check (None: all of them), print findings, return 0 or 1."""
     args = check_parser(check, prog).parse_args(argv)
+    from govcell.entry import replay
+
+    shared: dict[str, Analysis] = {}
+    siblings: dict[str, Callable[[], int]] = {_name(c): functools.partial(_run_check, c, args, shared)
+                                              for c in _siblings(check)}
+    return replay.run(_name(check), args, functools.partial(_run_check, check, args, shared), siblings)
+
+
+def _siblings(check: str | None) -> tuple[str, ...]:
+    """The other single-check hooks this pre-commit run starts next: none outside pre-commit.
+
+    pre-commit sets ``PRE_COMMIT=1`` for its hooks and runs them from the top of
+    the repository, where its config names the hooks it will run; a hook run
+    by hand answers only for itself.
+    """
+    import os
+    import re
+
+    if check not in COMMIT_CHECKS or not os.environ.get("PRE_COMMIT"):
+        return ()
+    try:
+        with open(".pre-commit-config.yaml", encoding="utf-8", errors="replace") as f:
+            configured = set(re.findall(r"\bid:\s*[\"']?([\w.-]+)", f.read(1 << 20)))
+    except OSError:
+        configured = set(COMMIT_CHECKS)  # another config file (pre-commit -c): assume the usual hooks
+    return tuple(c for c in COMMIT_CHECKS if c != check and c in configured)
+
+
+def _name(check: str | None) -> str:
+    return f"check {check or '*'}"
+
+
+def _run_check(check: str | None, args: argparse.Namespace, shared: dict[str, Analysis]) -> int:
+    """One check's run and report; the cell is loaded and analysed once for every check run in this process."""
     from govcell.cli.check import run_and_report
     from govcell.cli.options import cache_off
     from govcell.process import no_cycle_gc
 
     with no_cycle_gc(), cache_off(args):
+        analysis = shared.get("analysis")
+        if analysis is None and not (args.new_since or args.baseline):
+            from govcell.cell import Cell
+            from govcell.derive.analysis import Analysis
+
+            analysis = shared["analysis"] = Analysis(Cell(args.root, args.config))
         return run_and_report(args.root, args.config, [check] if check else None, args.strict, args.format,
-                              args.out, new_since=args.new_since, baseline=args.baseline)
+                              args.out, new_since=args.new_since, baseline=args.baseline, analysis=analysis)

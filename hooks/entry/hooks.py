@@ -66,6 +66,12 @@ def governance_scope(argv: Sequence[str] | None = None) -> int:
 def feature_status(argv: Sequence[str] | None = None) -> int:
     """``feature-status`` (fixer): regenerate the report; exit 1 if it changed."""
     args = feature_status_parser().parse_args(argv)
+    from govcell.entry import replay
+
+    return replay.run("feature-status", args, lambda: _feature_status(args))
+
+
+def _feature_status(args: argparse.Namespace) -> int:
     from govcell.cli.feature_status import run
     from govcell.cli.options import cache_off
     from govcell.process import no_cycle_gc

@@ -253,6 +253,10 @@ class Cache:
         assert self.directory is not None
         return self.directory / (k.hex() + ".bin")
 
+    def has(self, k: bytes) -> bool:
+        """An entry is stored under ``k`` (not read, so not checked: :meth:`get` still may miss)."""
+        return self.enabled and self._path(k).is_file()
+
     def get(self, kind: str, k: bytes) -> Any:
         """The value stored under ``k``, or :data:`MISS`."""
         if not self.enabled:
@@ -425,9 +429,9 @@ def _config_key(cell: Any) -> bytes | None:
 def cached_config(cell: Any, load: Any) -> Any:
     """``load(cell.root, cell.config_path, source=cell.source)`` (the cell's ``LoadedConfig``), cached.
 
-    Only a configuration whose ID and tag patterns are govcell's defaults is stored: a custom pattern is
-    timed for safety (``govcell.load.regex_safety``), and a verdict taken under one machine's load is
-    not one to replay.  Nothing is stored when the configuration turns the cache off."""
+    A custom ID or tag pattern is judged from its parse tree (``govcell.load.regex_safety``), the same
+    verdict on every machine, so it is stored like any other.  Nothing is stored when the
+    configuration turns the cache off."""
     if env_off() or _State.off:
         return load(cell.root, cell.config_path, source=cell.source)
     k = _config_key(cell)
@@ -441,13 +445,6 @@ def cached_config(cell: Any, load: Any) -> Any:
     settings = getattr(loaded.config, "cache", None)
     if store is None or k is None or (settings is not None and not settings.enabled):
         return loaded
-    from govcell.load.config import _PATTERN_FIELDS
-
-    for section, name in _PATTERN_FIELDS:
-        part = getattr(loaded.config, section)
-        value = getattr(part, name)
-        if value and value != type(part).model_fields[name].default:
-            return loaded
     store.max_bytes = int(getattr(settings, "max_mb", DEFAULT_MAX_MB) * 1024 * 1024)
     store.put("config", k, loaded)
     cell.__dict__["_govcell_cache_config"] = k.hex()

@@ -1,0 +1,45 @@
+"""The process helpers: retaining the cell until a fast exit, and the paused collector."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from govcell import process
+
+
+class _Big:
+    """A stand-in for a cell: something a weak reference can watch."""
+
+
+def test_retain_does_nothing_outside_a_fast_exit() -> None:
+    obj = _Big()
+    ref = weakref.ref(obj)
+    process.retain(obj)
+    del obj
+    assert ref() is None, "an in-process caller (a test) must not leak what it built"
+
+
+def test_under_a_fast_exit_the_cell_is_kept_and_the_collector_stays_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process, "_FAST_EXIT", process._FastExitState())
+    process._FAST_EXIT.retaining = True
+    obj = _Big()
+    ref = weakref.ref(obj)
+    process.retain(obj)
+    del obj
+    assert ref() is not None, "freeing it node by node is wasted work just before os._exit"
+    assert gc.isenabled()
+    try:
+        with process.no_cycle_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "re-enabling would collect the whole heap on the next allocation"
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_restored_after_a_command_in_process() -> None:
+    with process.no_cycle_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
