@@ -58,7 +58,9 @@ def baseline_counts(root: object, config: str | None, checks: list[str] | None, 
     from govcell.checks import run
     from govcell.derive.fingerprint import baseline_counts as counts
 
+    from govcell.checks import CHECKS
+
     def findings(analysis: Analysis) -> list[Diagnostic]:
         return run(analysis, checks)
 
-    return counts(root, config, new_since, baseline, findings)
+    return counts(root, config, new_since, baseline, findings, "checks:" + ",".join(checks or CHECKS))
