@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from govcell.diagnostics import diag
 from govcell.derive.fingerprint import (BASELINE_FORMAT, baseline_text, fingerprint, id_pattern, item_of,
@@ -43,3 +46,34 @@ def test_a_baseline_round_trips_and_bad_ones_are_findings() -> None:
     for bad in ("not json", "[]", json.dumps({"format": BASELINE_FORMAT, "findings": [{}]})):
         counts, problems = read_baseline(bad, "b.json")
         assert counts is None and [d.code for d in problems] == ["baseline.invalid"]
+
+
+def test_the_findings_at_a_commit_are_kept_for_the_next_new_since(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second --new-since of the same commit reads its fingerprints from the shared cache."""
+    import govcell.checks
+    from govcell.report.revisions import baseline_counts
+    from tests.conftest import git, init_git
+
+    init_git(tmp_path)
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/spec_ledger.yaml").write_text(
+        "stories:\n  - id: US-A-001\n    title: A\n    requirements:\n      - id: REQ-A-1\n        title: R\n"
+        "        acceptance_criteria:\n          - id: AC-A-001\n            text: T\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    runs: list[object] = []
+    real = govcell.checks.run
+
+    def counted(analysis: object, names: object = None, **kw: object) -> object:
+        runs.append(names)
+        return real(analysis, names, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(govcell.checks, "run", counted)
+    first = baseline_counts(tmp_path, None, None, "HEAD", None)
+    assert first[0] and runs == [None]  # the uncovered AC is a finding
+    assert baseline_counts(tmp_path, None, None, "HEAD", None) == first and runs == [None]
+    # Other checks are another entry.
+    assert baseline_counts(tmp_path, None, ["ac-tags"], "HEAD", None)[0] is not None and runs == [None, ["ac-tags"]]
+    monkeypatch.setenv("GOVCELL_NO_CACHE", "1")
+    assert baseline_counts(tmp_path, None, None, "HEAD", None) == first and len(runs) == 3

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from govcell.derive.commit_cache import slot, volatile
+
 if TYPE_CHECKING:
     from govcell.derive.analysis import Analysis
     from govcell.diagnostics import Diagnostic
@@ -100,14 +102,14 @@ def summarise(root: str, config: str | None, spec: str | None, findings: Finding
     if isinstance(side, str):
         return {"error": side}
     cell, source = side
-    store, k = _cache_slot(cell, cache_as)
+    store, k = slot(cell, "diff-side", cache_as)
     if store is not None:
         hit = store.get("diff-side", k)
         if isinstance(hit, dict):
             return {**hit, "source": _source(source)}
     analysis = Analysis(cell)
     out = summary_of(analysis, findings(analysis))
-    if store is not None and not any(_volatile(d["code"]) for d in out["findings"]):
+    if store is not None and not volatile(d["code"] for d in out["findings"]):
         store.put("diff-side", k, {k2: v for k2, v in out.items() if k2 != "source"})
     return out
 
@@ -115,10 +117,9 @@ def summarise(root: str, config: str | None, spec: str | None, findings: Finding
 def cached_summary(root: str, config: str | None, spec: str | None, cache_as: str) -> dict[str, Any] | None:
     """The summary of a commit kept by an earlier run (None: not a commit, not kept, or the cache is off).
 
-    A commit fixes every file of the cell, so its summary is kept under the commit id, the
-    configuration read at it, what the checks are (``cache_as``) and govcell's code
-    (``govcell.load.cache.key``).  A summary whose findings depend on the machine (a policy
-    timeout, an engine missing, an unsafe pattern timed, a govcell bug) is not kept.
+    Kept by ``govcell.derive.commit_cache`` (under the commit id, the configuration read at it,
+    what the checks are, ``cache_as``, and govcell's code); a summary whose findings depend on
+    the machine (a policy timeout, an engine missing, an unsafe pattern timed, a govcell bug) is not.
     """
     if not cache_as:
         return None
@@ -126,18 +127,9 @@ def cached_summary(root: str, config: str | None, spec: str | None, cache_as: st
     if isinstance(side, str):
         return None
     cell, source = side
-    store, k = _cache_slot(cell, cache_as)
+    store, k = slot(cell, "diff-side", cache_as)
     hit = store.get("diff-side", k) if store is not None else None
     return {**hit, "source": _source(source)} if isinstance(hit, dict) else None
-
-
-#: Finding codes whose presence depends on the machine or the moment, not on the commit alone.
-_VOLATILE = ("policy.timeout", "policy.engine-crash", "policy.engine-missing", "config.unsafe-pattern",
-             "internal.error")
-
-
-def _volatile(code: str) -> bool:
-    return code in _VOLATILE
 
 
 def open_side(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str:
@@ -151,19 +143,6 @@ def open_side(root: str, config: str | None, spec: str | None) -> tuple[Any, Any
     except RevisionError as exc:
         return str(exc)
     return Cell(root_path, config, source=source), source
-
-
-def _cache_slot(cell: Any, cache_as: str) -> tuple[Any, bytes]:
-    """(the shared cache, the key) of a commit's summary; (None, b"") when it is not kept."""
-    source = cell.source
-    if not cache_as or source.kind != "revision" or not source.commit:
-        return None, b""
-    from govcell.load.cache import config_part, for_cell, key
-
-    store = for_cell(cell)
-    if not store.enabled:
-        return None, b""
-    return store, key("diff-side", source.commit, cell.config_path or "", config_part(cell), cache_as)
 
 
 def _source(source: Any) -> dict[str, Any]:

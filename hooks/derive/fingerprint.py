@@ -130,12 +130,13 @@ def read_baseline(text: str, path: str) -> tuple[Counter[str] | None, list[Diagn
 
 
 def baseline_counts(root: object, config_path: str | None, new_since: str | None, baseline: str | None,
-                    findings: Callable[[Analysis], list[Diagnostic]],
+                    findings: Callable[[Analysis], list[Diagnostic]], cache_as: str = "",
                     ) -> tuple[Counter[str] | None, str, list[Diagnostic]]:
     """The fingerprints findings are compared with: the findings at ``new_since``, or a baseline file.
 
     ``findings`` checks the cell at ``new_since`` (the caller's, ``govcell.report.revisions``:
-    derive never runs the checks).
+    derive never runs the checks); ``cache_as`` names what it runs, and when given the
+    fingerprints of a commit are kept in the shared cache (``govcell.derive.commit_cache``).
 
     Returns (counts, what they are, findings about the comparison itself); counts is
     None when there is nothing to compare with (then those findings say why).
@@ -174,6 +175,13 @@ def baseline_counts(root: object, config_path: str | None, new_since: str | None
                                            "(`git fetch --unshallow`, or fetch-depth: 0 in CI), or use a "
                                            "committed baseline file (--baseline)")]
     cell = Cell(root_path, config_path, source=source)
+    what = f"{new_since} ({source.label})"
+    from govcell.derive.commit_cache import slot, volatile
+
+    store, k = slot(cell, "new-since", cache_as)
+    hit = store.get("new-since", k) if store is not None else None
+    if isinstance(hit, dict):
+        return Counter(hit), what, []
     ids = id_pattern(cell.config)
     try:
         found = findings(Analysis(cell))
@@ -181,4 +189,7 @@ def baseline_counts(root: object, config_path: str | None, new_since: str | None
         from govcell.load.git import close_all
 
         close_all()
-    return Counter(fingerprint(d, ids) for d in found), f"{new_since} ({source.label})", []
+    counts = Counter(fingerprint(d, ids) for d in found)
+    if store is not None and not volatile(d.code for d in found):
+        store.put("new-since", k, dict(counts))
+    return counts, what, []

@@ -31,7 +31,7 @@ def check_modules() -> tuple[str, ...]:
 
     from govcell.derive.diff import DIFF_CHECKS
 
-    return ("govcell.checks", "govcell.report.bundle", *(CHECKS[name].module for name in DIFF_CHECKS))
+    return ("govcell.checks", "govcell.derive.bundles.render", *(CHECKS[name].module for name in DIFF_CHECKS))
 
 
 def diff(root: str, config: str | None, base: str | None, head: str | None, *,
@@ -58,7 +58,9 @@ def baseline_counts(root: object, config: str | None, checks: list[str] | None, 
     from govcell.checks import run
     from govcell.derive.fingerprint import baseline_counts as counts
 
+    from govcell.checks import CHECKS
+
     def findings(analysis: Analysis) -> list[Diagnostic]:
         return run(analysis, checks)
 
-    return counts(root, config, new_since, baseline, findings)
+    return counts(root, config, new_since, baseline, findings, "checks:" + ",".join(checks or CHECKS))
