@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from govcell.load.config import Config, LoadedConfig, load_config
 from govcell.diagnostics import Diagnostic
@@ -135,9 +135,38 @@ class Cell:
     @functools.cached_property
     def features(self) -> FeatureIndex:
         """Every feature file under ``paths.features``, parsed (gherkin-official)."""
+        later = self.__dict__.pop("_features_later", None)
+        if later is not None:
+            status, value = later.result()
+            if status == "ok":
+                return cast("FeatureIndex", value)
+        return self._load_features()
+
+    def _load_features(self) -> FeatureIndex:
         from govcell.load.features import load_index
 
         return load_index(self.source, self.config, self.config_source, cache_owner=self)
+
+    def prefetch_features(self) -> None:
+        """Start parsing the feature files on the other core while this process reads the spec files.
+
+        Only in a console script about to exit (:func:`govcell.process.retain`'s
+        condition): a forked child parses (or takes from the shared cache) every
+        feature file and sends the index back, so the ledger and the scenarios are
+        read at the same time.  An in-process caller (the tests) reads them in
+        turn; a child that fails leaves the parse to :attr:`features`, so nothing
+        is lost either way.
+        """
+        from govcell.process import in_console_script
+
+        if "features" in self.__dict__ or "_features_later" in self.__dict__ or not in_console_script():
+            return
+        from govcell.load.features import fast_pickled
+        from govcell.load.git import close_all
+        from govcell.process import Later
+
+        fast_pickled()
+        self.__dict__["_features_later"] = Later(self._load_features, (), close_all)
 
     @functools.cached_property
     def test_results(self) -> ResultSet:

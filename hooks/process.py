@@ -97,6 +97,11 @@ class _FastExitState:
 _FAST_EXIT = _FastExitState()
 
 
+def in_console_script() -> bool:
+    """This process is an installed console script that ends through :func:`exit_fast` (not a test)."""
+    return _FAST_EXIT.retaining
+
+
 def retain(obj: object) -> None:
     """Keep ``obj`` alive until the process ends, when it ends through :func:`exit_fast`.
 

@@ -59,6 +59,8 @@ class Check:
     owns: tuple[str, ...]
     shares: tuple[str, ...] = READING
     covers: tuple[Cover, ...] = ()
+    #: parses the feature files (``Cell.features``): worth starting that early (``Cell.prefetch_features``)
+    reads_features: bool = True
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
         mod: CheckModule = importlib.import_module(self.module)
@@ -76,11 +78,12 @@ _LEDGER_CAUSES = ("ledger.*",)
 #: hook id -> check, in the order ``govcell check`` runs them
 CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("spec-ledger", "govcell.checks.spec_ledger",
-          owns=("ledger.*", "tasks.*", "flows.*", "docindex.*"), shares=(*READING, "config.bad-pattern")),
+          owns=("ledger.*", "tasks.*", "flows.*", "docindex.*"), shares=(*READING, "config.bad-pattern"),
+          reads_features=False),
     Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
           shares=(*READING, *_LEDGER_CAUSES, "write.*"),
           covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),)),
-    Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",)),
+    Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",), reads_features=False),
     Check("governance-graph", "govcell.checks.governance_graph", owns=("graph.*", "adr.*"),
           shares=(*READING, *_LEDGER_CAUSES, "tasks.*", "flows.*", "contextpack.*", "docindex.*")),
     Check("ac-tags", "govcell.checks.ac_tags", owns=("ac.*", "gherkin.*", "coverage.*", "review.*", "reviews.*"),

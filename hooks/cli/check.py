@@ -59,7 +59,7 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     :mod:`govcell.entry.replay`).
     """
     from govcell.cell import Cell
-    from govcell.checks import run
+    from govcell.checks import CHECKS, run
     from govcell.derive.analysis import Analysis
     from govcell.diagnostics import exit_code
     from govcell.report.findings import render
@@ -67,6 +67,8 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     if analysis is None:
         analysis = Analysis(Cell(root, config))
     cell = analysis.cell
+    if any(CHECKS[name].reads_features for name in (checks or CHECKS)):
+        cell.prefetch_features()
     if new_since or baseline:
         from govcell.load.git import close_all
         from govcell.report.revisions import baseline_counts

@@ -234,13 +234,25 @@ def load_index(source: FileSource, config: Config, config_source: str | None,
     else:
         from govcell.load.cache import cached_features
 
-        parsed = cached_features(cache_owner, texts, matcher, _parse_all, (FeatureFile, Scenario, Examples, TagRef))
+        parsed = cached_features(cache_owner, texts, matcher, _parse_all, INDEX_CLASSES)
     files: list[FeatureFile] = []
     for feature, diags in parsed:
         found.extend(diags)
         if feature is not None:
             files.append(feature)
     return build_index(files, found, matcher.pattern)
+
+
+#: The dataclasses of a feature index: pickled by their fields (``govcell.load.cache.fast_pickle``).
+INDEX_CLASSES: tuple[type, ...] = (FeatureFile, Scenario, Examples, TagRef)
+
+
+def fast_pickled() -> None:
+    """Pickle a feature index quickly (into the cache, or from a child process that parsed it)."""
+    from govcell.diagnostics import Diagnostic
+    from govcell.load.cache import fast_pickle
+
+    fast_pickle(*INDEX_CLASSES, Diagnostic)
 
 
 #: Below this many files one process parses faster than starting workers: forking a process

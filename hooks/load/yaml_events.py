@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govcell.load.yaml_loader import MAX_DEPTH, PLAIN_TAGS, STR, TIMESTAMP
+from govcell.load.yaml_loader import MAX_DEPTH, PLAIN_TAGS, STR, TIMESTAMP, WORD_SCALARS
 
 #: ``path -> (line, col)`` of every value (or every mapping key), 1-based.
 Marks = dict[tuple[str | int, ...], tuple[int, int]]
@@ -66,7 +66,7 @@ class _EventBuilder:
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
-        value, first = self._value, self.loader.implicit_first
+        value, first, words = self._value, self.loader.implicit_first_not_words, WORD_SCALARS
         # A frame: [container, its path, the key awaiting its value (mappings), is a mapping].
         stack: list[list[Any] | None] = []
         frame: list[Any] | None = None
@@ -79,7 +79,8 @@ class _EventBuilder:
                     raise Exotic
                 m = ev.start_mark
                 v = ev.value
-                if ev.implicit[0] and (not v or v[0] in first):  # else a string (see _fast_loader)
+                # Else a string (see yaml_loader.fast_loader): most scalars are settled here, without a call.
+                if ev.implicit[0] and (not v or v[0] in first or v in words):
                     v = value(ev)
                 if frame is None:
                     self.data = v

@@ -70,4 +70,5 @@ def fast_loader() -> type:
 
     assert not base.yaml_path_resolvers
     return type("GovcellLoader", (base,), {"resolve": resolve, "descend_resolver": ignore_path,
-                                            "ascend_resolver": ignore_path, "implicit_first": first})
+                                            "ascend_resolver": ignore_path, "implicit_first": first,
+                                            "implicit_first_not_words": first - words_only})
