@@ -185,3 +185,29 @@ Feature: Foundation: the spec ledger hook, located findings and safe loading
     And the output contains ".govcell.yaml:2:3: error: config.unknown-key: unknown key 'ledgr'"
     And the output contains "did you mean 'ledger'?"
     And the output contains "ledger.id-pattern"
+
+  @AC-FND-042
+  Scenario: A bad [tool.govcell] table is reported as a bad .govcell.yaml is, at the key's line
+    Given a cell with the ledger:
+      """
+      stories:
+        - id: story-1
+          title: A story
+      """
+    And the file "pyproject.toml":
+      """
+      [project]
+      name = "x"
+
+      [tool.govcell.paths]
+      ledgr = "specs/other.yaml"
+
+      [tool.govcell]
+      strict = [1]
+      """
+    When I run "govcell check"
+    Then the exit code is 1
+    And the output contains "pyproject.toml:5:1: error: config.unknown-key: unknown key 'ledgr' at paths"
+    And the output contains "did you mean 'ledger'?"
+    And the output contains "pyproject.toml:8:10: error: config.type: strict: Input should be a valid boolean"
+    And the output contains "error: ledger.id-pattern"
