@@ -154,25 +154,45 @@ def resolve_output(root: Path | str, target: str, *, what: str, inputs: Callable
     """
     from govcell.diagnostics import diag
 
+    placed = _place(root, target, base, directory, outside_ok)
+    if isinstance(placed, _Refusal):
+        refusal = placed
+    else:
+        real, rel, inside = placed
+        outcome = _over_input(rel, inputs, directory, inside) or _existing(real, rel, directory)
+        if isinstance(outcome, Target):
+            return outcome, None
+        refusal = outcome
+    shown = _printable(target)
+    path, line, col = where if where is not None else (shown, 0, 0)
+    return None, diag(refusal.code, f"{what} '{shown}' {refusal.message}; nothing was written", path, line, col,
+                      hint=refusal.hint)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Refusal:
+    """Why nothing may be written at a path: the finding's code, what is wrong with the path, the hint."""
+
+    code: str
+    message: str
+    hint: str
+
+
+def _place(root: Path | str, target: str, base: Path | str | None, directory: bool,
+           outside_ok: bool) -> tuple[str, str, bool] | _Refusal:
+    """The real path of ``target``, its repository-relative form and whether it is inside; or why not."""
     root_real = os.path.realpath(root)
-    shown = target
-
-    def refuse(code: str, message: str, hint: str) -> tuple[None, Diagnostic]:
-        path, line, col = where if where is not None else (_printable(shown), 0, 0)
-        return None, diag(code, f"{what} '{_printable(shown)}' {message}; nothing was written", path, line, col,
-                          hint=hint)
-
     if not target or "\0" in target:
-        return refuse("write.not-a-file", "is not a usable path", "give a file path inside the repository")
+        return _Refusal("write.not-a-file", "is not a usable path", "give a file path inside the repository")
     # An absolute (or ``~``) target replaces the base; either way the real path decides below.
     full = os.path.join(os.path.abspath(base if base is not None else root), os.path.expanduser(target))
     head, name = os.path.split(full.rstrip(os.sep) if len(full) > 1 else full)
     if name in ("", ".", "..") and not directory:
-        return refuse("write.not-a-file", "names a directory, not a file", "give a file path")
+        return _Refusal("write.not-a-file", "names a directory, not a file", "give a file path")
     try:
         real_parent = os.path.realpath(head)
     except (OSError, ValueError, RuntimeError):
-        return refuse("write.outside-repo", "cannot be resolved", "give a path inside the repository")
+        return _Refusal("write.outside-repo", "cannot be resolved", "give a path inside the repository")
     real = os.path.normpath(os.path.join(real_parent, name))
     inside = os.path.commonpath([real, root_real]) == root_real
     if not inside and outside_ok:
@@ -182,39 +202,49 @@ def resolve_output(root: Path | str, target: str, *, what: str, inputs: Callable
         lexical = os.path.normpath(full)
         outside_ok = os.path.commonpath([lexical, root_abs]) != root_abs
     if not inside and not outside_ok:
-        return refuse("write.outside-repo", "resolves outside the repository",
-                      "govcell writes only inside the repository: use a repository-relative path with no "
-                      "'..' and no symlinked directory on the way")
+        return _Refusal("write.outside-repo", "resolves outside the repository",
+                        "govcell writes only inside the repository: use a repository-relative path with no "
+                        "'..' and no symlinked directory on the way")
     rel = os.path.relpath(real, root_real).replace(os.sep, "/") if inside else real
     if any(part.lower() == ".git" for part in rel.replace(os.sep, "/").split("/")):
-        return refuse("write.into-git", "points into .git/", "git's own files are never written by govcell")
+        return _Refusal("write.into-git", "points into .git/", "git's own files are never written by govcell")
+    return real, rel, inside
+
+
+def _over_input(rel: str, inputs: Callable[[str], bool] | None, directory: bool, inside: bool) -> _Refusal | None:
+    """Why ``rel`` may not be written because it is (or, for a directory, holds) an input of the cell."""
     if rel == "." and directory:
-        return refuse("write.over-input", "is the repository itself", "choose a directory of its own (site/)")
+        return _Refusal("write.over-input", "is the repository itself", "choose a directory of its own (site/)")
     if inputs is not None and not directory and inside and inputs(rel):
-        return refuse("write.over-input", "is an input file of the cell", "choose another path: govcell never "
-                      "overwrites the files it reads")
+        return _Refusal("write.over-input", "is an input file of the cell", "choose another path: govcell never "
+                        "overwrites the files it reads")
     if inputs is not None and directory and inside:
         below = rel.rstrip("/") + "/"
         held = [f for f in getattr(inputs, "files", ()) if f.startswith(below) or rel == "."]
         held += [p for p in getattr(inputs, "prefixes", ()) if p.startswith(below)]
         if held:
-            return refuse("write.over-input", f"holds input files of the cell ({sorted(held)[0]})",
-                          "choose a directory of its own (site/)")
+            return _Refusal("write.over-input", f"holds input files of the cell ({sorted(held)[0]})",
+                            "choose a directory of its own (site/)")
+    return None
+
+
+def _existing(real: str, rel: str, directory: bool) -> Target | _Refusal:
+    """The target, when what is at ``real`` now (nothing, a file, a directory) may be replaced; else why not."""
     try:
         st = os.lstat(real)
     except FileNotFoundError:
-        return Target(real, rel, False), None
+        return Target(real, rel, False)
     except OSError as exc:
-        return refuse("write.failed", f"cannot be examined ({exc.strerror or exc})", "check its permissions")
+        return _Refusal("write.failed", f"cannot be examined ({exc.strerror or exc})", "check its permissions")
     if stat.S_ISLNK(st.st_mode):
-        return refuse("write.not-a-file", "is a symlink", "remove the symlink: govcell never writes through one")
+        return _Refusal("write.not-a-file", "is a symlink", "remove the symlink: govcell never writes through one")
     if directory:
         if not stat.S_ISDIR(st.st_mode):
-            return refuse("write.not-a-file", "exists and is not a directory", "remove it or choose another path")
+            return _Refusal("write.not-a-file", "exists and is not a directory", "remove it or choose another path")
     elif not stat.S_ISREG(st.st_mode):
-        return refuse("write.not-a-file", "exists and is not a regular file (a directory, FIFO or device)",
-                      "remove it or choose another path")
-    return Target(real, rel, True), None
+        return _Refusal("write.not-a-file", "exists and is not a regular file (a directory, FIFO or device)",
+                        "remove it or choose another path")
+    return Target(real, rel, True)
 
 
 def write_output(root: Path | str, target: str, text: str | bytes, *, what: str,

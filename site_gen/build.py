@@ -15,7 +15,10 @@ import contextlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govcell.write import Target
 
 MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -102,54 +105,18 @@ def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell
     if base:
         from govcell_site.plugin import BASE_ENV
 
-        saved = os.environ.get(BASE_ENV)
-        os.environ[BASE_ENV] = base
-        try:
+        with _environ(BASE_ENV, base):
             return build_site(root, out, govcell_config=govcell_config, mkdocs_file=mkdocs_file, strict=strict)
-        finally:
-            if saved is None:
-                os.environ.pop(BASE_ENV, None)
-            else:
-                os.environ[BASE_ENV] = saved
-
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life banner
-
-    from govcell.cell import Cell
-    from govcell.write import cell_inputs, fresh_dir_beside, resolve_output, swap_in
+    from govcell.write import swap_in
 
     root = Path(root).absolute()
-    # The path policy (govcell.write): the site directory is a real directory (never a symlink, which
-    # the swap would otherwise delete through) that holds no input of the cell; --out is the user's
-    # choice and may lie outside the repository.
-    place, problem = resolve_output(root, str(out) if out else "site", what="site directory",
-                                    inputs=cell_inputs(Cell(root, govcell_config)), base=Path.cwd() if out else root,
-                                    directory=True, outside_ok=bool(out))
-    if place is None:
-        raise SiteRefused(problem)
+    place = _site_place(root, out, govcell_config)
     # Built in a fresh directory and swapped in whole: an interrupted or failed build keeps the old site.
+    fresh = _fresh_dir(place)
     try:
-        fresh = fresh_dir_beside(place)
-    except OSError as exc:
-        from govcell.diagnostics import diag
-
-        raise SiteRefused(diag("write.failed", f"cannot write site directory '{place.rel}': "
-                               f"{exc.strerror or exc}", place.rel,
-                               hint="check the directory's permissions and free space")) from None
-    try:
-        with mkdocs_config_file(root, Path(fresh), govcell_config, mkdocs_file) as (path, _default):
-            overrides: dict[str, Any] = {"site_dir": fresh}
-            if strict:
-                overrides["strict"] = True
-            cfg = load_config(config_file=path, **overrides)
-            directory_urls = bool(cfg.use_directory_urls)
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
+        directory_urls = _run_mkdocs(root, fresh, govcell_config, mkdocs_file, strict)
         _ignore_itself(root, place.rel, Path(fresh))
         swap_in(fresh, place)
     except BaseException:
@@ -158,6 +125,73 @@ def build_site(root: str | Path = ".", out: str | Path | None = None, *, govcell
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return Path(place.path), directory_urls
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """``os.environ[name] = value`` for the duration, then as it was."""
+    import os
+
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
+def _site_place(root: Path, out: str | Path | None, govcell_config: str | None) -> Target:
+    """Where the site goes, under the path policy (:mod:`govcell.write`); SiteRefused when it may not go there.
+
+    The site directory is a real directory (never a symlink, which the swap would otherwise delete
+    through) that holds no input of the cell; --out is the user's choice and may lie outside the repository.
+    """
+    from govcell.cell import Cell
+    from govcell.write import cell_inputs, resolve_output
+
+    place, problem = resolve_output(root, str(out) if out else "site", what="site directory",
+                                    inputs=cell_inputs(Cell(root, govcell_config)), base=Path.cwd() if out else root,
+                                    directory=True, outside_ok=bool(out))
+    if place is None:
+        raise SiteRefused(problem)
+    return place
+
+
+def _fresh_dir(place: Target) -> str:
+    """A new empty directory beside the site's place, to build into; SiteRefused when none can be made."""
+    from govcell.write import fresh_dir_beside
+
+    try:
+        return fresh_dir_beside(place)
+    except OSError as exc:
+        from govcell.diagnostics import diag
+
+        raise SiteRefused(diag("write.failed", f"cannot write site directory '{place.rel}': "
+                               f"{exc.strerror or exc}", place.rel,
+                               hint="check the directory's permissions and free space")) from None
+
+
+def _run_mkdocs(root: Path, site_dir: str, govcell_config: str | None, mkdocs_file: str | None,
+                strict: bool) -> bool:
+    """``mkdocs build`` into ``site_dir``, plugins started and shut down; whether links are directory URLs."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    with mkdocs_config_file(root, Path(site_dir), govcell_config, mkdocs_file) as (path, _default):
+        overrides: dict[str, Any] = {"site_dir": site_dir}
+        if strict:
+            overrides["strict"] = True
+        cfg = load_config(config_file=path, **overrides)
+        directory_urls = bool(cfg.use_directory_urls)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    return directory_urls
 
 
 #: Written into a site built inside the repository: git then ignores the whole directory, whatever

@@ -1,4 +1,4 @@
-"""govcell.report.bundle: fences no content can break, XML that round-trips, budgets that hold."""
+"""govcell.derive.bundles.render: fences no content can break, XML that round-trips, budgets that hold."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govcell.report.bundle import fence_for, fit, md_path, render
+from govcell.derive.bundles.render import fence_for, fit, md_path, render
 from govcell.derive.bundles import Bundle, FileInfo
 
 # Text as files hold it: any unicode except lone surrogates (not encodable as UTF-8).

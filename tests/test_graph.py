@@ -1,4 +1,4 @@
-"""hooks/derive/graph.py: building, invariants and exports on small real cells."""
+"""hooks/derive/graph/: building, invariants and exports on small real cells."""
 
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ from govcell.derive.analysis import Analysis
 from govcell_site import data as site_data
 from govcell_site.data import collect
 from govcell_site.mermaid import story_source
-from govcell_site.pages import generate, traceability_csv
+from govcell_site.pages import generate
+from govcell_site.pages.ledger import traceability_csv
 from govcell_site.render import Context, page_url, relative
 from govcell_site.views import stories
 from tests.conftest import CellBuilder
@@ -157,7 +158,7 @@ def test_charts_are_byte_deterministic_across_processes(cell: CellBuilder) -> No
     code = ("import sys; from govcell.cell import Cell; from govcell.derive.analysis import Analysis; "
             "from govcell_site.data import collect; "
             "from govcell_site.render import Context; from govcell_site.views import stories; "
-            "from govcell_site.pages import _charts; "
+            "from govcell_site.pages.results import _charts; "
             "d = collect(Analysis(Cell(sys.argv[1]))); c = _charts(Context(d, stories(d))); "
             "print(sorted(c)); print(''.join(str(x.svg) for x in c.values()))")
     runs = [subprocess.run([sys.executable, "-c", code, str(cell.root)], capture_output=True, text=True, check=True,

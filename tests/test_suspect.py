@@ -118,8 +118,8 @@ def test_a_rename_is_followed_only_when_it_is_unambiguous(cell: CellBuilder) -> 
 def test_a_change_bundle_cuts_its_header_to_fit(cell: CellBuilder) -> None:
     from govcell.report.revisions import diff as compute
     from govcell.report.change_bundle import build
-    from govcell.report.bundle import fit
-    from govcell.report.bundle import render as render_bundle
+    from govcell.derive.bundles.render import fit
+    from govcell.derive.bundles.render import render as render_bundle
     from tests.conftest import git, init_git
 
     def ledger(words: str) -> str:

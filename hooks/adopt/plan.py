@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from typing import Any
+
 from govcell.adopt.starter import (
     CONFIG,
     PRE_COMMIT_CONFIG,
@@ -86,87 +87,22 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     for name in SCHEMAS:
         files[f"docs/schema/{name}.json"] = schema_text(name).encode("utf-8")
     found = detect(root) if root.is_dir() else detect(root / ".missing")
-    skip_reason: dict[str, str] = {}
-
-    def user_part(rels: tuple[str, ...]) -> bool:
-        return not force and not all(_is_starter(root, r, files) for r in rels)
-
-    # Another decision numbered 0001 makes the starter's a second ADR-0001: never, not even with --force.
-    other_0001 = found.adr_numbers.count(1) > (1 if (root / STARTER_ADR).is_file() else 0)
-    if other_0001 or (not force and found.adr_numbers):
-        skip_reason[STARTER_ADR] = (f"{found.adr_dir} already holds {len(found.adr_numbers)} decision record(s); "
-                                    "the starter's would be a second ADR-0001" if other_0001 else
-                                    f"{found.adr_dir} already holds decision records")
-    # The ledger: the starter's scenarios and ADR prove and back it, so they follow it.
-    if user_part((STARTER_LEDGER,)) or (not force and found.ledger and not found.ledger_is_default):
-        yours = found.ledger or STARTER_LEDGER
-        skip_reason.setdefault(STARTER_FEATURE, f"its scenarios prove the starter ledger's ACs, and {yours} is yours")
-        skip_reason.setdefault(STARTER_ADR, f"the starter ledger's decision; {yours} is yours")
-        if found.ledger and not found.ledger_is_default:
-            skip_reason[STARTER_LEDGER] = f"the ledger is {found.ledger}"
-    # The policy pack: never beside policies or fixtures of the repository's own.
-    pack = {rel for rel in files if rel.startswith("policy/")}
+    skip_reason = _spec_skips(root, found, files, force)
     wanted = pack_pieces(found)
     files["policy/testdata/expectations.yaml"] = fitted_expectations(files["policy/testdata/expectations.yaml"], wanted)
     own_policy = [f for f in _policy_files(root, found.policy_dir or "policy") if not _is_starter(root, f, files)]
-    if not force and own_policy:
-        for rel in pack:
-            skip_reason[rel] = (f"{found.policy_dir or 'policy'}/ holds your own policies and fixtures; "
-                                "govcell runs those instead of its pack")
-    else:
-        # Only the pieces of the pack with something to govern here (the cell's own files always).
-        for rel in pack:
-            why = wanted.get(policy_piece(rel))
-            if why and not force:
-                skip_reason[rel] = why
+    _pack_skips(skip_reason, files, found, wanted, own_policy, force)
     # The contextpack (and its .llmignore, which shapes its bundles).
-    if user_part((".llm/contextpack.yaml",)):
+    if _user_part(root, files, force, (".llm/contextpack.yaml",)):
         skip_reason[".llm/.llmignore"] = "it would change what your contextpack's bundles carry"
-    # The site: beside documentation of the repository's own, neither mkdocs.yml nor an index page.
-    docs_own = [f for f in found.docs_pages if not _is_starter(root, f, files)]
-    if found.docs_tool == "sphinx" and not force:
-        for rel in SITE_FILES:
-            skip_reason[rel] = (f"the documentation is a Sphinx project ({found.docs_tool_file}); "
-                                "`govcell site build` builds the governance site on its own, into site/")
-    elif found.docs_tool == "mkdocs" and found.docs_tool_file != "mkdocs.yml" and not force:
-        skip_reason["mkdocs.yml"] = f"the MkDocs site is {found.docs_tool_file}"
-    elif not force and docs_own and found.docs_tool is None:
-        for rel in SITE_FILES:
-            skip_reason[rel] = (f"docs/ holds {len(docs_own)} page(s) of yours and is not a MkDocs site; "
-                                "`govcell site build` builds the governance pages without mkdocs.yml")
-
-    actions: list[Action] = []
-    planned: dict[str, bytes] = {}
+    _site_skips(skip_reason, root, found, files, force)
     tracked = _tracked(root)
-    for rel in sorted(files):
-        if rel in (CONFIG, PRE_COMMIT_CONFIG):
-            continue
-        if rel in skip_reason and not (root / rel).exists():
-            omitted = rel.startswith("policy/") and policy_piece(rel) in wanted and not own_policy
-            actions.append(Action(rel, "omit" if omitted else "skip", reason=skip_reason[rel]))
-            continue
-        action = _decide(root, rel, files[rel], force, tracked, skip_reason.get(rel))
-        actions.append(action)
-        if action.kind in ("create", "overwrite", "unchanged"):
-            planned[rel] = files[rel]
+    actions, planned = _file_actions(root, files, skip_reason, wanted, bool(own_policy), force, tracked)
 
     # The configuration: the starter's when every part is the starter's, else one that fits what is there.
     det = detect(root, planned)
-    from govcell.adopt.render import render_config
-
-    starter = files[CONFIG].decode("utf-8")
-    generated = not force and bool(own_policy or user_part((STARTER_LEDGER, ".llm/contextpack.yaml"))
-                                   or det.paths_differ())
-    config_text = starter_config(starter, pack_pieces(found), found).encode("utf-8")
-    fs_format = "govcell"
-    if found.feature_status_format in ("xtask", "other") and not convert_feature_status:
-        fs_format = "xtask" if found.feature_status_format == "xtask" else "off"
-        generated = True
-    if generated:
-        starter_pack = any(a.rel.startswith("policy/") and a.kind in ("create", "unchanged") for a in actions)
-        starter_pack_data = starter_pack and planned.get(".llm/contextpack.yaml") is not None
-        config_text = render_config(det, feature_status_format=fs_format,
-                                    starter_data=starter_pack_data).encode("utf-8")
+    generated, fs_format, config_text = _config(root, files, found, det, actions, planned, force,
+                                                convert_feature_status, bool(own_policy))
     if _pyproject_config(root) and not (root / CONFIG).exists():
         actions.append(Action(CONFIG, "skip", reason="the configuration is [tool.govcell] in pyproject.toml; a "
                               ".govcell.yaml would take its place"))
@@ -189,6 +125,104 @@ def plan_init(root: Path, *, force: bool = False, convert_feature_status: bool =
     plan = Plan(root, actions, det, found, generated, feature_status_format=fs_format, source=source)
     _notes(plan, files)
     return plan
+
+
+def _user_part(root: Path, files: dict[str, bytes], force: bool, rels: tuple[str, ...]) -> bool:
+    """Whether any of ``rels`` is the repository's own (not absent, not the starter's), unless ``force``."""
+    return not force and not all(_is_starter(root, r, files) for r in rels)
+
+
+def _spec_skips(root: Path, found: Any, files: dict[str, bytes], force: bool) -> dict[str, str]:
+    """Starter files left out because of the repository's ADRs and ledger, each with why."""
+    skip_reason: dict[str, str] = {}
+    # Another decision numbered 0001 makes the starter's a second ADR-0001: never, not even with --force.
+    other_0001 = found.adr_numbers.count(1) > (1 if (root / STARTER_ADR).is_file() else 0)
+    if other_0001 or (not force and found.adr_numbers):
+        skip_reason[STARTER_ADR] = (f"{found.adr_dir} already holds {len(found.adr_numbers)} decision record(s); "
+                                    "the starter's would be a second ADR-0001" if other_0001 else
+                                    f"{found.adr_dir} already holds decision records")
+    # The ledger: the starter's scenarios and ADR prove and back it, so they follow it.
+    if _user_part(root, files, force, (STARTER_LEDGER,)) or (not force and found.ledger
+                                                             and not found.ledger_is_default):
+        yours = found.ledger or STARTER_LEDGER
+        skip_reason.setdefault(STARTER_FEATURE, f"its scenarios prove the starter ledger's ACs, and {yours} is yours")
+        skip_reason.setdefault(STARTER_ADR, f"the starter ledger's decision; {yours} is yours")
+        if found.ledger and not found.ledger_is_default:
+            skip_reason[STARTER_LEDGER] = f"the ledger is {found.ledger}"
+    return skip_reason
+
+
+def _pack_skips(skip_reason: dict[str, str], files: dict[str, bytes], found: Any, wanted: dict[str, str],
+                own_policy: list[str], force: bool) -> None:
+    """The policy pack: never beside policies or fixtures of the repository's own; else only what governs here."""
+    pack = [rel for rel in files if rel.startswith("policy/")]
+    if not force and own_policy:
+        for rel in pack:
+            skip_reason[rel] = (f"{found.policy_dir or 'policy'}/ holds your own policies and fixtures; "
+                                "govcell runs those instead of its pack")
+    else:
+        # Only the pieces of the pack with something to govern here (the cell's own files always).
+        for rel in pack:
+            why = wanted.get(policy_piece(rel))
+            if why and not force:
+                skip_reason[rel] = why
+
+
+def _site_skips(skip_reason: dict[str, str], root: Path, found: Any, files: dict[str, bytes], force: bool) -> None:
+    """The site: beside documentation of the repository's own, neither mkdocs.yml nor an index page."""
+    docs_own = [f for f in found.docs_pages if not _is_starter(root, f, files)]
+    if found.docs_tool == "sphinx" and not force:
+        for rel in SITE_FILES:
+            skip_reason[rel] = (f"the documentation is a Sphinx project ({found.docs_tool_file}); "
+                                "`govcell site build` builds the governance site on its own, into site/")
+    elif found.docs_tool == "mkdocs" and found.docs_tool_file != "mkdocs.yml" and not force:
+        skip_reason["mkdocs.yml"] = f"the MkDocs site is {found.docs_tool_file}"
+    elif not force and docs_own and found.docs_tool is None:
+        for rel in SITE_FILES:
+            skip_reason[rel] = (f"docs/ holds {len(docs_own)} page(s) of yours and is not a MkDocs site; "
+                                "`govcell site build` builds the governance pages without mkdocs.yml")
+
+
+def _file_actions(root: Path, files: dict[str, bytes], skip_reason: dict[str, str], wanted: dict[str, str],
+                  own_policy: bool, force: bool, tracked: set[str]) -> tuple[list[Action], dict[str, bytes]]:
+    """An action for every starter file but the configuration and the hooks, and the files that will be there."""
+    actions: list[Action] = []
+    planned: dict[str, bytes] = {}
+    for rel in sorted(files):
+        if rel in (CONFIG, PRE_COMMIT_CONFIG):
+            continue
+        if rel in skip_reason and not (root / rel).exists():
+            omitted = rel.startswith("policy/") and policy_piece(rel) in wanted and not own_policy
+            actions.append(Action(rel, "omit" if omitted else "skip", reason=skip_reason[rel]))
+            continue
+        action = _decide(root, rel, files[rel], force, tracked, skip_reason.get(rel))
+        actions.append(action)
+        if action.kind in ("create", "overwrite", "unchanged"):
+            planned[rel] = files[rel]
+    return actions, planned
+
+
+def _config(root: Path, files: dict[str, bytes], found: Any, det: Any, actions: list[Action],
+            planned: dict[str, bytes], force: bool, convert_feature_status: bool,
+            own_policy: bool) -> tuple[bool, str, bytes]:
+    """(generated, the feature-status format, the text of .govcell.yaml): the starter's, or one that fits."""
+    from govcell.adopt.render import render_config
+
+    starter = files[CONFIG].decode("utf-8")
+    generated = not force and bool(own_policy or _user_part(root, files, force,
+                                                            (STARTER_LEDGER, ".llm/contextpack.yaml"))
+                                   or det.paths_differ())
+    config_text = starter_config(starter, pack_pieces(found), found).encode("utf-8")
+    fs_format = "govcell"
+    if found.feature_status_format in ("xtask", "other") and not convert_feature_status:
+        fs_format = "xtask" if found.feature_status_format == "xtask" else "off"
+        generated = True
+    if generated:
+        starter_pack = any(a.rel.startswith("policy/") and a.kind in ("create", "unchanged") for a in actions)
+        starter_pack_data = starter_pack and planned.get(".llm/contextpack.yaml") is not None
+        config_text = render_config(det, feature_status_format=fs_format,
+                                    starter_data=starter_pack_data).encode("utf-8")
+    return generated, fs_format, config_text
 
 
 def hook_paths(root: Path, det: Any) -> Any:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any) -> None:
-    from govcell.report.bundle import FORMATS
+    from govcell.derive.bundles.render import FORMATS
 
     p = options.command(sub, "bundle", command,
                         help="render an LLM context bundle for a contextpack task or one AC")
@@ -142,7 +142,8 @@ def _ac(cell: Cell, args: argparse.Namespace) -> int:
 def _emit(cell: Cell, bundle: Bundle, found: list[Diagnostic], args: argparse.Namespace, default: str, *,
           over_code: str) -> int:
     from govcell.diagnostics import Severity, diag, exit_code, printable
-    from govcell.report.bundle import NOT_FIT, fit, manifest, render
+    from govcell.derive.bundles.render import NOT_FIT, fit, render
+    from govcell.report.bundle import manifest
     from govcell.write import write_atomic
 
     if bundle.refused:

@@ -16,9 +16,11 @@ manifest, as for every bundle); if the header alone is still too large, the diff
 rows and then the ACs are cut, each cut saying how much was left out and how to see it.
 The same two revisions give the same bytes.
 
-It lives beside the bundle renderer (``govcell.report.bundle``) because fitting the
-header to the budget is measured by rendering it, as :func:`~govcell.report.bundle.fit`
-does for files; what goes in is derived below (``govcell.derive``).
+It lives with the reporters because its header carries the rendered governance diff
+(``govcell.report.diff``); fitting the header to the budget is measured by rendering it
+with the one bundle renderer (``govcell.derive.bundles.render``), as
+:func:`~govcell.derive.bundles.render.fit` does for files; what goes in is derived below
+(``govcell.derive``).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def build(analysis: Analysis, doc: dict[str, Any], max_bytes: int | None = None,
     """The change bundle of a ``govcell.diff/1`` document whose head is the analysed cell."""
     from govcell.derive.bundles import build_for_acs
     from govcell.report.diff import render
-    from govcell.report.bundle import render as render_bundle
+    from govcell.derive.bundles.render import render as render_bundle
 
     cell = analysis.cell
     budget = max_bytes or cell.config.bundles.changes_max_bytes

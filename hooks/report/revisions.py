@@ -31,7 +31,7 @@ def check_modules() -> tuple[str, ...]:
 
     from govcell.derive.diff import DIFF_CHECKS
 
-    return ("govcell.checks", "govcell.report.bundle", *(CHECKS[name].module for name in DIFF_CHECKS))
+    return ("govcell.checks", "govcell.derive.bundles.render", *(CHECKS[name].module for name in DIFF_CHECKS))
 
 
 def diff(root: str, config: str | None, base: str | None, head: str | None, *,
