@@ -1,4 +1,5 @@
-"""The shared cache of what loading produces (govcell.load.cache): never trusted, never stale, never in the way."""
+"""The shared cache of what loading produces (govcell.load.cache and its store, govcell.load.cache_store):
+never trusted, never stale, never in the way."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from tests.conftest import REPO_ROOT, git, init_git, run_command
 
 from govcell.load import cache as cache_mod
+from govcell.load import cache_store
 from govcell.load.cache import MISS, Cache, cache_dir, git_common_dir, key
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
@@ -58,7 +60,7 @@ def test_a_damaged_entry_is_ignored_removed_and_rebuilt(tmp_path: Path, damage: 
         import zlib
 
         payload = b"\x80\x05\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x08no_such_\x94\x8c\x01x\x94\x93\x94."
-        path.write_bytes(struct.pack(">8s32sIQ", cache_mod.MAGIC, k, zlib.crc32(payload), len(payload)) + payload)
+        path.write_bytes(struct.pack(">8s32sIQ", cache_store.MAGIC, k, zlib.crc32(payload), len(payload)) + payload)
     assert c.get("test", k) is MISS
     assert not path.exists()
     c.put("test", k, list(range(1000)))

@@ -113,6 +113,8 @@ def test_optional_missing_file_is_absent_not_an_error(tmp_path: Path) -> None:
 import pytest  # noqa: E402
 
 import govcell.load.yamlio as yamlio  # noqa: E402
+from govcell.load.yaml_events import from_events  # noqa: E402
+from govcell.load.yaml_loader import WORD_SCALARS, fast_loader  # noqa: E402
 
 #: Plain documents the event path builds itself.
 PLAIN = [
@@ -131,12 +133,12 @@ EXOTIC = [
 
 
 def _composed(text: str) -> yamlio.LoadedYaml:
-    saved = yamlio._from_events
-    yamlio._from_events = lambda *args: None  # type: ignore[assignment]
+    saved = yamlio.from_events
+    yamlio.from_events = lambda *args: None  # type: ignore[assignment]
     try:
         return yamlio.parse_yaml(text, "f.yaml")
     finally:
-        yamlio._from_events = saved
+        yamlio.from_events = saved
 
 
 def _same(a: yamlio.LoadedYaml, b: yamlio.LoadedYaml) -> bool:
@@ -145,20 +147,20 @@ def _same(a: yamlio.LoadedYaml, b: yamlio.LoadedYaml) -> bool:
 
 @pytest.mark.parametrize("text", PLAIN)
 def test_the_event_path_builds_plain_documents_as_the_composer_does(text: str) -> None:
-    assert yamlio._from_events(text, "f.yaml", yamlio._fast_loader()) is not None
+    assert from_events(text, fast_loader()) is not None
     assert _same(parse_yaml(text, "f.yaml"), _composed(text))
 
 
 @pytest.mark.parametrize("text", EXOTIC)
 def test_the_event_path_leaves_everything_else_to_the_composer(text: str) -> None:
-    assert yamlio._from_events(text, "f.yaml", yamlio._fast_loader()) is None
+    assert from_events(text, fast_loader()) is None
     assert _same(parse_yaml(text, "f.yaml"), _composed(text))
 
 
 def test_the_event_path_agrees_on_every_yaml_file_of_the_reference_cell(reference_cell: Path) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(reference_cell.rglob("*.y*ml")) if ".git" not in p.parts]
     assert len(texts) > 10
-    assert sum(yamlio._from_events(t, "f.yaml", yamlio._fast_loader()) is not None for t in texts) > 10
+    assert sum(from_events(t, fast_loader()) is not None for t in texts) > 10
     for text in texts:
         assert _same(parse_yaml(text, "f.yaml"), _composed(text))
 
@@ -168,10 +170,10 @@ def test_the_words_a_letter_can_start_are_all_pyyaml_reads_as_bool_or_null() -> 
     import yaml
 
     base = yaml.CSafeLoader
-    candidates = sorted(yamlio.WORD_SCALARS) + ["title", "text", "tests", "features/a.feature", "nil", "Nope",
+    candidates = sorted(WORD_SCALARS) + ["title", "text", "tests", "features/a.feature", "nil", "Nope",
                                                 "y", "n", "Y", "N", "yes ", "noo", "trueish", "NULLS", "oN", "tRUE"]
     for word in candidates:
         pyyaml = base.resolve(base(""), yaml.ScalarNode, word, (True, False))
-        ours = yamlio._fast_loader().resolve(yamlio._fast_loader()(""), yaml.ScalarNode, word, (True, False))
+        ours = fast_loader().resolve(fast_loader()(""), yaml.ScalarNode, word, (True, False))
         assert ours == pyyaml, word
-        assert (pyyaml != "tag:yaml.org,2002:str") == (word in yamlio.WORD_SCALARS), word
+        assert (pyyaml != "tag:yaml.org,2002:str") == (word in WORD_SCALARS), word

@@ -2,7 +2,9 @@
 
 Plain ``yaml.safe_load`` loses positions, silently keeps the last of two
 duplicate keys and happily expands a "billion laughs" document until memory
-runs out.  Here the C composer (libyaml, when present) builds the node graph,
+runs out.  Here a plain document (mappings, sequences, untagged scalars) is
+built straight from libyaml's events (:mod:`govcell.load.yaml_events`); any
+other is composed into a node graph by the C composer (libyaml, when present)
 and a small converter turns nodes into plain Python values while
 
 * recording ``path -> (line, col)`` for every value and every mapping key,
@@ -17,18 +19,18 @@ so every problem becomes a finding with a position, never a traceback.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from pathlib import Path
 from typing import Any
 
 from govcell.diagnostics import Diagnostic, diag
 from govcell.load.text import DEFAULT_MAX_BYTES, ReadResult, read_text
+from govcell.load.yaml_events import from_events
+from govcell.load.yaml_loader import COLLECTION_TAGS, MAX_DEPTH, MERGE, SCALAR_TAGS, STR, TIMESTAMP, fast_loader
 
 Path_ = tuple[str | int, ...]
 
 #: How many nodes aliases may add on top of the document's own size.
 ALIAS_BUDGET = 100_000
-MAX_DEPTH = 200
 
 
 @dataclasses.dataclass
@@ -79,10 +81,11 @@ def parse_yaml(text: str, rel: str) -> LoadedYaml:
     """Parse YAML text (one document) into located plain data."""
     import yaml
 
-    loader = _fast_loader()
-    fast = _from_events(text, rel, loader)
+    loader = fast_loader()
+    fast = from_events(text, loader)
     if fast is not None:
-        return fast
+        data, marks, key_marks = fast
+        return LoadedYaml(rel, data, marks, key_marks)
     out = LoadedYaml(rel)
     try:
         node = yaml.compose(text, Loader=loader)
@@ -103,7 +106,7 @@ def parse_yaml_stream(text: str, rel: str) -> tuple[list[LoadedYaml], list[Diagn
     """
     import yaml
 
-    loader = _fast_loader()
+    loader = fast_loader()
     docs: list[LoadedYaml] = []
     lost: list[Diagnostic] = []
     try:
@@ -167,185 +170,6 @@ def syntax_error(exc: BaseException, text: str, rel: str, loader: type) -> Diagn
     return diag("yaml.syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML", rel, 1, 1)
 
 
-@functools.cache
-def _fast_loader() -> type:
-    """The safe loader (libyaml's when present) with a cheaper implicit-tag resolver.
-
-    libyaml composes nodes in C but asks PyYAML's Python resolver for the tag of
-    every scalar, and that resolver runs regular expressions on each plain
-    scalar; on a ledger, which is mostly IDs and prose, that was a third of the
-    load time.  Only a plain scalar whose first character can start an implicit
-    type (a digit, sign, dot, ``~``, the first letter of true/false/yes/no/on/
-    off/null, ``<<``, ``=``) or an empty one can resolve to anything but a
-    string, so every other scalar is a string at once and the rest go through
-    PyYAML's own resolver: the tags are exactly PyYAML's.  Of those, a scalar
-    that starts with a letter can only be one of YAML 1.1's boolean and null
-    words (:data:`WORD_SCALARS`; the letters' resolvers are bool and null only,
-    and both match whole words), so ``title`` or ``features/x.feature`` -- keys
-    and paths, half the scalars of a ledger -- skip the regular expressions too.
-    """
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    first = frozenset(k for k in base.yaml_implicit_resolvers if k)
-    words_only = frozenset(k for k, found in base.yaml_implicit_resolvers.items()
-                           if k.isalpha() and {tag for tag, _ in found} <= _WORD_TAGS)
-    resolve_exact = base.resolve
-    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
-    seq_tag, map_tag = base.DEFAULT_SEQUENCE_TAG, base.DEFAULT_MAPPING_TAG
-
-    def resolve(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is scalar:
-            if implicit[0] and (not value or value[0] in first):
-                if value and value[0] in words_only and value not in WORD_SCALARS:
-                    return _STR
-                tag: str = resolve_exact(self, kind, value, implicit)
-                return tag
-            return _STR
-        return seq_tag if kind is sequence else map_tag
-
-    def ignore_path(self: Any, *args: Any) -> None:
-        """The safe loader has no path resolvers: nothing to track per node."""
-
-    assert not base.yaml_path_resolvers
-    return type("GovcellLoader", (base,), {"resolve": resolve, "descend_resolver": ignore_path,
-                                            "ascend_resolver": ignore_path, "implicit_first": first})
-
-
-class _Exotic(Exception):
-    """The document uses something the event path leaves to the composer (see :func:`_from_events`)."""
-
-
-def _from_events(text: str, rel: str, loader_cls: type) -> LoadedYaml | None:
-    """Plain YAML built straight from libyaml's events; None where the composer must do it.
-
-    Composing a node graph and then converting it costs twice what building
-    values from the parser's events does (0.13 s against 0.06 s for a 2,000-item
-    ledger).  Governance files are plain YAML: mappings, sequences and untagged
-    scalars.  Anything else -- an anchor or alias, an explicit tag, a merge or
-    complex key, a duplicate key, a second document, deep nesting, a syntax
-    error -- makes this return None, and :func:`parse_yaml` composes the
-    document as before, so every finding and value is exactly the composer's.
-    """
-    import yaml
-
-    loader = loader_cls(text)
-    try:
-        return _EventBuilder(loader, rel).build()
-    except (_Exotic, yaml.YAMLError, RecursionError):
-        return None
-    finally:
-        loader.dispose()
-
-
-class _EventBuilder:
-    """One document's values, marks and key marks, in the order the converter records them."""
-
-    def __init__(self, loader: Any, rel: str) -> None:
-        import yaml
-        import yaml.constructor
-
-        self.loader = loader
-        self.out = LoadedYaml(rel)
-        self._ctor = yaml.constructor.SafeConstructor()
-        self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
-        self._Node = yaml.ScalarNode
-
-    def build(self) -> LoadedYaml:  # long: one loop over the event stream, the hot path of every load
-        import yaml
-
-        get, out = self.loader.get_event, self.out
-        marks, key_marks = out.marks, out.key_marks
-        scalar_ev, alias_ev = yaml.ScalarEvent, yaml.AliasEvent
-        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-        map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-        doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
-        value, first = self._value, self.loader.implicit_first
-        # A frame: [container, its path, the key awaiting its value (mappings), is a mapping].
-        stack: list[list[Any] | None] = []
-        frame: list[Any] | None = None
-        documents = 0
-        while True:
-            ev = get()
-            kind = type(ev)
-            if kind is scalar_ev:
-                if ev.anchor is not None or ev.tag is not None:
-                    raise _Exotic
-                m = ev.start_mark
-                v = ev.value
-                if ev.implicit[0] and (not v or v[0] in first):  # else a string (see _fast_loader)
-                    v = value(ev)
-                if frame is None:
-                    out.data = v
-                    marks[()] = (m.line + 1, m.column + 1)
-                    continue
-                container, path, key, is_map = frame
-                if is_map and key is _NO_KEY:
-                    key = v
-                    if key in container:
-                        raise _Exotic  # a duplicate key: the composer path reports it
-                    frame[2] = key
-                    key_marks[path + (key,)] = (m.line + 1, m.column + 1)
-                    continue
-                if is_map:
-                    sub = path + (key,)
-                    container[key] = v
-                    frame[2] = _NO_KEY
-                else:
-                    sub = path + (len(container),)
-                    container.append(v)
-                marks[sub] = (m.line + 1, m.column + 1)
-            elif kind is map_start or kind is seq_start:
-                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 1:
-                    raise _Exotic
-                new: Any = {} if kind is map_start else []
-                if frame is None:
-                    sub = ()
-                    out.data = new
-                else:
-                    container, path, key, is_map = frame
-                    if is_map:
-                        if key is _NO_KEY:
-                            raise _Exotic  # a complex key
-                        sub = path + (key,)
-                        container[key] = new
-                        frame[2] = _NO_KEY
-                    else:
-                        sub = path + (len(container),)
-                        container.append(new)
-                m = ev.start_mark
-                marks[sub] = (m.line + 1, m.column + 1)
-                stack.append(frame)  # None: the document level
-                frame = [new, sub, _NO_KEY, kind is map_start]
-            elif kind is map_end or kind is seq_end:
-                frame = stack.pop()
-            elif kind is alias_ev:
-                raise _Exotic
-            elif kind is doc_start:
-                documents += 1
-                if documents > 1:
-                    raise _Exotic  # the composer says "expected a single document"
-            elif kind is stream_end:
-                return out
-
-    def _value(self, ev: Any) -> Any:
-        """An untagged scalar's value, resolved as PyYAML resolves it (str, int, float, bool, None)."""
-        resolved = self.loader.resolve(self._Node, ev.value, ev.implicit)
-        if resolved == _STR or resolved == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
-            return ev.value
-        if resolved not in _PLAIN_TAGS:
-            raise _Exotic  # a merge key, '=' and the like: the converter reports them
-        node = self._Node(resolved, ev.value, ev.start_mark, ev.end_mark, ev.style)
-        try:
-            return self._scalars[resolved](self._ctor, node)
-        except Exception:  # noqa: BLE001 - as the converter: keep the text, the schema will judge
-            return ev.value
-
-
-#: The key slot of a mapping frame between a value and the next key.
-_NO_KEY = object()
-
-
 def _is_c(loader: type) -> bool:
     """libyaml reports byte offsets, the pure-Python reader character offsets."""
     try:
@@ -359,19 +183,6 @@ class _Abort(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
-
-
-_MERGE = "tag:yaml.org,2002:merge"
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
-#: Scalar types a govcell file may hold; ``!!binary`` (bytes) and the rest are refused as ``yaml.tag``.
-_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
-#: Every plain scalar starting with a letter that YAML 1.1 (PyYAML's resolver) reads as a bool or null.
-WORD_SCALARS = frozenset(
-    f(w) for w in ("yes", "no", "true", "false", "on", "off", "null") for f in (str.lower, str.capitalize, str.upper))
-_WORD_TAGS = frozenset({"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
 
 
 class _Converter:
@@ -408,13 +219,13 @@ class _Converter:
         kind = type(node)
         if kind is self._Scalar:
             tag = node.tag
-            if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
+            if tag == STR or tag == TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
                 return node.value
             return self._scalar(node)
         if depth > MAX_DEPTH:
             raise _Abort(diag("yaml.too-deep", f"YAML nesting deeper than {MAX_DEPTH} levels", self.rel,
                               mark.line + 1, mark.column + 1))
-        if node.tag not in _COLLECTION_TAGS:
+        if node.tag not in COLLECTION_TAGS:
             self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {node.tag}", self.rel,
                                          mark.line + 1, mark.column + 1,
                                          hint="govcell files use plain YAML: remove the tag"))
@@ -428,9 +239,9 @@ class _Converter:
 
     def _scalar(self, node: Any) -> Any:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
+        if tag == STR or tag == TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
             return node.value
-        fn = self._scalars.get(tag) if tag in _SCALAR_TAGS else None
+        fn = self._scalars.get(tag) if tag in SCALAR_TAGS else None
         if fn is None:
             line, col = self._pos(node)
             self.diagnostics.append(diag("yaml.tag", f"unsupported YAML tag {tag}", self.rel, line, col,
@@ -473,7 +284,7 @@ class _Converter:
         key_marks = self.key_marks
         convert = self.convert
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == MERGE:
                 self._merge(value_node, path, depth, merged)
                 continue
             if type(key_node) is not self._Scalar:
@@ -481,7 +292,7 @@ class _Converter:
                 self.diagnostics.append(diag("yaml.complex-key", "mapping keys must be plain scalars",
                                              self.rel, line, col))
                 continue
-            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
+            key = key_node.value if key_node.tag == STR else self._scalar(key_node)
             try:
                 hash(key)
             except TypeError:
