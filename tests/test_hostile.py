@@ -131,6 +131,10 @@ def _script_step(argv: list[str], root: Path, step: dict[str, Any], readonly: bo
             pytest.skip("read-only directories cannot bind root without setpriv")
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
     env = {**os.environ, **{k: str(v) for k, v in (step.get("env") or {}).items()}}
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        # A suite started in the background of a non-interactive shell has SIGINT ignored, which the
+        # child would inherit (a Python started so never raises KeyboardInterrupt); a handled one is reset.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     proc = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if step.get("interrupt_after"):
         try:

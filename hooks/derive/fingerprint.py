@@ -24,6 +24,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govcell.diagnostics import Diagnostic, diag
@@ -141,26 +142,15 @@ def baseline_counts(root: object, config_path: str | None, new_since: str | None
     Returns (counts, what they are, findings about the comparison itself); counts is
     None when there is nothing to compare with (then those findings say why).
     """
-    from pathlib import Path
-
     from govcell.cell import Cell
     from govcell.derive.analysis import Analysis
+    from govcell.derive.commit_cache import slot, volatile
     from govcell.load.git import git, in_git
     from govcell.load.sources import RevisionError, at_revision
 
     root_path = Path(str(root)).absolute()
     if baseline:
-        from govcell.load.text import read_text
-
-        full = Path(baseline) if Path(baseline).is_absolute() else root_path / baseline
-        if not full.is_file():
-            return None, baseline, [diag("baseline.missing", f"no baseline file {baseline}", baseline,
-                                         hint="write one with `govcell baseline --output FILE` and commit it")]
-        read = read_text(full.parent, full.name, max_bytes=64 * 1024 * 1024, code="baseline")
-        if read.text is None:
-            return None, baseline, read.diagnostics
-        counts, found = read_baseline(read.text, baseline)
-        return counts, f"baseline {baseline}", found
+        return _from_file(root_path, baseline)
     assert new_since is not None
     if not in_git(root_path):
         return None, new_since, [diag("diff.not-git", f"--new-since {new_since}: {root} is not inside a git work "
@@ -176,8 +166,6 @@ def baseline_counts(root: object, config_path: str | None, new_since: str | None
                                            "committed baseline file (--baseline)")]
     cell = Cell(root_path, config_path, source=source)
     what = f"{new_since} ({source.label})"
-    from govcell.derive.commit_cache import slot, volatile
-
     store, k = slot(cell, "new-since", cache_as)
     hit = store.get("new-since", k) if store is not None else None
     if isinstance(hit, dict):
@@ -193,3 +181,18 @@ def baseline_counts(root: object, config_path: str | None, new_since: str | None
     if store is not None and not volatile(d.code for d in found):
         store.put("new-since", k, dict(counts))
     return counts, what, []
+
+
+def _from_file(root: Path, baseline: str) -> tuple[Counter[str] | None, str, list[Diagnostic]]:
+    """The fingerprints of a committed baseline file (``--baseline FILE``)."""
+    from govcell.load.text import read_text
+
+    full = Path(baseline) if Path(baseline).is_absolute() else root / baseline
+    if not full.is_file():
+        return None, baseline, [diag("baseline.missing", f"no baseline file {baseline}", baseline,
+                                     hint="write one with `govcell baseline --output FILE` and commit it")]
+    read = read_text(full.parent, full.name, max_bytes=64 * 1024 * 1024, code="baseline")
+    if read.text is None:
+        return None, baseline, read.diagnostics
+    counts, found = read_baseline(read.text, baseline)
+    return counts, f"baseline {baseline}", found
