@@ -75,6 +75,8 @@ def exit_fast(main: Callable[[], int]) -> Callable[[], NoReturn]:
             code = int(main() or 0)
         except KeyboardInterrupt:
             code = INTERRUPTED
+        finally:
+            _stop_children()
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -162,6 +164,19 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
         return pool.map(fn, items, chunksize=chunksize)
 
 
+#: Children of :class:`Later` whose result has not been taken (stopped when the command ends early).
+_RUNNING: list[BaseProcess] = []
+
+
+def _stop_children() -> None:
+    """End the children no one will ask for any more (a Ctrl-C, an error before their result was needed)."""
+    while _RUNNING:
+        child = _RUNNING.pop()
+        if child.is_alive():
+            child.terminate()
+            child.join(timeout=1)
+
+
 class Later:
     """A call running in a forked child process (or already done, where forking is not worth it).
 
@@ -191,6 +206,7 @@ class Later:
                 else:
                     send.close()
                     self._child, self._receive = child, receive
+                    _RUNNING.append(child)
                     return
         self._value, self._done = _call(fn, args), True
 
@@ -202,9 +218,14 @@ class Later:
                 self._value = self._receive.recv()
             except EOFError:
                 self._value = ("error", "the child process ended without a result")
+            except BaseException:
+                self._child.terminate()  # interrupted (Ctrl-C): the child's answer is not wanted
+                raise
             finally:
                 self._child.join()
                 self._receive.close()
+                if self._child in _RUNNING:
+                    _RUNNING.remove(self._child)
             self._done = True
         return self._value
 

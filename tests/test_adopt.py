@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from govcell.adopt.detect import detect, feature_status_format
+from govcell.adopt.detect import detect
+from govcell.load.report_format import feature_status_format
 from govcell.adopt.rego_scan import Candidate, best_input, scan_policy
 from govcell.adopt.render import render_config
 from govcell.load.config import Config

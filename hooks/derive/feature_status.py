@@ -158,7 +158,7 @@ FORMAT_NAMES = {"govcell": "govcell's report", "xtask": "the report of `cargo xt
 
 def foreign_format(cell: Cell, current: str | None) -> str | None:
     """The format of the committed report when it is not the configured one (None when it is, or is absent)."""
-    from govcell.adopt.detect import feature_status_format
+    from govcell.load.report_format import feature_status_format
 
     if current is None or not current.strip():
         return None
