@@ -87,3 +87,16 @@ def test_unusual_paths_render_unambiguously() -> None:
     assert md_path("a b/ü.py") == "`a b/ü.py`"
     assert md_path("we`ird") == '"we`ird"'
     assert md_path("new\nline") == '"new\\nline"'
+
+
+def test_the_xml_escapes_are_the_standard_librarys() -> None:
+    """derive.bundles.render writes them out to spare every hook the import of urllib, http and ssl."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from govcell.derive.bundles import render
+
+    samples = ["", "plain", "a & b < c > d", 'say "hi"', "it's", "both ' and \"", "tab\there\nnew\rline",
+               "&amp; already", "<tag attr=\"x\">'</tag>", "\u00e9\u4e2d\U0001f600"]
+    for text in samples:
+        assert render.escape(text) == escape(text), text
+        assert render.quoteattr(text) == quoteattr(text), text

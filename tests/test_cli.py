@@ -113,3 +113,22 @@ def test_status_document_matches_its_published_schema(tmp_path: Path) -> None:
     assert broken["commit"] is None
     assert broken["verdict"]["state"] == "fail"
     assert [r["code"] for r in broken["verdict"]["reasons"]][:2] == ["unreadable-file", "errors"]
+
+
+def test_a_command_line_builds_only_its_command_and_still_lists_every_other() -> None:
+    """`govcell check` does not import what the other commands' options name (40 ms of every run)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from govcell.cli.main import build_parser; p = build_parser(['check']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('govcell.report.policy', 'govcell.derive.policy'))));"
+            "print(sorted(p._subparsers._group_actions[0].choices))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "[]"
+    from govcell.cli.main import SUBCOMMANDS, build_parser
+
+    every = sorted(name for _, names in SUBCOMMANDS for name in names)
+    assert out[1] == str(every)
+    full = build_parser()
+    assert sorted(full._subparsers._group_actions[0].choices) == every  # type: ignore[union-attr]
+    assert "run the Rego policies" in full.format_help()
