@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from govcell.derive.diff_side import Findings, cached_summary, guarded, open_side, preload_modules
+from govcell.derive.diff_side import Findings, guarded, lookup, preload_modules
 from govcell.diagnostics import diag
 
 
@@ -249,21 +249,21 @@ def _summaries(root: str, config: str | None, specs: list[str | None], findings:
     from govcell.load.git import close_all
     from govcell.process import Later
 
-    known = [cached_summary(root, config, spec, cache_as) for spec in specs]
-    if known[0] is not None or known[1] is not None:
+    known = [lookup(root, config, spec, cache_as) for spec in specs]  # each side opened once
+    if known[0][0] is not None or known[1][0] is not None:
         try:
-            return [k if k is not None else guarded(root, config, spec, findings, cache_as)
-                    for k, spec in zip(known, specs)]
+            return [hit if hit is not None else guarded(root, config, spec, findings, cache_as, side)
+                    for (hit, side), spec in zip(known, specs)]
         finally:
             close_all()
     both = (os.cpu_count() or 1) > 1 and os.environ.get("GOVCELL_DIFF_SERIAL") != "1"
-    head_side = _parsed_head(root, config, specs[1]) if both else None
+    head_side = _parsed(known[1][1]) if both else known[1][1]
     saved = features.PARALLEL_MIN_FILES
     if both:
         preload_modules(preload)  # imported once here, inherited by the child
         features.PARALLEL_MIN_FILES = 1 << 30  # the two sides already use both cores
     try:
-        base_later = Later(guarded, (root, config, specs[0], findings, cache_as), close_all)
+        base_later = Later(guarded, (root, config, specs[0], findings, cache_as, known[0][1]), close_all)
         head = guarded(root, config, specs[1], findings, cache_as, head_side)
         status, value = base_later.result()
         base: dict[str, Any] = value if status == "ok" else {"internal": str(value)}
@@ -273,16 +273,15 @@ def _summaries(root: str, config: str | None, specs: list[str | None], findings:
         close_all()
 
 
-def _parsed_head(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str | None:
-    """The head side opened and its feature files parsed (on both cores) before the base is forked.
+def _parsed(side: tuple[Any, Any] | str) -> tuple[Any, Any] | str | None:
+    """The head side with its feature files parsed (on both cores) before the base is forked.
 
     Feature files rarely change in a pull request: parsed here first, they are in the shared
     cache when the base side asks for the same files (same path, text and configuration),
     so each is parsed once, not once per side.  None when that fails (the head side then
-    meets the failure itself and reports it).
+    opens itself again, meets the failure and reports it).
     """
     try:
-        side = open_side(root, config, spec)
         if not isinstance(side, str):
             _ = side[0].features
         return side

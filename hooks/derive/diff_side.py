@@ -93,7 +93,7 @@ def summarise(root: str, config: str | None, spec: str | None, findings: Finding
 
     ``findings`` checks the analysed cell (the caller's, from above the checks: derive never runs
     them); ``cache_as`` names what it runs, and when given a commit's summary is kept in the
-    shared cache (see :func:`cached_summary`); ``side`` is what :func:`open_side` returned for
+    shared cache (see :func:`lookup`); ``side`` is what :func:`open_side` returned for
     ``spec``, when the caller already opened it.
     """
     from govcell.derive.analysis import Analysis
@@ -114,22 +114,22 @@ def summarise(root: str, config: str | None, spec: str | None, findings: Finding
     return out
 
 
-def cached_summary(root: str, config: str | None, spec: str | None, cache_as: str) -> dict[str, Any] | None:
-    """The summary of a commit kept by an earlier run (None: not a commit, not kept, or the cache is off).
+def lookup(root: str, config: str | None, spec: str | None, cache_as: str,
+           ) -> tuple[dict[str, Any] | None, tuple[Any, Any] | str]:
+    """(the summary of a commit kept by an earlier run, or None; the side as :func:`open_side` opened it).
 
-    Kept by ``govcell.derive.commit_cache`` (under the commit id, the configuration read at it,
-    what the checks are, ``cache_as``, and govcell's code); a summary whose findings depend on
-    the machine (a policy timeout, an engine missing, an unsafe pattern timed, a govcell bug) is not.
+    None when the side is not a commit, is not kept, or the cache is off.  Kept by
+    ``govcell.derive.commit_cache`` (under the commit id, the configuration read at it, what the
+    checks are, ``cache_as``, and govcell's code); a summary whose findings depend on the machine
+    (a policy timeout, an engine missing, an unsafe pattern timed, a govcell bug) is not.
     """
-    if not cache_as:
-        return None
     side = open_side(root, config, spec)
-    if isinstance(side, str):
-        return None
+    if isinstance(side, str) or not cache_as:
+        return None, side
     cell, source = side
     store, k = slot(cell, "diff-side", cache_as)
     hit = store.get("diff-side", k) if store is not None else None
-    return {**hit, "source": _source(source)} if isinstance(hit, dict) else None
+    return ({**hit, "source": _source(source)} if isinstance(hit, dict) else None), side
 
 
 def open_side(root: str, config: str | None, spec: str | None) -> tuple[Any, Any] | str:
