@@ -121,7 +121,7 @@ def lookup(root: str, config: str | None, spec: str | None, cache_as: str,
     None when the side is not a commit, is not kept, or the cache is off.  Kept by
     ``govcell.derive.commit_cache`` (under the commit id, the configuration read at it, what the
     checks are, ``cache_as``, and govcell's code); a summary whose findings depend on the machine
-    (a policy timeout, an engine missing, an unsafe pattern timed, a govcell bug) is not.
+    (a policy timeout, an engine missing or crashing, a govcell bug) is not.
     """
     side = open_side(root, config, spec)
     if isinstance(side, str) or not cache_as:
