@@ -260,3 +260,19 @@ def test_no_cache_writes_nothing(tmp_path: Path, _private_cache: Path, monkeypat
     _edit(root, ".govcell.yaml", "enabled: false", "enabled: true")
     assert run_command("govcell check", root).code == 0
     assert any(_private_cache.iterdir())
+
+
+def test_a_revision_with_the_working_trees_config_reuses_its_parsed_files(tmp_path: Path) -> None:
+    """`govcell diff` right after `govcell check`: what both hold unchanged is parsed once."""
+    from govcell.cell import Cell
+    from govcell.load.sources import at_revision
+
+    root = _cell(tmp_path / "cell")
+    _edit(root, "specs/features/story_0001.feature", "@AC-B0001-101", "@AC-B0001-999")
+    assert run_command("govcell check", root).code == 1  # the working tree, with one feature file edited
+    before = _stats()
+    at_head = Cell(root, source=at_revision(root, "HEAD"))
+    assert at_head.ledger.model is not None and at_head.features.files
+    assert _delta(before, "validated", "hit") >= 1 and _delta(before, "validated", "miss") == 0
+    assert _delta(before, "feature", "miss") == 1, "only the file HEAD holds differently is parsed"
+    assert _delta(before, "feature", "hit") == len(at_head.features.files) - 1

@@ -191,3 +191,21 @@ def test_a_sibling_answer_is_not_stored_when_the_cell_changes_meanwhile(tmp_path
     before = _replays()
     run_command("govcell-ac-tags", root)
     assert _replays() == before, "the siblings were computed while the cell changed: none is kept"
+
+
+def test_the_first_hook_answers_for_the_fixer_only_when_its_report_is_current(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _cell(tmp_path / "cell")
+    _under_pre_commit(root, monkeypatch, ("govcell-spec-ledger", "govcell-feature-status"))
+    run_command("govcell-spec-ledger", root)
+    before = _replays()
+    current = run_command("govcell-feature-status", root)
+    assert _replays() == before + 1 and current.code == 0
+    fresh = run_command("govcell-feature-status --no-cache", root)
+    assert (current.code, current.stdout, current.stderr) == (fresh.code, fresh.stdout, fresh.stderr)
+    _edit(root, "docs/feature_status.md", None, "stale line\n")  # now the fixer has to write
+    run_command("govcell-spec-ledger", root)
+    before = _replays()
+    assert run_command("govcell-feature-status", root).code == 1, "rewritten by its own run, not replayed"
+    assert _replays() == before
+    assert "stale line" not in (root / "docs" / "feature_status.md").read_text(encoding="utf-8")

@@ -35,18 +35,20 @@ def command(args: argparse.Namespace) -> int:
     return run(args.root, args.config, args.check, getattr(args, "convert", False))
 
 
-def run(root: str, config: str | None, check_only: bool, convert: bool = False) -> int:
+def run(root: str, config: str | None, check_only: bool, convert: bool = False, *,
+        analysis: Analysis | None = None) -> int:
+    """Regenerate (or compare) the report of the cell at ``root`` (``analysis``: that cell, already analysed)."""
     from govcell.cell import Cell
     from govcell.diagnostics import Severity
 
-    cell = Cell(root, config)
+    cell = analysis.cell if analysis is not None else Cell(root, config)
     problems = [d for d in cell.config_diagnostics if d.severity is Severity.ERROR]
     if problems:
         options.report_problems(problems, sys.stdout)
         return 1
     from govcell.derive.analysis import Analysis
 
-    return update(Analysis(cell), check_only=check_only, convert=convert)
+    return update(analysis or Analysis(cell), check_only=check_only, convert=convert)
 
 
 def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,9 +43,46 @@ def hook_main(check: str | None, argv: Sequence[str] | None = None, *, prog: str
     from govcell.entry import replay
 
     shared: dict[str, Analysis] = {}
-    siblings: dict[str, Callable[[], int]] = {_name(c): functools.partial(_run_check, c, args, shared)
-                                              for c in _siblings(check)}
+    siblings = [replay.Sibling(_name(c), args, functools.partial(_run_check, c, args, shared))
+                for c in _siblings(check) if c != "feature-status"]
+    if "feature-status" in _siblings(check):
+        fixer = _fixer_args(args)
+        # Its answer is known without writing only when the report is current (exit 0, nothing printed
+        # but what a current report prints in either mode): --check gives it then, and only it is kept.
+        siblings.append(replay.Sibling(FIXER, fixer, functools.partial(run_fixer, fixer, shared, check_only=True),
+                                       codes=(0,)))
     return replay.run(_name(check), args, functools.partial(_run_check, check, args, shared), siblings)
+
+
+#: The replay name of the feature-status fixer hook.
+FIXER = "feature-status"
+
+
+def feature_status_parser() -> argparse.ArgumentParser:
+    """The fixer hook's parser (``govcell-feature-status``)."""
+    from govcell.cli.feature_status import add_options
+
+    p = parser("govcell-feature-status", "regenerate docs/feature_status.md")
+    add_options(p, convert=False)
+    return p
+
+
+def _fixer_args(args: argparse.Namespace) -> argparse.Namespace:
+    """The fixer hook's command line with no arguments but the cell options this hook was given."""
+    fixer = feature_status_parser().parse_args([])
+    fixer.root, fixer.config, fixer.no_cache = args.root, args.config, args.no_cache
+    return fixer
+
+
+def run_fixer(args: argparse.Namespace, shared: dict[str, Analysis], *, check_only: bool | None = None) -> int:
+    """The fixer's run (``check_only``: compare only, whatever ``--check`` says), over ``shared``'s analysis."""
+    from govcell.cli.feature_status import run
+    from govcell.cli.options import cache_off
+    from govcell.process import no_cycle_gc
+
+    with no_cycle_gc(), cache_off(args):
+        return run(args.root, args.config, args.check if check_only is None else check_only,
+                   analysis=shared.get("analysis"))
 
 
 def _siblings(check: str | None) -> tuple[str, ...]:
@@ -60,12 +97,13 @@ def _siblings(check: str | None) -> tuple[str, ...]:
 
     if check not in COMMIT_CHECKS or not os.environ.get("PRE_COMMIT"):
         return ()
+    hooks = (*COMMIT_CHECKS, FIXER)
     try:
         with open(".pre-commit-config.yaml", encoding="utf-8", errors="replace") as f:
             configured = set(re.findall(r"\bid:\s*[\"']?([\w.-]+)", f.read(1 << 20)))
     except OSError:
-        configured = set(COMMIT_CHECKS)  # another config file (pre-commit -c): assume the usual hooks
-    return tuple(c for c in COMMIT_CHECKS if c != check and c in configured)
+        configured = set(hooks)  # another config file (pre-commit -c): assume the usual hooks
+    return tuple(c for c in hooks if c != check and c in configured)
 
 
 def _name(check: str | None) -> str:

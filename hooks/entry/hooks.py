@@ -65,19 +65,11 @@ def governance_scope(argv: Sequence[str] | None = None) -> int:
 
 def feature_status(argv: Sequence[str] | None = None) -> int:
     """``feature-status`` (fixer): regenerate the report; exit 1 if it changed."""
-    args = feature_status_parser().parse_args(argv)
+    from govcell.entry.hook import FIXER, feature_status_parser, run_fixer
     from govcell.entry import replay
 
-    return replay.run("feature-status", args, lambda: _feature_status(args))
-
-
-def _feature_status(args: argparse.Namespace) -> int:
-    from govcell.cli.feature_status import run
-    from govcell.cli.options import cache_off
-    from govcell.process import no_cycle_gc
-
-    with no_cycle_gc(), cache_off(args):
-        return run(args.root, args.config, args.check)
+    args = feature_status_parser().parse_args(argv)
+    return replay.run(FIXER, args, lambda: run_fixer(args, {}))
 
 
 def governance_site(argv: Sequence[str] | None = None) -> int:
@@ -92,15 +84,6 @@ def governance_site(argv: Sequence[str] | None = None) -> int:
     from govcell.cli.main import main as cli_main
 
     return cli_main(argv_site)
-
-
-def feature_status_parser() -> argparse.ArgumentParser:
-    from govcell.cli.feature_status import add_options
-    from govcell.entry.hook import parser
-
-    p = parser("govcell-feature-status", "regenerate docs/feature_status.md")
-    add_options(p, convert=False)
-    return p
 
 
 def governance_site_parser() -> argparse.ArgumentParser:
@@ -122,6 +105,8 @@ def parser_of(script: str) -> argparse.ArgumentParser:
         from govcell.cli.main import build_parser
 
         return build_parser()
+    from govcell.entry.hook import feature_status_parser
+
     special = {"govcell-feature-status": feature_status_parser, "govcell-governance-site": governance_site_parser}
     if script in special:
         return special[script]()

@@ -37,9 +37,10 @@ one is a miss; the output is byte-identical to a fresh run's by construction.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -55,13 +56,22 @@ _MORE_CODE = ("regorus",)
 Chunks = list[tuple[int, str]]
 
 
-def run(name: str, args: argparse.Namespace, body: Callable[[], int],
-        siblings: dict[str, Callable[[], int]] | None = None) -> int:
+@dataclasses.dataclass(frozen=True)
+class Sibling:
+    """Another hook of the commit: its name, its command line, a body reusing what this hook loaded,
+    and the exit codes for which the body's answer is that hook's own."""
+
+    name: str
+    args: argparse.Namespace
+    body: Callable[[], int]
+    codes: tuple[int, ...] = (0, 1)
+
+
+def run(name: str, args: argparse.Namespace, body: Callable[[], int], siblings: Sequence[Sibling] = ()) -> int:
     """``body()``, or the output and exit code of an earlier run of it over the same inputs.
 
-    ``siblings``: the other hooks of a commit that run with the same options, by name, each as a
-    body that reuses what ``body`` loaded.  After a run that missed, their answers are computed
-    too (silently) and stored under the same state, so the hooks pre-commit runs next replay.
+    ``siblings``: the other hooks pre-commit runs next.  After a run that missed, their answers
+    are computed too (silently) and stored under the same state, so those hooks replay.
     """
     session = _Session.open(name, args)
     if session is None:
@@ -76,24 +86,24 @@ def run(name: str, args: argparse.Namespace, body: Callable[[], int],
     with _captured(chunks, echo=True):
         code = body()
     if session.store(chunks, code) and siblings:
-        _answer_siblings(session, args, siblings)
+        _answer_siblings(session, siblings)
     return code
 
 
-def _answer_siblings(session: _Session, args: argparse.Namespace, siblings: dict[str, Callable[[], int]]) -> None:
+def _answer_siblings(session: _Session, siblings: Sequence[Sibling]) -> None:
     """Compute and store the siblings' answers that are not stored yet (never disturbing this hook's own)."""
     answers: list[tuple[_Session, Chunks, int]] = []
-    for other_name, other_body in siblings.items():
-        other = _Session.open(other_name, args)
+    for sibling in siblings:
+        other = _Session.open(sibling.name, sibling.args)
         if other is None or not other.adopt(session):
             continue
         chunks: Chunks = []
         try:
             with _captured(chunks, echo=False):
-                code = other_body()
+                code = sibling.body()
         except Exception:  # noqa: BLE001 - a sibling's answer is a bonus: its own run will report the problem
             continue
-        if code in (0, 1):
+        if code in sibling.codes:
             answers.append((other, chunks, code))
     if answers and session.unchanged():
         for other, chunks, code in answers:

@@ -97,8 +97,27 @@ def config_part(cell: Any) -> str:
     a function of them and of govcell's code, and dumping the model would build its serialiser."""
     found: str | None = cell.__dict__.get("_govcell_cache_config")
     if found is None:
-        found = cell.__dict__["_govcell_cache_config"] = cell.config.model_dump_json()
+        at = _config_key_at(cell) if not cell.in_worktree else None
+        found = at.hex() if at is not None else cell.config.model_dump_json()
+        cell.__dict__["_govcell_cache_config"] = found
     return found
+
+
+def _config_key_at(cell: Any) -> bytes | None:
+    """A revision's (or the index's) config files as :func:`_config_key` keys the working tree's.
+
+    The same bytes at the same paths give the same key, so a revision whose config is
+    the working tree's reuses what the working tree's runs parsed (``govcell diff``
+    right after ``govcell check``): the files both hold unchanged are not parsed again.
+    """
+    read = getattr(cell.source, "read_bytes", None)
+    if read is None:
+        return None
+    parts: list[bytes | str] = [str(cell.config_path)]
+    for rel in [*_CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]:
+        data = read(rel)
+        parts += [rel, "-"] if data is None else [rel, "./" + rel, data[:4 * 1024 * 1024 + 1]]
+    return key("config", *parts)
 
 
 #: Where a cell's configuration can come from (``govcell.load.config.load_config``).
