@@ -166,6 +166,14 @@ def parallel_map(fn: Callable[[T], R], items: list[T], *, min_items: int, chunks
 
 #: Children of :class:`Later` whose result has not been taken (stopped when the command ends early).
 _RUNNING: list[BaseProcess] = []
+#: What else ends with the command (other children: the policy run's, ``govcell.derive.policy.isolation``).
+_AT_EXIT: list[Callable[[], None]] = []
+
+
+def at_fast_exit(stop: Callable[[], None]) -> None:
+    """Call ``stop`` when a console script ends (a child no one will wait for any more); tests never do."""
+    if _FAST_EXIT.retaining:
+        _AT_EXIT.append(stop)
 
 
 def _stop_children() -> None:
@@ -175,6 +183,8 @@ def _stop_children() -> None:
         if child.is_alive():
             child.terminate()
             child.join(timeout=1)
+    while _AT_EXIT:
+        _AT_EXIT.pop()()
 
 
 class Later:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from govcell.cell import Cell
 from govcell.checks import run
 from govcell.derive.analysis import Analysis
@@ -69,3 +73,26 @@ def test_results_are_matched_only_when_there_are_results(cell: CellBuilder) -> N
     (result,) = analysis.results.results
     assert result.scenario is not None and result.acs == ("AC-A-001",)
     assert analysis.coverage.acs["AC-A-001"].run == "passing"
+
+
+def test_the_policy_run_starts_before_the_checks_and_reports_the_same(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its child runs while spec-ledger and context-bundles do their work; the findings are the same."""
+    from tests.test_cache import _cell, _edit
+
+    root = _cell(tmp_path / "cell")
+    _edit(root, "policy/testdata/flags_valid.yaml", None, "\n  - [unclosed\n")  # a policy finding to compare
+    started: list[str] = []
+    real = Analysis.start_policy_report
+
+    def start(self: Analysis) -> None:
+        started.append("ledger read" if "ledger" in self.cell.__dict__ else "first")
+        real(self)
+
+    monkeypatch.setattr(Analysis, "start_policy_report", start)
+    early = run(Analysis(Cell(root)))
+    assert started == ["first"], "started before any check read anything"
+    monkeypatch.setattr(Analysis, "start_policy_report", lambda self: None)
+    in_turn = run(Analysis(Cell(root)))
+    assert early == in_turn and any(d.code.startswith("policy.") for d in early)
+    assert run(Analysis(Cell(root)), ["policy-test"]) == [d for d in in_turn if d.code.startswith("policy.")]

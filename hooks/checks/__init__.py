@@ -113,6 +113,11 @@ def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool) -> list[Diag
     """
     cell = analysis.cell
     found: list[tuple[str, Diagnostic]] = [("", d) for d in cell.config_diagnostics]
+    if "policy-test" in chosen and len(chosen) > 1:
+        try:
+            analysis.start_policy_report()  # its child runs while the checks before it do their work
+        except Exception:  # noqa: BLE001 - the policy check computes (and reports) it itself
+            pass
     for name in chosen:
         try:
             found.extend((name, d) for d in CHECKS[name].run(analysis))

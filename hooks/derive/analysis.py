@@ -83,9 +83,21 @@ class Analysis:
     @functools.cached_property
     def policy_report(self) -> PolicyReport:
         """Policies run on their fixtures and targets (imports the policy engine); at a revision, on a copy."""
+        pending = self.__dict__.pop("_policy_pending", None)
+        if pending is not None:
+            report: PolicyReport = pending()
+            return report
         from govcell.derive.policy.run import build_report
 
         return build_report(self.cell)
+
+    def start_policy_report(self) -> None:
+        """Start the policy run (a child process) now, so it runs while other checks do their work."""
+        if "policy_report" in self.__dict__ or "_policy_pending" in self.__dict__:
+            return
+        from govcell.derive.policy.run import start_report
+
+        self.__dict__["_policy_pending"] = start_report(self.cell)
 
     @functools.cached_property
     def bundler(self) -> Bundler:

@@ -17,6 +17,7 @@ import pickle
 import select
 import signal
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Diagnostic, diag
@@ -35,12 +36,27 @@ def run_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> PolicyRe
 
     ``run(None)`` computes the whole report; ``run(stem)`` the report of one policy.
     """
+    return start_isolated(cell, run, names)()
+
+
+def start_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> Callable[[], PolicyReport]:
+    """:func:`run_isolated`, started now: the child runs while the caller does other work.
+
+    The returned function waits for it (at most ``policy.timeout_seconds`` from now)
+    and does what :func:`run_isolated` does with its outcome.
+    """
     if not ISOLATE or not hasattr(os, "fork"):
         whole: PolicyReport = run(None)
-        return whole
+        return lambda: whole
     cfg = cell.config.policy
     _warm(cell)
-    outcome = _in_child(lambda: run(None), cfg.timeout_seconds, cfg.max_memory_mb)
+    child = _fork(lambda: run(None), cfg.max_memory_mb)
+    deadline = time.monotonic() + cfg.timeout_seconds
+    return lambda: _finish(cell, run, names, _collect(child, deadline))
+
+
+def _finish(cell: Cell, run: Any, names: list[tuple[str, str]], outcome: tuple[str, Any] | str) -> PolicyReport:
+    cfg = cell.config.policy
     if isinstance(outcome, tuple):
         report: PolicyReport = outcome[1]
         return report
@@ -76,6 +92,11 @@ def _warm(cell: Cell) -> None:
 
 def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | str:
     """``("ok", fn())`` computed in a forked child, or why not: "timeout", "signal N", "exit N", "memory"."""
+    return _collect(_fork(fn, max_memory_mb), time.monotonic() + timeout)
+
+
+def _fork(fn: Any, max_memory_mb: int) -> tuple[int, int]:
+    """A child computing ``fn()`` under the memory limit: its pid and the pipe its answer comes on."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's stack
@@ -98,8 +119,33 @@ def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | 
         finally:
             os._exit(code)
     os.close(write_fd)
+    from govcell.process import at_fast_exit
+
+    _LIVE.add(pid)
+    at_fast_exit(lambda: _kill(pid))
+    return pid, read_fd
+
+
+#: Children forked and not yet waited for (only those may be killed: a waited-for pid can be reused).
+_LIVE: set[int] = set()
+
+
+def _kill(pid: int) -> None:
+    """End a child no one waits for any more (the command ended early)."""
+    if pid not in _LIVE:
+        return
+    _LIVE.discard(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
+def _collect(child: tuple[int, int], deadline: float) -> tuple[str, Any] | str:
+    """The child's answer, waiting until ``deadline`` at most (then it is killed: "timeout")."""
+    pid, read_fd = child
     chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
     status = "timeout"
     with os.fdopen(read_fd, "rb") as pipe:
         while True:
@@ -117,6 +163,7 @@ def _in_child(fn: Any, timeout: float, max_memory_mb: int) -> tuple[str, Any] | 
     if status == "timeout":
         os.kill(pid, signal.SIGKILL)
     _, wait_status = os.waitpid(pid, 0)
+    _LIVE.discard(pid)
     if status == "timeout":
         return "timeout"
     if os.WIFSIGNALED(wait_status):

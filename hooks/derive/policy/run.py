@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Severity, diag
@@ -58,19 +59,26 @@ INSTALL_HINT = ("install the embedded Rego engine: pip install gordon-to-regorus
 
 
 def build_report(cell: Cell) -> PolicyReport:
-    """Run every policy on its fixtures and targets, and every ``test_*`` rule.
+    """Every policy run on its fixtures and targets (see :func:`start_report`)."""
+    return start_report(cell)()
+
+
+def start_report(cell: Cell) -> Callable[[], PolicyReport]:
+    """Start running every policy on its fixtures and targets, and every ``test_*`` rule; the
+    returned function waits for the report.
 
     The engine runs in a child process with time and memory limits
     (``govcell.derive.policy.isolation``), so a policy that crashes or hangs it is a
     finding naming that policy, never the end of the whole run.  A cell read from
     git is run on a copy of the files it reads (``govcell.derive.policy.revision``).
     """
-    from govcell.derive.policy.isolation import run_isolated
+    from govcell.derive.policy.isolation import start_isolated
 
     if not cell.in_worktree:
         from govcell.derive.policy.revision import policy_report_at
 
-        return policy_report_at(cell, build_report)
+        at = policy_report_at(cell, build_report)
+        return lambda: at
 
     # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set (as it often is for Rust
     # developers): capturing one costs ~10 ms per error and govcell drops it, so it is off unless asked
@@ -80,7 +88,7 @@ def build_report(cell: Cell) -> PolicyReport:
     def run(only: str | None) -> PolicyReport:
         return _Run(cell, only=only).run()
 
-    return run_isolated(cell, run, discover.policy_names(cell))
+    return start_isolated(cell, run, discover.policy_names(cell))
 
 
 class _Run(Context):
