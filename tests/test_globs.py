@@ -110,3 +110,18 @@ def test_glob_matching_is_fast_on_hostile_patterns_and_names(pattern: str) -> No
     for name in ("a" * 4000, "a/" * 2000 + "c", ("a" * 50 + "/") * 40):
         glob.matches(name)
     assert time.perf_counter() - started < 20, pattern
+
+
+def _pathspec_reason(pattern: str) -> str | None:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except (ValueError, TypeError) as exc:
+        return str(exc) or "not a gitignore pattern"
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab/*?[]!#\\ .-", max_size=8))
+def test_the_validity_shortcut_agrees_with_pathspec(pattern: str) -> None:
+    """invalid_reason answers most lines without importing pathspec: never otherwise than pathspec."""
+    assert (invalid_reason(pattern) is None) == (_pathspec_reason(pattern) is None), pattern
