@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pathspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from govcell.load.globs import Globs, compile_glob, escape_reason, first_match, invalid_reason, match, on_disk
@@ -124,4 +124,16 @@ def _pathspec_reason(pattern: str) -> str | None:
 @given(st.text(alphabet="ab/*?[]!#\\ .-", max_size=8))
 def test_the_validity_shortcut_agrees_with_pathspec(pattern: str) -> None:
     """invalid_reason answers most lines without importing pathspec: never otherwise than pathspec."""
-    assert (invalid_reason(pattern) is None) == (_pathspec_reason(pattern) is None), pattern
+    import re
+
+    try:
+        expected = _pathspec_reason(pattern)
+    except re.error:  # pathspec's own regex of a backwards range ('[?-.]'): its bug, see below
+        assume(False)
+    assert (invalid_reason(pattern) is None) == (expected is None), pattern
+
+
+def test_a_backwards_range_is_not_a_crash() -> None:
+    """pathspec raises re.error building '[?-.]' (git reads it); govcell's own translation reads it."""
+    assert invalid_reason("[?-.]") is None
+    assert Globs.from_gitignore(["[?-.]"])("a") is False

@@ -82,7 +82,7 @@ def invalid_reason(pattern: str) -> str | None:
 
     try:
         pathspec.GitIgnoreSpec.from_lines([pattern])
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, re.error) as exc:  # re.error: pathspec's regex of a backwards range
         return str(exc) or "not a gitignore pattern"
     return None
 
