@@ -44,9 +44,6 @@ class Cell:
                  source: FileSource | None = None) -> None:
         from govcell.load.sources import WorkTree
 
-        from govcell.process import retain
-
-        retain(self)
         self.root = Path(root).absolute()
         #: the config file named on the command line (None: found in the cell)
         self.config_path = config_path

@@ -110,9 +110,11 @@ def retain(obj: object) -> None:
     A cell and its analysis are the largest object graphs a command builds; when
     the command returns, dropping them frees every node one by one (0.06 s of a
     0.7 s ``govcell check`` on a 2,000-item cell), just before the process exits
-    anyway.  Under :func:`exit_fast` they are kept here and never freed.  In
-    every other process (the tests, an in-process caller) this does nothing, so
-    nothing leaks.
+    anyway.  A command that is done with them (``govcell check``, each hook)
+    hands them here as it returns: under :func:`exit_fast` they are kept and never
+    freed.  Only then: a command that builds several cells in turn (the site, a
+    history) must free each as it goes.  In every other process (the tests, an
+    in-process caller) this does nothing, so nothing leaks.
     """
     if _FAST_EXIT.retaining:
         _FAST_EXIT.kept.append(obj)

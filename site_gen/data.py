@@ -78,7 +78,23 @@ def collect(analysis: Analysis) -> SiteData:
 
 
 
-def add_history(data: SiteData, last: int, base: str | None) -> None:
+def start_history(root: str, config: str | None, last: int) -> Any:
+    """The trend's history, computed in a child process from now on (None: no trend asked for).
+
+    Started before the site loads its own cell: the history loads the cells of earlier
+    commits, and doing that beside the loaded cell of a large repository doubled the
+    build's peak memory (8k items: 413 MB against 238 MB with the history cached); in a
+    child it also runs on the other core.  :func:`add_history` takes its result.
+    """
+    if last <= 0:
+        return None
+    from govcell.process import Later
+    from govcell.report.revisions import history
+
+    return Later(history, (root, config, last))
+
+
+def add_history(data: SiteData, last: int, base: str | None, pending: Any = None) -> None:
     """The trend (``govcell history --last LAST``) and, with ``base``, the changes since it (``govcell diff``).
 
     Both come from the kernel and read git; a cell outside git has neither page.  A base git does
@@ -94,9 +110,14 @@ def add_history(data: SiteData, last: int, base: str | None) -> None:
 
     try:
         if last > 0:
-            from govcell.report.revisions import history as compute
+            if pending is not None:
+                status, doc = pending.result()
+                if status != "ok":
+                    raise _ChildFailed(doc)
+            else:
+                from govcell.report.revisions import history as compute
 
-            doc = compute(str(cell.root), config, last)
+                doc = compute(str(cell.root), config, last)
             if doc["points"]:
                 data.derived["history"] = doc
             elif outside_git(doc):
@@ -108,5 +129,10 @@ def add_history(data: SiteData, last: int, base: str | None) -> None:
             if not outside_git(changes):
                 data.derived["changes"] = changes
     except Exception as exc:  # noqa: BLE001 - reported on the findings page, the build goes on
-        data.findings.append(diag("site.data-error", f"could not compute the history: {type(exc).__name__}: "
-                                  f"{exc}", ".", hint="this is a govcell bug; please report it"))
+        why = str(exc) if isinstance(exc, _ChildFailed) else f"{type(exc).__name__}: {exc}"
+        data.findings.append(diag("site.data-error", f"could not compute the history: {why}", ".",
+                                  hint="this is a govcell bug; please report it"))
+
+
+class _ChildFailed(Exception):
+    """The history's child process reported an error ("Type: message", as the parent would say it)."""

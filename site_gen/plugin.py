@@ -82,12 +82,13 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
         from govcell_site.views import stories
 
         assert self.cell_root is not None
+        history = self._start_history(self.cell_root)
         cell = Cell(self.cell_root, self.config.config)
         drop_unsafe(files, config, self.cell_root, cell.config.limits.max_file_bytes, log.warning)
         data = collect(Analysis(cell))
         from govcell_site.data import add_history
 
-        add_history(data, self.config.history, self.config.base or os.environ.get(BASE_ENV) or None)
+        add_history(data, self.config.history, self.config.base or os.environ.get(BASE_ENV) or None, history)
         ctx = Context(data, stories(data), prefix=self.config.prefix, use_directory_urls=config.use_directory_urls,
                       lazy=True,
                       site_name=(data.ledger.metadata.title if data.ledger and data.ledger.metadata.title
@@ -130,6 +131,14 @@ class GovcellPlugin(BasePlugin[GovcellPluginConfig]):  # type: ignore[no-untyped
         del cell, data, ctx
         gc.collect()
         return files
+
+    def _start_history(self, root: str) -> Any:
+        """The history loads earlier commits' cells: in a child, before this process loads its own."""
+        from govcell_site.data import start_history
+
+        named = self.config.config
+        explicit = named if named not in (None, "", ".govcell.yaml", "pyproject.toml") else None
+        return start_history(root, explicit, self.config.history)
 
     def _spooled(self, n: int, src: str, content: str | bytes) -> str:
         assert self.spool is not None

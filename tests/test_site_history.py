@@ -50,3 +50,40 @@ def test_no_git_no_history_pages(cell: CellBuilder) -> None:
     cell.ledger(PAY_LEDGER)
     pages = _pages(cell.root, 50, "HEAD")
     assert "trends.md" not in pages and "changes.md" not in pages
+
+
+def test_the_history_from_a_child_is_the_history_computed_in_turn(cell: CellBuilder) -> None:
+    """The site starts the history in a child before loading its own cell; its pages are the same."""
+    from govcell_site.data import start_history
+
+    init_git(cell.root)
+    cell.ledger(PAY_LEDGER)
+    cell.write("features/pay.feature", PAY_FEATURE)
+    commit(cell.root, "a cell")
+    cell.ledger(PAY_LEDGER + PAY_MORE)
+    commit(cell.root, "more")
+    in_turn = collect(Analysis(Cell(cell.root)))
+    add_history(in_turn, 50, None)
+    pending = start_history(str(cell.root), None, 50)
+    early = collect(Analysis(Cell(cell.root)))
+    add_history(early, 50, None, pending)
+    def without_stats(doc: dict[str, object]) -> dict[str, object]:  # the second run reads the first's cache
+        return {k: v for k, v in doc.items() if k != "stats"}
+
+    assert without_stats(early.derived["history"]) == without_stats(in_turn.derived["history"])
+    assert early.derived["history"]["points"]
+    assert start_history(str(cell.root), None, 0) is None
+
+
+def test_a_history_child_that_failed_is_a_finding(cell: CellBuilder) -> None:
+    class Failed:
+        def result(self) -> tuple[str, str]:
+            return "error", "RuntimeError: the child died"
+
+    init_git(cell.root)
+    cell.ledger(PAY_LEDGER)
+    commit(cell.root, "a cell")
+    data = collect(Analysis(Cell(cell.root)))
+    add_history(data, 50, None, Failed())
+    assert [d.message for d in data.findings if d.code == "site.data-error"] == [
+        "could not compute the history: RuntimeError: the child died"]

@@ -80,6 +80,9 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
         found = _only_new(cell, found, other.result())
     else:
         found = run(analysis, checks, strict=strict)
+    from govcell.process import retain
+
+    retain(analysis)  # done with it: never freed node by node before the exit (see retain)
     if options.findings_out(found, render(found, fmt), fmt, out, cell=cell):
         return 1
     return exit_code(found)

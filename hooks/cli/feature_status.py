@@ -47,8 +47,11 @@ def run(root: str, config: str | None, check_only: bool, convert: bool = False, 
         options.report_problems(problems, sys.stdout)
         return 1
     from govcell.derive.analysis import Analysis
+    from govcell.process import retain
 
-    return update(analysis or Analysis(cell), check_only=check_only, convert=convert)
+    analysis = analysis or Analysis(cell)
+    retain(analysis)  # kept until the exit, never freed node by node (see retain)
+    return update(analysis, check_only=check_only, convert=convert)
 
 
 def update(analysis: Analysis, *, check_only: bool = False, convert: bool = False) -> int:

@@ -35,11 +35,18 @@ class Analysis:
     """Every derived result of ``cell``, each computed at most once, on first use."""
 
     def __init__(self, cell: Cell) -> None:
-        from govcell.process import retain
-
-        retain(self)
         self.cell = cell
         self._memo: dict[Hashable, Any] = {}
+
+    def release(self) -> None:
+        """Drop every derived result, so the cell can be freed without the cyclic collector.
+
+        Some results point back at the analysis (the bundler asks it for the coverage), and
+        govcell's commands pause the cyclic collector (``govcell.process.no_cycle_gc``): an
+        analysis dropped whole would keep its cell for the rest of the command.  A command
+        that analyses many cells in turn (a history, the site's trends) releases each.
+        """
+        self.__dict__.clear()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per ``key`` for this analysis (for results of the layers above derive)."""

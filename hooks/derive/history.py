@@ -183,6 +183,7 @@ def compute_point(root: Path, config: str | None, commit: str, findings: Finding
     analysis = Analysis(cell)
     found = findings(analysis)
     counts = point_of(analysis, found)
+    analysis.release()  # the next commit's cell takes its place (no cyclic collection: see release)
     if memo is not None:
         for name, key in keys.items():
             if name in cell.__dict__:
