@@ -28,6 +28,12 @@ def test_prefetched_features_equal_the_ones_read_in_turn(tmp_path: Path, monkeyp
     in_turn = Cell(root).features
     monkeypatch.setattr(process, "_FAST_EXIT", process._FastExitState())
     process._FAST_EXIT.retaining = True
+    small = Cell(root)
+    small.prefetch_features()
+    assert "_features_later" not in small.__dict__, "a few feature files: not worth a child"
+    import govcell.cell
+
+    monkeypatch.setattr(govcell.cell, "PREFETCH_MIN_BYTES", 0)
     cell = Cell(root)
     cell.prefetch_features()
     assert "_features_later" in cell.__dict__, "a console script parses them in a child"
@@ -36,7 +42,10 @@ def test_prefetched_features_equal_the_ones_read_in_turn(tmp_path: Path, monkeyp
 
 
 def test_the_console_script_prints_the_same_with_and_without_the_child(tmp_path: Path) -> None:
-    root = _cell(tmp_path / "cell", stories=3)
+    from govcell.cell import PREFETCH_MIN_BYTES
+
+    root = _cell(tmp_path / "cell", stories=160)
+    assert sum(p.stat().st_size for p in root.rglob("*.feature")) > PREFETCH_MIN_BYTES, "large enough for a child"
     _edit(root, "specs/features/story_0002.feature", "@AC-B0002-101", "@AC-B0002-999")
     script = str(Path(sys.executable).parent / "govcell")
     outputs = []
