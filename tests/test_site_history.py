@@ -20,13 +20,17 @@ def _pages(root: Path, last: int, base: str | None) -> dict[str, str]:
     return {o.path: o.content for o in outputs if isinstance(o.content, str)} | {"nav": repr(nav)}
 
 
-def test_trend_and_changes_pages(cell: CellBuilder) -> None:
+def _two_commits(cell: CellBuilder, second: str) -> None:
     init_git(cell.root)
     cell.ledger(PAY_LEDGER)
     cell.write("features/pay.feature", PAY_FEATURE)
     commit(cell.root, "a cell")
     cell.ledger(PAY_LEDGER + PAY_MORE)
-    commit(cell.root, "an uncovered <AC>")
+    commit(cell.root, second)
+
+
+def test_trend_and_changes_pages(cell: CellBuilder) -> None:
+    _two_commits(cell, "an uncovered <AC>")
     cell.ledger((PAY_LEDGER + PAY_MORE).replace("A refund is accepted", "A refund is accepted within a day"))
     pages = _pages(cell.root, 50, "HEAD~1")
     trend = pages["trends.md"]
@@ -56,12 +60,7 @@ def test_the_history_from_a_child_is_the_history_computed_in_turn(cell: CellBuil
     """The site starts the history in a child before loading its own cell; its pages are the same."""
     from govcell_site.data import start_history
 
-    init_git(cell.root)
-    cell.ledger(PAY_LEDGER)
-    cell.write("features/pay.feature", PAY_FEATURE)
-    commit(cell.root, "a cell")
-    cell.ledger(PAY_LEDGER + PAY_MORE)
-    commit(cell.root, "more")
+    _two_commits(cell, "more")
     in_turn = collect(Analysis(Cell(cell.root)))
     add_history(in_turn, 50, None)
     pending = start_history(str(cell.root), None, 50)

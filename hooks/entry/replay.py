@@ -50,8 +50,6 @@ _IGNORED_OPTIONS = frozenset({"filenames", "run", "parser"})
 _UNSAFE_OPTIONS = ("out", "new_since", "baseline")
 #: Environment variables that may change what a hook prints.
 _ENV_PREFIXES = ("GOVCELL_", "PRE_COMMIT_", "GITHUB_", "NO_COLOR", "CI")
-#: Code a replayed answer depends on besides govcell's and its parsers' (``cache.code_stamp``).
-_MORE_CODE = ("regorus",)
 
 Chunks = list[tuple[int, str]]
 
@@ -136,7 +134,7 @@ class _Session:
         root = Path(os.path.abspath(options.get("root") or "."))
         shown = sorted((k, repr(v)) for k, v in options.items() if k not in _IGNORED_OPTIONS)
         env = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
-        index_key = key("replay-watch", name, repr(shown), os.getcwd(), str(root), repr(env), _more_code(),
+        index_key = key("replay-watch", name, repr(shown), os.getcwd(), str(root), repr(env),
                         repr((_isatty(sys.stdout), _isatty(sys.stderr))))
         return cls(root, options.get("config"), index_key)
 
@@ -206,25 +204,6 @@ class _Session:
 
         assert self.watched is not None
         return key("replay", self.index_key, state, "\0".join(self.watched))
-
-
-def _more_code() -> str:
-    """The location and stamp of the code a check runs besides govcell's parsers (the Rego engine)."""
-    import importlib.util
-
-    parts = []
-    for name in _MORE_CODE:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = getattr(spec, "origin", None) if spec else None
-        try:
-            st = os.stat(origin) if origin else None
-        except OSError:
-            st = None
-        parts.append(f"{name}={origin}:{st.st_size if st else '-'}:{st.st_mtime_ns if st else '-'}")
-    return "\n".join(parts)
 
 
 def _isatty(stream: Any) -> bool:

@@ -71,8 +71,9 @@ def env_off() -> bool:
 # --------------------------------------------------------------------------- keys
 
 
-#: Modules whose code shapes what is cached besides govcell's own (parsers, models' runtime).
-_DEPENDENCIES = ("yaml", "_yaml", "gherkin", "pydantic", "pydantic_core")
+#: Modules whose code shapes what is cached besides govcell's own (parsers, models' runtime, and the
+#: Rego engine, whose verdicts a replayed hook answer holds: ``govcell.entry.replay``).
+_DEPENDENCIES = ("yaml", "_yaml", "gherkin", "pydantic", "pydantic_core", "regorus")
 
 
 def code_stamp() -> bytes:

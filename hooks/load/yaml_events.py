@@ -77,22 +77,44 @@ class _EventBuilder:
             if kind is scalar_ev:
                 if ev.anchor is not None or ev.tag is not None:
                     raise Exotic
-                m = ev.start_mark
                 v = ev.value
                 # Else a string (see yaml_loader.fast_loader): most scalars are settled here, without a call.
                 if ev.implicit[0] and (not v or v[0] in first or v in words):
                     v = value(ev)
-                if frame is None:
-                    self.data = v
-                    marks[()] = (m.line + 1, m.column + 1)
-                    continue
+                opens = False
+            elif kind is map_start or kind is seq_start:
+                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 1:
+                    raise Exotic
+                v = {} if kind is map_start else []
+                opens = True
+            elif kind is map_end or kind is seq_end:
+                frame = stack.pop()
+                continue
+            elif kind is alias_ev:
+                raise Exotic
+            elif kind is doc_start:
+                documents += 1
+                if documents > 1:
+                    raise Exotic  # the composer says "expected a single document"
+                continue
+            elif kind is stream_end:
+                return self.data, marks, key_marks
+            else:
+                continue
+            # The value (a scalar, or a collection just opened) takes its place: the document, a key, a value.
+            m = ev.start_mark
+            if frame is None:
+                sub: tuple[str | int, ...] = ()
+                self.data = v
+            else:
                 container, path, key, is_map = frame
                 if is_map and key is _NO_KEY:
-                    key = v
-                    if key in container:
+                    if opens:
+                        raise Exotic  # a complex key
+                    if v in container:
                         raise Exotic  # a duplicate key: the composer path reports it
-                    frame[2] = key
-                    key_marks[path + (key,)] = (m.line + 1, m.column + 1)
+                    frame[2] = v
+                    key_marks[path + (v,)] = (m.line + 1, m.column + 1)
                     continue
                 if is_map:
                     sub = path + (key,)
@@ -101,39 +123,10 @@ class _EventBuilder:
                 else:
                     sub = path + (len(container),)
                     container.append(v)
-                marks[sub] = (m.line + 1, m.column + 1)
-            elif kind is map_start or kind is seq_start:
-                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 1:
-                    raise Exotic
-                new: Any = {} if kind is map_start else []
-                if frame is None:
-                    sub = ()
-                    self.data = new
-                else:
-                    container, path, key, is_map = frame
-                    if is_map:
-                        if key is _NO_KEY:
-                            raise Exotic  # a complex key
-                        sub = path + (key,)
-                        container[key] = new
-                        frame[2] = _NO_KEY
-                    else:
-                        sub = path + (len(container),)
-                        container.append(new)
-                m = ev.start_mark
-                marks[sub] = (m.line + 1, m.column + 1)
+            marks[sub] = (m.line + 1, m.column + 1)
+            if opens:
                 stack.append(frame)  # None: the document level
-                frame = [new, sub, _NO_KEY, kind is map_start]
-            elif kind is map_end or kind is seq_end:
-                frame = stack.pop()
-            elif kind is alias_ev:
-                raise Exotic
-            elif kind is doc_start:
-                documents += 1
-                if documents > 1:
-                    raise Exotic  # the composer says "expected a single document"
-            elif kind is stream_end:
-                return self.data, marks, key_marks
+                frame = [v, sub, _NO_KEY, kind is map_start]
 
     def _value(self, ev: Any) -> Any:
         """An untagged scalar's value, resolved as PyYAML resolves it (str, int, float, bool, None)."""
