@@ -109,3 +109,19 @@ def test_the_watch_list_holds_what_the_config_names_and_refuses_the_change_input
         assert path in watched, path
     changes = Config.model_validate({"policy": {"targets": {"scope": ["changes"]}}})
     assert watch_list(changes) is None
+
+
+def test_what_a_committed_config_names_outside_the_repository_or_special_files_are_never_read(
+        repo: Path, tmp_path: Path) -> None:
+    """/dev/zero, a path climbing out, a FIFO and a symlink out: the digest finishes and reads none of them."""
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret one\n")
+    os.mkfifo(repo / "features" / "pipe.feature")  # untracked, listed by git? (git skips FIFOs) and watched
+    (repo / "features" / "out.feature").symlink_to(outside)
+    watched = (*WATCHED, "/dev/zero", "../outside.txt", str(tmp_path), "/")
+    first = digest(repo, watched)
+    assert first is not None
+    outside.write_text("secret two, same path\n")
+    assert digest(repo, watched) == first, "a file outside the repository is not part of the state"

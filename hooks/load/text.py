@@ -39,6 +39,17 @@ def relpath(root: Path, path: Path) -> str:
 
 def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code: str = "file") -> ReadResult:
     """Read ``root/rel`` as UTF-8 text, or explain (as findings) why not."""
+    raw, why = read_raw(root, rel, max_bytes=max_bytes, code=code)
+    return decode(raw, rel, code=code) if raw is not None else ReadResult(None, [why] if why else [])
+
+
+def read_raw(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+             code: str = "file") -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of ``root/rel``, or the finding that says why they are not read.
+
+    The one policy of every read of a cell file: never outside the repository
+    (symlinks resolved), never a directory, FIFO or device, never over ``max_bytes``.
+    """
     full = root / rel
     try:
         real_root = _real_root(str(root))
@@ -46,30 +57,28 @@ def read_text(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES, code:
         if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
             raise ValueError(resolved)
     except ValueError:
-        return ReadResult(None, [diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
-                                      hint="point the path at a file inside the repository")])
+        return None, diag(f"{code}.outside-repo", f"{rel} resolves outside the repository", rel,
+                          hint="point the path at a file inside the repository")
     except (OSError, RuntimeError) as exc:  # symlink loops (RuntimeError before Python 3.13)
         why = getattr(exc, "strerror", None) or exc
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot resolve {rel}: {why}", rel)])
+        return None, diag(f"{code}.unreadable", f"cannot resolve {rel}: {why}", rel)
     try:
         st = full.stat()
     except FileNotFoundError:
-        return ReadResult(None, [diag(f"{code}.missing", f"{rel} does not exist", rel,
-                                      hint="create it, or set its path in .govcell.yaml")])
+        return None, diag(f"{code}.missing", f"{rel} does not exist", rel,
+                          hint="create it, or set its path in .govcell.yaml")
     except OSError as exc:
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
+        return None, diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)
     if not os.path.isfile(full):
-        return ReadResult(None, [diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
-                                      hint="expected a file here, found a directory or special file")])
+        return None, diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
+                          hint="expected a file here, found a directory or special file")
     if st.st_size > max_bytes:
-        return ReadResult(None, [diag(f"{code}.too-large",
-                                      f"{rel} is {st.st_size} bytes, over the {max_bytes}-byte limit", rel,
-                                      hint="split the file, or raise limits.max_file_bytes in the config")])
+        return None, diag(f"{code}.too-large", f"{rel} is {st.st_size} bytes, over the {max_bytes}-byte limit",
+                          rel, hint="split the file, or raise limits.max_file_bytes in the config")
     try:
-        raw = full.read_bytes()
+        return full.read_bytes(), None
     except OSError as exc:
-        return ReadResult(None, [diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)])
-    return decode(raw, rel, code=code)
+        return None, diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)
 
 
 @functools.lru_cache(maxsize=64)

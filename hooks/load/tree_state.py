@@ -113,11 +113,16 @@ def _uncovered(root: Path, watched: Iterable[str], covered: set[str], done: set[
     from govcell.load.globs import is_glob, on_disk
 
     out: set[str] = set()
+    real_root = os.path.realpath(root)
     for rel in watched:
         if is_glob(rel):
             out.update(on_disk(root, rel))
             continue
         full = os.path.normpath(os.path.join(root, rel))
+        real = os.path.realpath(full)
+        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            out.add(rel)  # outside the repository: never walked; _file records that it is not read
+            continue
         if os.path.isdir(full):
             for dirpath, dirnames, filenames in os.walk(full):
                 dirnames[:] = sorted(d for d in dirnames if d != ".git")
@@ -133,14 +138,30 @@ def _part(h: hashlib.blake2b, data: bytes) -> None:
     h.update(data)
 
 
+#: Files larger than this are known by their size and modification time, not read.
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
 def _file(h: hashlib.blake2b, root: Path, rel: str) -> None:
-    """A file's path and content (or that it is missing or unreadable)."""
+    """A file's path and content, read as the loaders read it (``govcell.load.text.read_raw``).
+
+    So a path a committed config names outside the repository, a FIFO or a device is
+    never read (only why not is part of the state), and a huge file is known by its
+    size and modification time.
+    """
+    from govcell.load.text import read_raw
+
     _part(h, rel.encode("utf-8", "surrogateescape"))
-    try:
-        with open(os.path.join(root, rel), "rb") as f:
-            _part(h, f.read())
-    except OSError as exc:
-        _part(h, f"<{type(exc).__name__}>".encode())
+    raw, why = read_raw(root, rel, max_bytes=MAX_HASHED_BYTES)
+    if raw is not None:
+        _part(h, raw)
+        return
+    _part(h, f"<{why.code if why else '?'}: {why.message if why else ''}>".encode("utf-8", "surrogateescape"))
+    if why is not None and why.code == "file.too-large":
+        try:
+            _part(h, str(os.stat(os.path.join(root, rel)).st_mtime_ns).encode())
+        except OSError:
+            pass
 
 
 def _head(h: hashlib.blake2b, root: Path) -> None:
