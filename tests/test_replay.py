@@ -209,3 +209,23 @@ def test_the_first_hook_answers_for_the_fixer_only_when_its_report_is_current(tm
     assert run_command("govcell-feature-status", root).code == 1, "rewritten by its own run, not replayed"
     assert _replays() == before
     assert "stale line" not in (root / "docs" / "feature_status.md").read_text(encoding="utf-8")
+
+
+def test_a_config_edit_that_names_new_files_is_learnt_and_they_are_watched(tmp_path: Path) -> None:
+    """The watch list of an earlier run is checked against the config; a result file the edit names
+    (ignored by git) is watched from the next run on, and its edit is never replayed."""
+    root = _cell(tmp_path / "cell")
+    hook = "govcell-governance-selftest --format json"
+    run_command(hook, root)
+    (root / ".gitignore").write_text("out/\n", encoding="utf-8")
+    (root / "out").mkdir()
+    (root / "out" / "r.xml").write_text('<testsuite name="t" tests="0"/>\n', encoding="utf-8")
+    _edit(root, ".govcell.yaml", "files: [test-results/junit.xml]", "files: [test-results/junit.xml, out/r.xml]")
+    first = run_command(hook, root)  # the stored watch list is stale: learnt, not replayed from
+    run_command(hook, root)
+    before = _replays()
+    assert run_command(hook, root).stdout == first.stdout and _replays() == before + 1, "stored again"
+    (root / "out" / "r.xml").write_text("<testsuite><unclosed\n", encoding="utf-8")
+    after = run_command(hook, root)
+    assert _replays() == before + 1, "the newly named result file is watched"
+    assert after.stdout != first.stdout and after.stdout == run_command(hook + " --no-cache", root).stdout

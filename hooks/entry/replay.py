@@ -120,6 +120,8 @@ class _Session:
         self.cache = Cache(cache_dir(root))
         self.watched: tuple[str, ...] | None = None
         self.before: bytes | None = None
+        #: the watch list was read from the config by this process (not taken from an earlier run)
+        self.fresh = False
 
     @classmethod
     def open(cls, name: str, args: argparse.Namespace) -> _Session | None:
@@ -144,7 +146,7 @@ class _Session:
 
         watched = self.cache.get("replay-watch", self.index_key)
         if watched is MISS or not isinstance(watched, tuple):
-            watched = self._watch_list()
+            watched, self.fresh = self._watch_list(), True
         if watched is None:
             return None
         self.watched = watched
@@ -167,8 +169,22 @@ class _Session:
         return True
 
     def unchanged(self) -> bool:
-        """Neither the config nor any watched file changed since :meth:`lookup` took the state."""
-        return self.watched is not None and self._watch_list() == self.watched and self._digest() == self.before
+        """Neither the config nor any watched file changed since :meth:`lookup` took the state.
+
+        A watch list taken from an earlier run is checked against the config once (it may
+        predate an edit of the config); after that, the config files being watched, the
+        digest alone tells an edit.
+        """
+        if self.watched is None:
+            return False
+        if not self.fresh:
+            current = self._watch_list()
+            if current != self.watched:
+                if current is not None:  # learnt for the next run, whose state is then taken with it
+                    self.cache.put("replay-watch", self.index_key, current)
+                return False
+            self.fresh = True
+        return self._digest() == self.before
 
     def put(self, chunks: Chunks, code: int) -> None:
         assert self.before is not None and self.watched is not None
