@@ -30,12 +30,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
 
-
-def _git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
-           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+from gen_cell import git  # noqa: E402
 
 
 def make_cell(items: int) -> Path:
@@ -53,7 +50,7 @@ def make_cell(items: int) -> Path:
     ledger.write_text(text)
     feature = cell / "specs/features/story_0002.feature"
     feature.write_text(feature.read_text().replace("AC-B0002-201", "AC-B0002-291"))
-    _git(cell, "commit", "-qam", "change")
+    git(cell, "commit", "-qam", "change")
     return cell
 
 

@@ -276,13 +276,26 @@ def _feature_status(out: Path) -> None:
     _write(out / "docs" / "feature_status.md", render(cell, Analysis(cell).coverage))
 
 
+#: Who commits in a benchmark cell.
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+                "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    """``git ARGS`` in ``cwd`` as the benchmarks' committer (every bench script commits through here)."""
+    import os
+    import subprocess
+
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, **GIT_IDENTITY})
+
+
 def _git_commit(out: Path) -> None:
     """Make the cell a git repository with one commit (bundles carry tracked files only)."""
     import os
     import subprocess
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    env = {**os.environ, **GIT_IDENTITY,
            "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z"}
     try:
         for args in (["init", "-q", "-b", "main"], ["add", "-A"],

@@ -25,12 +25,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
 
-
-def _git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
-           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+from gen_cell import git  # noqa: E402
 
 
 def step(cell: Path, n: int) -> None:
@@ -40,7 +37,7 @@ def step(cell: Path, n: int) -> None:
         app = cell / "src/app.py"
         app.parent.mkdir(exist_ok=True)
         app.write_text((app.read_text() if app.exists() else "") + f"def f{n}() -> int:\n    return {n}\n")
-        _git(cell, "add", "-A")
+        git(cell, "add", "-A")
         message = f"code {n}"
     elif kind in (2, 7):
         ledger = cell / "specs/spec_ledger.yaml"
@@ -62,9 +59,9 @@ def step(cell: Path, n: int) -> None:
         doc = cell / "docs/notes.md"
         doc.parent.mkdir(exist_ok=True)
         doc.write_text((doc.read_text() if doc.exists() else "# Notes\n") + f"\nNote {n}.\n")
-        _git(cell, "add", "-A")
+        git(cell, "add", "-A")
         message = f"docs {n}"
-    _git(cell, "commit", "-qam", message)
+    git(cell, "commit", "-qam", message)
 
 
 def make_cell(items: int, commits: int) -> Path:

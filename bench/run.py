@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from gen_cell import ITEMS_PER_STORY, stories_for  # noqa: E402
+from gen_cell import ITEMS_PER_STORY, git, stories_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
@@ -148,10 +148,8 @@ def add_pre_commit_config(cell: Path) -> None:
                   "        language: system", "        pass_filenames: false", "        require_serial: true",
                   "        always_run: true"]
     (cell / ".pre-commit-config.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
-    for argv in (["git", "add", ".pre-commit-config.yaml"], ["git", "commit", "-qm", "pre-commit hooks"]):
-        subprocess.run(argv, cwd=cell, check=True, env=env, stdout=subprocess.DEVNULL)
+    git(cell, "add", ".pre-commit-config.yaml")
+    git(cell, "commit", "-qm", "pre-commit hooks")
 
 
 def commands(cell: Path, out: Path, *, site: bool = True) -> list[tuple[str, list[str]]]:
@@ -314,10 +312,8 @@ def reference_cell(dest: Path) -> Path | None:
     with tarfile.open(REFERENCE) as tar:
         tar.extractall(dest, filter="data")
     (root,) = [p for p in dest.iterdir() if p.is_dir()]
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
-    for argv in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "reference"]):
-        subprocess.run(argv, cwd=root, check=True, env=env, stdout=subprocess.DEVNULL)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "reference"]):
+        git(root, *args)
     subprocess.run([str(BIN / "govcell"), "init"], cwd=root, check=True, stdout=subprocess.DEVNULL)
     return root
 
