@@ -141,7 +141,11 @@ class Cell:
         if later is not None:
             status, value = later.result()
             if status == "ok":
-                return cast("FeatureIndex", value)
+                from govcell.load.cache import merge_counts
+
+                index, counts = value
+                merge_counts(counts)
+                return cast("FeatureIndex", index)
         return self._load_features()
 
     def _load_features(self) -> FeatureIndex:
@@ -177,7 +181,9 @@ class Cell:
         from govcell.process import Later
 
         fast_pickled()
-        self.__dict__["_features_later"] = Later(self._load_features, (), close_all)
+        from govcell.load.cache import with_counts
+
+        self.__dict__["_features_later"] = Later(with_counts, (self._load_features,), close_all)
 
     @functools.cached_property
     def test_results(self) -> ResultSet:

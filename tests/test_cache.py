@@ -276,3 +276,26 @@ def test_a_revision_with_the_working_trees_config_reuses_its_parsed_files(tmp_pa
     assert _delta(before, "validated", "hit") >= 1 and _delta(before, "validated", "miss") == 0
     assert _delta(before, "feature", "miss") == 1, "only the file HEAD holds differently is parsed"
     assert _delta(before, "feature", "hit") == len(at_head.features.files) - 1
+
+
+def test_a_childs_cache_counts_travel_with_its_result() -> None:
+    from govcell.process import Later
+
+    def counts_one() -> str:
+        cache_mod.STATS[("probe", "hit")] += 1
+        return "done"
+
+    saved = dict(cache_mod.STATS)
+    try:
+        cache_mod.STATS.clear()
+        status, (value, counts) = Later(cache_mod.with_counts, (counts_one,)).result()
+        assert (status, value, counts) == ("ok", "done", {("probe", "hit"): 1})
+        assert ("probe", "hit") not in cache_mod.STATS, "counted in the child (or taken out of this process)"
+        cache_mod.merge_counts(counts)
+        assert cache_mod.STATS[("probe", "hit")] == 1
+        in_here = cache_mod.with_counts(counts_one)
+        assert in_here == ("done", {("probe", "hit"): 1}) and cache_mod.STATS[("probe", "hit")] == 1, \
+            "a call in this process is counted once, when its counts are merged"
+    finally:
+        cache_mod.STATS.clear()
+        cache_mod.STATS.update(saved)

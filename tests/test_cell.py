@@ -1,4 +1,7 @@
-"""The loaded cell (govcell.cell): its inputs, read once, and the feature files read beside the ledger."""
+"""The loaded cell (govcell.cell): its inputs, read once, and the feature files read beside the ledger.
+
+The console-script test also covers the checks set aside in a child (``govcell.checks``).
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ def test_the_console_script_prints_the_same_with_and_without_the_child(tmp_path:
     root = _cell(tmp_path / "cell", stories=160)
     assert sum(p.stat().st_size for p in root.rglob("*.feature")) > PREFETCH_MIN_BYTES, "large enough for a child"
     _edit(root, "specs/features/story_0002.feature", "@AC-B0002-101", "@AC-B0002-999")
+    _edit(root, "specs/spec_ledger.yaml", "adr: ADR-0001", "adr: ADR-0999")  # the graph's, built in a child
     script = str(Path(sys.executable).parent / "govcell")
     outputs = []
     for serial in ("1", "0"):
@@ -54,4 +58,5 @@ def test_the_console_script_prints_the_same_with_and_without_the_child(tmp_path:
         proc = subprocess.run([script, "check", "--format", "json"], cwd=root, capture_output=True, text=True,
                               env=env, check=False)
         outputs.append((proc.returncode, proc.stdout, proc.stderr))
-    assert outputs[0] == outputs[1] and outputs[0][0] == 1 and "AC-B0002-999" in outputs[0][1]
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1
+    assert "AC-B0002-999" in outputs[0][1] and "ADR-0999" in outputs[0][1]

@@ -118,3 +118,93 @@ def test_every_finding_of_the_hostile_corpus_and_the_reference_cell_is_declared(
     if found:
         undeclared["reference"] = found
     assert undeclared == {}
+
+
+# ----------------------------------------------------------------------------- checks set aside in a child
+
+
+def _aside_cell(root: Path) -> Path:
+    """A bench cell large enough for the graph to be set aside, with a graph finding and an ac-tags finding."""
+    from tests.test_cache import _cell, _edit
+
+    _cell(root, stories=70)  # 420 ACs
+    _edit(root, "specs/spec_ledger.yaml", "adr: ADR-0001", "adr: ADR-0999")
+    _edit(root, "specs/features/story_0002.feature", "@AC-B0002-101", "@AC-B0002-999")
+    return root
+
+
+@pytest.fixture
+def console_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process acts as a console script about to exit (where checks may run in children)."""
+    from govcell import process
+
+    monkeypatch.setattr(process, "_FAST_EXIT", process._FastExitState())
+    process._FAST_EXIT.retaining = True
+
+
+def test_an_aside_check_runs_in_a_child_and_finds_the_same(tmp_path: Path, console_script: None) -> None:
+    root = _aside_cell(tmp_path / "cell")
+    assert CHECKS["governance-graph"].aside and not CHECKS["ac-tags"].aside
+    serial = Analysis(Cell(root))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GOVCELL_DIFF_SERIAL", "1")  # no fork: the check runs here after all
+        in_turn = run(serial, strict=False)
+    forked = Analysis(Cell(root))
+    found = run(forked, strict=False)
+    assert found == in_turn
+    assert {"adr.missing", "ac.orphaned-tag"} <= {d.code for d in found}
+    assert "graph" in serial.__dict__ and "graph" not in forked.__dict__, "the graph was built in the child"
+
+
+def test_a_small_cell_or_a_single_check_runs_in_this_process(tmp_path: Path, console_script: None) -> None:
+    import govcell.checks
+
+    root = _aside_cell(tmp_path / "cell")
+    alone = Analysis(Cell(root))
+    run(alone, ["governance-graph"])
+    assert "graph" in alone.__dict__, "nothing else to do meanwhile: no child"
+    small = Analysis(Cell(root))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(govcell.checks, "ASIDE_MIN_ACS", 10_000)
+        run(small)
+    assert "graph" in small.__dict__, "a fork costs more than a small graph"
+
+
+def test_a_child_that_dies_leaves_its_check_to_this_process(tmp_path: Path, console_script: None,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import govcell.load.cache
+
+    root = _aside_cell(tmp_path / "cell")
+    with monkeypatch.context() as mp:
+        mp.setenv("GOVCELL_DIFF_SERIAL", "1")
+        expected = run(Analysis(Cell(root)))
+
+    def dies(*_args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(govcell.load.cache, "with_counts", dies)
+    analysis = Analysis(Cell(root))
+    assert run(analysis) == expected and any(d.code == "adr.missing" for d in expected)
+    assert "graph" in analysis.__dict__, "computed here after the child ended without an answer"
+
+
+def test_a_childs_cache_counts_are_the_commands(tmp_path: Path, console_script: None,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcell.load.cache import STATS
+
+    root = _aside_cell(tmp_path / "cell")
+    saved = dict(STATS)
+    counts = []
+    try:
+        for serial in ("0", "1"):
+            STATS.clear()
+            monkeypatch.setenv("GOVCELL_CACHE_DIR", str(tmp_path / f"cache-{serial}"))
+            monkeypatch.setenv("GOVCELL_DIFF_SERIAL", serial)
+            run(Analysis(Cell(root)))
+            counts.append(dict(STATS))
+    finally:
+        STATS.clear()
+        STATS.update(saved)
+    assert counts[0] == counts[1] and counts[0][("validated", "miss")] >= 2

@@ -48,6 +48,8 @@ full disk, a copied file), not against the owner.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from govcell.load.cache_store import (
@@ -72,9 +74,10 @@ if TYPE_CHECKING:
 #: The store's names the callers of the cache use, with this module's own.
 __all__ = ["DEFAULT_MAX_MB", "MISS", "STATS", "Cache", "cache_dir", "cached_call", "cached_config", "cached_features",
            "cached_validated", "code_stamp", "config_part", "disabled", "env_off", "fast_pickle", "for_cell",
-           "git_common_dir", "key", "report_stats"]
+           "git_common_dir", "key", "merge_counts", "report_stats", "with_counts"]
 
 _M = TypeVar("_M", bound="BaseModel")
+T = TypeVar("T")
 
 
 def for_cell(cell: Any) -> Cache:
@@ -170,6 +173,29 @@ def cached_config(cell: Any, load: Any) -> Any:
     store.put("config", k, loaded)
     cell.__dict__["_govcell_cache_config"] = k.hex()
     return loaded
+
+
+def with_counts(fn: Callable[..., T], *args: Any) -> tuple[T, dict[tuple[str, str], int]]:
+    """``fn(*args)`` and the cache counts it added: what a forked child sends back with its result.
+
+    A child's hits and misses are its own process's; :func:`merge_counts` adds them to the
+    parent's, so ``GOVCELL_CACHE_STATS`` tells the whole command whichever process did the work.
+    The counts travel with the result (taken out of this process's), so a call that ran in the
+    parent after all (no fork: one core) is counted once too.
+    """
+    before = Counter(STATS)
+    value = fn(*args)
+    added = STATS - before
+    for count in added:
+        STATS[count] -= added[count]
+        if not STATS[count]:
+            del STATS[count]
+    return value, dict(added)
+
+
+def merge_counts(counts: dict[tuple[str, str], int]) -> None:
+    """Add a child's cache counts (:func:`with_counts`) to this process's."""
+    STATS.update(counts)
 
 
 def report_stats() -> str:
