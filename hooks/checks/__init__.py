@@ -72,6 +72,8 @@ class Check:
     #: what it derives is its own (no other check asks for it): on a large cell it may run in a forked
     #: child while the other checks run (``_start_aside``)
     aside: bool = False
+    #: needs neither the feature files nor a child's answer: runs first, while a child may still parse them
+    early: bool = False
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
         mod: CheckModule = importlib.import_module(self.module)
@@ -90,7 +92,7 @@ _LEDGER_CAUSES = ("ledger.*",)
 CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("spec-ledger", "govcell.checks.spec_ledger",
           owns=("ledger.*", "tasks.*", "flows.*", "docindex.*"), shares=(*READING, "config.bad-pattern"),
-          reads_features=False),
+          reads_features=False, early=True),
     Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
           shares=(*READING, *_LEDGER_CAUSES, "write.*"),
           covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),)),
@@ -129,8 +131,9 @@ def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool) -> list[Diag
             analysis.start_policy_report()  # its child runs while the checks before it do their work
         except Exception:  # noqa: BLE001 - the policy check computes (and reports) it itself
             pass
+    by_check = {name: _run_one(analysis, name) for name in chosen if CHECKS[name].early}
     aside = _start_aside(analysis, chosen)
-    by_check = {name: _run_one(analysis, name) for name in chosen if name not in aside}
+    by_check.update((name, _run_one(analysis, name)) for name in chosen if name not in aside and name not in by_check)
     for name, later in aside.items():
         done = _aside_result(later)
         by_check[name] = _run_one(analysis, name) if done is None else done

@@ -77,7 +77,7 @@ def task_field_findings(state: Bundler, name: str, task: BundleTask,
                         f"{escape_reason(task.output)}", cp, line, col,
                         hint="write bundles inside the repository (they are usually gitignored)"))
     else:
-        out.extend(_output_findings(cell, name, task))
+        out.extend(_output_findings(state, name, task))
     if ids is not None:
         reqs, acs = ids
         for field, known, code in (("requirements", reqs, "bundle.unknown-requirement"),
@@ -102,14 +102,15 @@ def task_field_findings(state: Bundler, name: str, task: BundleTask,
     return out
 
 
-def _output_findings(cell: Cell, name: str, task: BundleTask) -> list[Diagnostic]:
+def _output_findings(state: Bundler, name: str, task: BundleTask) -> list[Diagnostic]:
     """Where ``govcell bundle NAME`` would write, judged by the path policy (govcell.write)."""
-    from govcell.write import cell_inputs, resolve_output
+    from govcell.write import resolve_output
 
+    cell = state.cell
     target = task.output or f"{cell.config.bundles.output_dir}/{name}.md"
     loc = ("tasks", name, "output") if task.output else ("tasks", name)
     line, col = cell.contextpack.raw.position(loc, key=not task.output)
-    inputs = cell_inputs(cell)
+    inputs = state.inputs
     for path in (target, target + ".manifest.json"):
         _place, problem = resolve_output(cell.root, path, what="bundle output", inputs=inputs,
                                          where=(cell.contextpack.path, line, col))

@@ -25,42 +25,41 @@ def check(analysis: Analysis) -> list[Diagnostic]:
     g = graph.store
     nodes = g.nodes
     found = list(graph.diagnostics)
-    out_types: dict[str, set[str]] = {}
-    in_types: dict[str, set[str]] = {}
-    for u, v, data in g.edges():
-        out_types.setdefault(u, set()).add(data["type"])
-        in_types.setdefault(v, set()).add(data["type"])
+    succ, pred = g.succ, g.pred
 
     def at(k: str) -> tuple[str, int, int]:
         n = nodes[k]
         return n["file"], n["line"], n["col"]
 
+    def has_out(k: str, etype: str) -> bool:
+        return any(e["type"] == etype for e in succ[k].values())
+
     for k, n in nodes.items():
         kind = n["kind"]
-        outs = out_types.get(k, set())
-        if kind == "story" and n.get("status") != "deprecated" and "contains" not in outs:
+        if kind == "story" and n.get("status") != "deprecated" and not has_out(k, "contains"):
             found.append(diag("graph.story-without-req", f"story {n['id']} has no requirements", *at(k),
                               hint="add a requirement, or remove the story"))
         elif kind == "requirement" and n.get("must_have_ac") and n.get("status") != "deprecated" \
-                and "contains" not in outs:
+                and not has_out(k, "contains"):
             found.append(diag("graph.req-without-ac", f"requirement {n['id']} has no acceptance criteria", *at(k),
                               hint="add an AC, or set must_have_ac: false"))
         elif kind == "ac" and n.get("kernel") and n.get("status") not in ("deprecated", "draft"):
-            automated = any(nodes[t]["kind"] == "test" and nodes[t].get("automated") for t in g.succ[k])
-            scenario = any(nodes[s]["kind"] == "scenario" for s in g.pred[k])
+            automated = any(nodes[t]["kind"] == "test" and nodes[t].get("automated") for t in succ[k])
+            scenario = any(nodes[s]["kind"] == "scenario" for s in pred[k])
             if not automated and not scenario:
                 found.append(diag("graph.kernel-ac-untested",
                                   f"kernel AC {n['id']} has neither an automated test nor a scenario", *at(k),
                                   hint="tag a scenario with @" + n["id"] + " or map a unit/bdd/integration test"))
-        elif kind == "command" and n.get("required") and "executes" not in in_types.get(k, set()):
+        elif kind == "command" and n.get("required") \
+                and not any(e["type"] == "executes" for e in pred[k].values()):
             found.append(diag("graph.required-command-unreached",
                               f"required command '{n['id']}' is not a step of any flow", *at(k),
                               hint="add it to a flow's steps, or set required: false"))
-        elif kind == "adr" and not in_types.get(k):
+        elif kind == "adr" and not pred[k]:
             found.append(diag("adr.unreferenced", f"{n['id']} ({n['label']}) is never referenced", *at(k),
                               severity="warning", hint="reference it with adr: from the ledger, or retire it"))
         elif kind == "task" and n.get("status") == "done":
-            for dep, edge in g.succ[k].items():
+            for dep, edge in succ[k].items():
                 if edge["type"] == "depends_on" and nodes[dep].get("status") not in ("done", "cancelled"):
                     found.append(diag("graph.done-with-open-deps",
                                       f"task {n['id']} is done but its dependency {nodes[dep]['id']} is "
@@ -123,6 +122,8 @@ def _cross_kind_duplicates(graph: GovGraph) -> list[Diagnostic]:
     named = {"story", "requirement", "ac", "task", "adr"}
     found = []
     for ident, keys in graph.by_id.items():
+        if len(keys) < 2:
+            continue  # nearly every ID: nothing shares it
         kinds = [graph.store.nodes[k]["kind"] for k in keys if graph.store.nodes[k]["kind"] in named]
         if len(kinds) < 2 or set(kinds) <= ledger_kinds:
             continue

@@ -94,6 +94,8 @@ class Glob:
     pattern: str
     negated: bool
     regex: re.Pattern[str] | None  # None: a pattern that can match nothing (empty, or only "!")
+    #: what every path it matches starts with: the pattern's text before its first wildcard (anchored ones)
+    prefix: str = ""
 
     def matches(self, path: str) -> bool:
         return self.regex is not None and self.regex.match(path) is not None
@@ -121,8 +123,9 @@ def compile_glob(pattern: str, *, anchored: bool = True) -> Glob:
         if seg == "**" and segments and segments[-1] == "**":
             continue
         segments.append(seg)
+    prefix = pat[:next((i for i, c in enumerate(pat) if c in _GLOB_CHARS), len(pat))] if anchored else ""
     try:
-        return Glob(pattern, negated, re.compile(_regex(segments, dir_only), re.DOTALL))
+        return Glob(pattern, negated, re.compile(_regex(segments, dir_only), re.DOTALL), prefix)
     except re.error:
         return Glob(pattern, negated, None)
 
@@ -234,8 +237,17 @@ class Globs:
 
 
 def match(pattern: str, paths: Iterable[str]) -> list[str]:
-    """The paths ``pattern`` matches, in their order."""
-    return Globs([pattern]).filter(paths)
+    """The paths ``pattern`` matches, in their order.
+
+    A wildcard pattern's regex runs only on the paths that start with its fixed
+    text (``specs/features/story_00*`` on ``specs/features/story_00...``): forty
+    bundles on a thousand files are 40,000 matches otherwise.
+    """
+    g = compile_glob(pattern)
+    if g.negated or g.regex is None or not is_glob(g.pattern):
+        return Globs([pattern]).filter(paths)
+    prefix, rx = g.prefix, g.regex.match
+    return [p for p in paths if p.startswith(prefix) and rx(p) is not None]
 
 
 def first_match(patterns: Iterable[str], path: str) -> str | None:

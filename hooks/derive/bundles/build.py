@@ -55,7 +55,7 @@ def build(state: Bundler, name: str) -> Bundle | None:
     shared: list[tuple[Diagnostic, str]] = []
     files, skipped = admit(state, name, chosen, set(task.allow_secrets), findings, shared)
     findings.extend(skip_findings(cell, name, skipped, state))
-    reqs, acs = task_links(cell, name, task)
+    reqs, acs = task_links(state, name, task)
     links, missing = link(state, reqs, acs)
     findings.extend(_header_secrets(cell, name, task.description, task.prompt, links))
     bundle = Bundle(name, task.description, task.prompt, task.max_bytes, state.files.commit, state.files.in_git,

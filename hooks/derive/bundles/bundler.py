@@ -7,6 +7,7 @@ each file; the ledger index is built once, when a bundle first links an ID.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,7 +19,9 @@ from govcell.load.secrets import scan_text, secret_file_kind
 
 if TYPE_CHECKING:
     from govcell.cell import Cell
+    from govcell.formats.tasks import Task
     from govcell.load.repofiles import RepoFiles
+    from govcell.write import InputFiles
 
 
 class AcState(Protocol):
@@ -54,6 +57,22 @@ class Bundler:
         self.ignore_findings: list[Diagnostic] = []
         self.ignored: Callable[[str], bool] = self._load_llmignore()
         self._ledger_index: _LedgerIndex | None = None
+
+    @functools.cached_property
+    def inputs(self) -> InputFiles:
+        """The cell's input files (``govcell.write.cell_inputs``), where no bundle may be written."""
+        from govcell.write import cell_inputs
+
+        return cell_inputs(self.cell)
+
+    @functools.cached_property
+    def tasks_by_id(self) -> dict[str, list[Task]]:
+        """The ``specs/tasks.yaml`` tasks by ID (a bundle takes the links of the tasks of its name)."""
+        by_id: dict[str, list[Task]] = {}
+        model = self.cell.tasks.model
+        for task in model.tasks if model is not None else ():
+            by_id.setdefault(task.id, []).append(task)
+        return by_id
 
     def ledger_index(self) -> _LedgerIndex:
         if self._ledger_index is None:

@@ -9,7 +9,6 @@ from govcell.derive.bundles.bundler import Bundler
 from govcell.derive.bundles.model import LinkedAC, LinkedRequirement, Scenario
 
 if TYPE_CHECKING:
-    from govcell.cell import Cell
     from govcell.formats.contextpack import BundleTask
     from govcell.formats.ledger import AcceptanceCriterion
 
@@ -55,14 +54,11 @@ def link(state: Bundler, requirements: list[str], acs: list[str]) -> tuple[list[
     return out, missing
 
 
-def task_links(cell: Cell, name: str, task: BundleTask) -> tuple[list[str], list[str]]:
+def task_links(state: Bundler, name: str, task: BundleTask) -> tuple[list[str], list[str]]:
     """The bundle's own REQ/AC IDs plus those of a ``specs/tasks.yaml`` task of the same id."""
     reqs, acs = list(task.requirements), list(task.acs)
-    tasks = cell.tasks.model
-    if tasks is not None:
-        for t in tasks.tasks:
-            if t.id == name:
-                if t.requirement:
-                    reqs.append(t.requirement)
-                acs.extend(t.acs)
+    for t in state.tasks_by_id.get(name, ()):
+        if t.requirement:
+            reqs.append(t.requirement)
+        acs.extend(t.acs)
     return list(dict.fromkeys(reqs)), list(dict.fromkeys(acs))

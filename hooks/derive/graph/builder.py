@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from govcell.derive.graph.model import KIND_NAMES, Store, Unresolved, key
+from govcell.derive.graph.model import KIND_NAMES, Store, Unresolved
 from govcell.diagnostics import Diagnostic, diag
 
 if TYPE_CHECKING:
@@ -31,15 +31,20 @@ class Builder:
         self.doc_ids: dict[str, Any] | None = None
 
     def add(self, kind: str, ident: str, label: str, file: str, line: int, col: int = 1, **attrs: Any) -> str:
-        k = key(kind, ident)
-        if k in self.g:
+        k = f"{kind}:{ident}"  # model.key, written out: this runs for every item of the cell
+        if k in self.g.nodes:
             return k
-        self.g.add_node(k, kind=kind, id=ident, label=label, file=file, line=line, col=col, **attrs)
-        self.by_id.setdefault(ident, []).append(k)
+        self.g.new_node(k, {"kind": kind, "id": ident, "label": label, "file": file, "line": line, "col": col,
+                            **attrs})
+        by_id = self.by_id.get(ident)
+        if by_id is None:
+            self.by_id[ident] = [k]
+        else:
+            by_id.append(k)
         return k
 
-    def edge(self, source: str, target: str, etype: str, **attrs: Any) -> None:
-        self.g.add_edge(source, target, type=etype, **attrs)
+    def edge(self, source: str, target: str, etype: str) -> None:
+        self.g.typed_edge(source, target, etype)
 
     def ref(self, source: str, target_id: str, kinds: str, etype: str, file: str, line: int, col: int) -> None:
         """A reference resolved once every node exists (kinds: '|'-separated)."""

@@ -53,6 +53,25 @@ class Store:
         self.succ[k] = {}
         self.pred[k] = {}
 
+    def new_node(self, k: str, attrs: dict[str, Any]) -> None:
+        """Add node ``k``, known to be new, with ``attrs`` (the builder's one call per item)."""
+        self.nodes[k] = attrs
+        self.succ[k] = {}
+        self.pred[k] = {}
+
+    def typed_edge(self, u: str, v: str, etype: str) -> None:
+        """``add_edge(u, v, type=etype)`` without the keyword dict (the builder's one call per reference)."""
+        if u not in self.nodes:
+            self.add_node(u)
+        if v not in self.nodes:
+            self.add_node(v)
+        data = self.succ[u].get(v)
+        if data is None:
+            self.succ[u][v] = self.pred[v][u] = {"type": etype}
+            self.order.append((u, v))
+        else:
+            data["type"] = etype
+
     def add_edge(self, u: str, v: str, **attrs: Any) -> None:
         """Add (or update) an edge; missing ends become attribute-less nodes, as in networkx."""
         if u not in self.nodes:
