@@ -43,3 +43,14 @@ def test_the_collector_is_restored_after_a_command_in_process() -> None:
     with process.no_cycle_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_later_child_leaves_a_core_to_its_parent() -> None:
+    import os
+
+    from govcell.process import Later, cores
+
+    assert cores() == (os.cpu_count() or 1)
+    status, in_child = Later(cores, ()).result()
+    assert status == "ok"
+    assert in_child == max(1, (os.cpu_count() or 1) - 1) if (os.cpu_count() or 1) > 1 else in_child == 1
