@@ -98,6 +98,7 @@ def test_the_dialect_means_what_pathspec_means(pattern: str, anchored: bool, pat
         assert ours.matches(path) == spec.match_file(path), (pattern, anchored, path)
     if anchored:  # match() runs the regex only where the fixed text before the first wildcard is
         assert match(pattern, paths) == [p for p in paths if spec.match_file(p)], pattern
+        assert match(pattern, paths) == Globs([pattern]).filter(paths), pattern
 
 
 @pytest.mark.ac("AC-HOSTILE-002")

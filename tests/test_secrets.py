@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govcell.load.secrets import scan_text, secret_file_kind
 from tests.conftest import REPO_ROOT
@@ -112,3 +114,39 @@ def test_more_secret_shapes(parts: list[str], kind: str) -> None:
 def test_database_urls_with_placeholders_are_not_secrets(url: str, secret: bool) -> None:
     """As in gitleaks' allow-lists: READMEs' and fixtures' connection strings are not credentials."""
     assert bool(scan_text(f"url = '{url}'")) is secret
+
+
+def _kind_by_fnmatch(path: str) -> str | None:
+    """secret_file_kind as the plain loop over the patterns (one fnmatch each) it is compiled from."""
+    import fnmatch
+
+    from govcell.load import secrets
+
+    lowered = path.lower()
+    name = lowered.rsplit("/", 1)[-1]
+    if any(fnmatch.fnmatchcase(name, pat) for pat in secrets.NOT_SECRET_FILES):
+        return None
+    if lowered == ".git" or lowered.startswith(".git/") or "/.git/" in lowered:
+        return "file of git's own (.git/)"
+    for pattern, kind in secrets.SECRET_FILE_PATTERNS:
+        if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    for suffix, kind in secrets.SECRET_PATH_SUFFIXES:
+        if lowered == suffix or lowered.endswith("/" + suffix):
+            return kind
+    return None
+
+
+_NAME_PARTS = st.sampled_from(["", ".", "env", "Env", "pem", "key", "id_rsa", "pub", "example", "tfvars", "x",
+                               "service-account", "json", "asc", "/", ".kube/config", "\n", "*"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NAME_PARTS, min_size=1, max_size=6).map("".join))
+def test_the_compiled_secret_file_patterns_mean_what_the_fnmatch_list_means(path: str) -> None:
+    from govcell.load.secrets import NOT_SECRET_FILES, SECRET_FILE_PATTERNS, secret_file_kind
+
+    assert secret_file_kind(path) == _kind_by_fnmatch(path)
+    for pattern in (*NOT_SECRET_FILES, *(p for p, _ in SECRET_FILE_PATTERNS)):
+        example = "dir/" + pattern.replace("*", "abc")
+        assert secret_file_kind(example) == _kind_by_fnmatch(example), example

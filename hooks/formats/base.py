@@ -19,6 +19,8 @@ right even when invalid siblings were dropped.
 
 from __future__ import annotations
 
+import re
+
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
@@ -86,9 +88,11 @@ StrList = Annotated[list[Text], BeforeValidator(_to_list)]
 
 def natural_key(ident: str) -> tuple[Any, ...]:
     """Sort key of IDs that puts AC-X-9 before AC-X-10 (and is total and stable)."""
-    import re
+    return tuple([(0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGIT_RUNS(ident)])
 
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", ident))
+
+#: Splits an ID into its runs of digits and the text between them (natural_key sorts every AC by it).
+_DIGIT_RUNS = re.compile(r"(\d+)").split
 
 
 def as_list(value: str | list[str] | None) -> list[str]:

@@ -244,8 +244,12 @@ def match(pattern: str, paths: Iterable[str]) -> list[str]:
     bundles on a thousand files are 40,000 matches otherwise.
     """
     g = compile_glob(pattern)
-    if g.negated or g.regex is None or not is_glob(g.pattern):
+    if g.negated or g.regex is None:
         return Globs([pattern]).filter(paths)
+    if not is_glob(g.pattern):  # a file, or a directory and what is below it (as Globs has it)
+        name = normalise(g.pattern).strip("/")
+        below = name + "/"
+        return [p for p in paths if p == name or p.startswith(below)]
     prefix, rx = g.prefix, g.regex.match
     return [p for p in paths if p.startswith(prefix) and rx(p) is not None]
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import re
+from collections.abc import Callable
 
 #: Basenames (fnmatch, case-insensitive) of files that exist to hold secrets.
 SECRET_FILE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -88,17 +90,32 @@ def secret_file_kind(path: str) -> str | None:
     """What kind of secret file ``path`` (repo-relative, ``/``-separated) is, or None."""
     lowered = path.lower()
     name = lowered.rsplit("/", 1)[-1]
-    if any(fnmatch.fnmatchcase(name, pat) for pat in NOT_SECRET_FILES):
+    not_secret, secret = _name_patterns()
+    if not_secret(name):
         return None
     if lowered == ".git" or lowered.startswith(".git/") or "/.git/" in lowered:
         return "file of git's own (.git/)"
-    for pattern, kind in SECRET_FILE_PATTERNS:
-        if fnmatch.fnmatchcase(name, pattern):
-            return kind
+    hit = secret(name)
+    if hit is not None and hit.lastgroup is not None:
+        return SECRET_FILE_PATTERNS[int(hit.lastgroup[1:])][1]
     for suffix, kind in SECRET_PATH_SUFFIXES:
         if lowered == suffix or lowered.endswith("/" + suffix):
             return kind
     return None
+
+
+@functools.cache
+def _name_patterns() -> tuple[Callable[[str], re.Match[str] | None], Callable[[str], re.Match[str] | None]]:
+    """``NOT_SECRET_FILES`` and ``SECRET_FILE_PATTERNS`` as one regex each (``fullmatch``).
+
+    A bundle judges every file it picks: one match per list instead of one
+    ``fnmatch`` per pattern (45 calls a file).  The secret patterns are named
+    groups ``p<i>`` in list order, so the first pattern that matches names the kind,
+    as the loop over the list did.
+    """
+    not_secret = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in NOT_SECRET_FILES))
+    secret = re.compile("|".join(f"(?P<p{i}>{fnmatch.translate(p)})" for i, (p, _) in enumerate(SECRET_FILE_PATTERNS)))
+    return not_secret.fullmatch, secret.fullmatch
 
 
 # Content patterns: (name, literal needles, regex).  Each is anchored on a fixed,
