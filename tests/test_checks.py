@@ -150,7 +150,9 @@ def test_an_aside_check_runs_in_a_child_and_finds_the_same(tmp_path: Path, conso
         mp.setenv("GOVCELL_DIFF_SERIAL", "1")  # no fork: the check runs here after all
         in_turn = run(serial, strict=False)
     forked = Analysis(Cell(root))
-    found = run(forked, strict=False)
+    found = run(forked, strict=False, aside=True)
+    kept = Analysis(Cell(root))
+    assert run(kept) == found and "graph" in kept.__dict__, "a caller that reads the graph afterwards keeps it"
     assert found == in_turn
     assert {"adr.missing", "ac.orphaned-tag"} <= {d.code for d in found}
     assert "graph" in serial.__dict__ and "graph" not in forked.__dict__, "the graph was built in the child"
@@ -161,12 +163,12 @@ def test_a_small_cell_or_a_single_check_runs_in_this_process(tmp_path: Path, con
 
     root = _aside_cell(tmp_path / "cell")
     alone = Analysis(Cell(root))
-    run(alone, ["governance-graph"])
+    run(alone, ["governance-graph"], aside=True)
     assert "graph" in alone.__dict__, "nothing else to do meanwhile: no child"
     small = Analysis(Cell(root))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(govcell.checks, "ASIDE_MIN_ACS", 10_000)
-        run(small)
+        run(small, aside=True)
     assert "graph" in small.__dict__, "a fork costs more than a small graph"
 
 
@@ -186,7 +188,7 @@ def test_a_child_that_dies_leaves_its_check_to_this_process(tmp_path: Path, cons
 
     monkeypatch.setattr(govcell.load.cache, "with_counts", dies)
     analysis = Analysis(Cell(root))
-    assert run(analysis) == expected and any(d.code == "adr.missing" for d in expected)
+    assert run(analysis, aside=True) == expected and any(d.code == "adr.missing" for d in expected)
     assert "graph" in analysis.__dict__, "computed here after the child ended without an answer"
 
 
@@ -202,7 +204,7 @@ def test_a_childs_cache_counts_are_the_commands(tmp_path: Path, console_script: 
             STATS.clear()
             monkeypatch.setenv("GOVCELL_CACHE_DIR", str(tmp_path / f"cache-{serial}"))
             monkeypatch.setenv("GOVCELL_DIFF_SERIAL", serial)
-            run(Analysis(Cell(root)))
+            run(Analysis(Cell(root)), aside=True)
             counts.append(dict(STATS))
     finally:
         STATS.clear()

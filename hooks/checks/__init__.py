@@ -108,17 +108,21 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
 )}
 
 
-def run(analysis: Analysis, names: Sequence[str] | None = None, *, strict: bool = False) -> list[Diagnostic]:
+def run(analysis: Analysis, names: Sequence[str] | None = None, *, strict: bool = False,
+        aside: bool = False) -> list[Diagnostic]:
     """Run ``names`` (default: all) on the analysed cell; config findings always come first.
 
     The findings of a set of checks are kept on the analysis: the status document,
-    the site and ``govcell check`` may all ask in one process.
+    the site and ``govcell check`` may all ask in one process.  ``aside``: the caller
+    wants only the findings (``govcell check``), so a check set aside may derive its
+    result in a child (``_start_aside``); a caller that reads the derived results
+    afterwards (the site reads the graph) leaves it off, or they would be derived twice.
     """
     chosen = tuple(names or CHECKS)
-    return list(analysis.cached(("findings", chosen, bool(strict)), lambda: _run(analysis, chosen, strict)))
+    return list(analysis.cached(("findings", chosen, bool(strict)), lambda: _run(analysis, chosen, strict, aside)))
 
 
-def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool) -> list[Diagnostic]:
+def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool, aside_ok: bool) -> list[Diagnostic]:
     """Every chosen check's findings, each problem once, severity policy applied.
 
     A check that crashes is itself reported (``internal.error``) so the other
@@ -132,7 +136,7 @@ def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool) -> list[Diag
         except Exception:  # noqa: BLE001 - the policy check computes (and reports) it itself
             pass
     by_check = {name: _run_one(analysis, name) for name in chosen if CHECKS[name].early}
-    aside = _start_aside(analysis, chosen)
+    aside = _start_aside(analysis, chosen) if aside_ok else {}
     by_check.update((name, _run_one(analysis, name)) for name in chosen if name not in aside and name not in by_check)
     for name, later in aside.items():
         done = _aside_result(later)

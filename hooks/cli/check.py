@@ -76,10 +76,10 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
 
         other = Later(baseline_counts, (cell.root, config, list(checks) if checks else None, new_since, baseline),
                       close_all)
-        found = run(analysis, checks, strict=strict)
+        found = run(analysis, checks, strict=strict, aside=True)
         found = _only_new(cell, found, other.result())
     else:
-        found = run(analysis, checks, strict=strict)
+        found = run(analysis, checks, strict=strict, aside=True)
     from govcell.process import retain
 
     retain(analysis)  # done with it: never freed node by node before the exit (see retain)
