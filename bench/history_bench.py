@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE))
 from gen_cell import git  # noqa: E402
 
 
-def step(cell: Path, n: int) -> None:
-    """Commit number ``n`` of the history (deterministic)."""
+def step(cell: Path, n: int, stories: int) -> None:
+    """Commit number ``n`` of the history (deterministic) on a cell of ``stories`` stories."""
     kind = n % 10
     if kind in (0, 1, 3, 5, 6, 8):
         app = cell / "src/app.py"
@@ -43,7 +43,7 @@ def step(cell: Path, n: int) -> None:
         ledger = cell / "specs/spec_ledger.yaml"
         text = ledger.read_text()
         if kind == 2:
-            ac = f"id: AC-B{n % 200 + 1:04d}-101\n            text: When the user does thing 1"
+            ac = f"id: AC-B{n % stories + 1:04d}-101\n            text: When the user does thing 1"
             text = text.replace(ac, f"{ac} (revision {n})", 1)
         else:
             text += (f"  - id: US-H{n:03d}\n    title: Story of commit {n}\n    requirements:\n"
@@ -52,7 +52,7 @@ def step(cell: Path, n: int) -> None:
         ledger.write_text(text)
         message = f"ledger {n}"
     elif kind == 4:
-        feature = cell / f"specs/features/story_{n % 100 + 1:04d}.feature"
+        feature = cell / f"specs/features/story_{n % stories + 1:04d}.feature"
         feature.write_text(feature.read_text() + f"\n  Scenario: Extra {n}\n    Given commit {n}\n")
         message = f"feature {n}"
     else:
@@ -64,15 +64,16 @@ def step(cell: Path, n: int) -> None:
     git(cell, "commit", "-qam", message)
 
 
-def make_cell(items: int, commits: int) -> Path:
+def make_cell(items: int, commits: int) -> tuple[Path, int]:
     cell = HERE / "cells" / f"history-{items}"
     if cell.exists():
         shutil.rmtree(cell)
     subprocess.run([sys.executable, str(HERE / "gen_cell.py"), str(cell), "--items", str(items)], check=True,
                    capture_output=True)
+    stories = len(list((cell / "specs" / "features").glob("story_*.feature")))
     for n in range(commits - 1):
-        step(cell, n)
-    return cell
+        step(cell, n, stories)
+    return cell, stories
 
 
 def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
@@ -91,7 +92,7 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    cell = make_cell(args.items, args.commits)
+    cell, stories = make_cell(args.items, args.commits)
     argv = [str(BIN / "govcell"), "history", "--last", str(args.commits)]
     cache = cell / ".git/govcell"
     cold: list[tuple[float, float]] = []
@@ -102,7 +103,7 @@ def main() -> None:
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(timed(argv, cell))
         warm.append(timed(argv, cell))
-        step(cell, 1000 + r * 10 + 2)  # one more commit that rewrites an AC
+        step(cell, 1000 + r * 10 + 2, stories)  # one more commit that rewrites an AC
         new.append(timed(argv, cell))
     print("| command | wall min | wall median | CPU median |\n|---|---:|---:|---:|")
     for label, xs in (("cold (no cache)", cold), ("warm (nothing new)", warm), ("one new commit (ledger)", new)):
