@@ -137,15 +137,21 @@ class Cell:
     @functools.cached_property
     def features(self) -> FeatureIndex:
         """Every feature file under ``paths.features``, parsed (gherkin-official)."""
-        later = self.__dict__.pop("_features_later", None)
-        if later is not None:
-            status, value = later.result()
-            if status == "ok":
+        shared = self.__dict__.pop("_features_shared", None)
+        if shared is not None:
+            parse, later = shared
+
+            def from_child() -> dict[int, Any]:
+                status, value = later.result()
+                if status != "ok":
+                    return {}  # what the child claimed is parsed here
                 from govcell.load.cache import merge_counts
 
-                index, counts = value
+                part, counts = value
                 merge_counts(counts)
-                return cast("FeatureIndex", index)
+                return cast("dict[int, Any]", part)
+
+            return cast("FeatureIndex", parse.finish(from_child))
         return self._load_features()
 
     def _load_features(self) -> FeatureIndex:
@@ -157,33 +163,38 @@ class Cell:
         """Start parsing the feature files on the other core while this process reads the spec files.
 
         Only in a console script about to exit (:func:`govcell.process.retain`'s
-        condition): a forked child parses (or takes from the shared cache) every
-        feature file and sends the index back, so the ledger and the scenarios are
-        read at the same time.  An in-process caller (the tests) reads them in
-        turn; a child that fails leaves the parse to :attr:`features`, so nothing
-        is lost either way.
+        condition), on a large cell: a forked child parses (or takes from the shared
+        cache) the feature files chunk by chunk while the ledger is read here; when
+        :attr:`features` is first asked for, this process parses the chunks the child
+        has not reached yet and takes the child's (``govcell.load.feature_share``).
+        An in-process caller (the tests) reads them in turn; a child that fails
+        leaves its chunks to this process, so nothing is lost either way.
         """
         from govcell.process import in_console_script
 
-        if "features" in self.__dict__ or "_features_later" in self.__dict__ or not in_console_script():
+        if "features" in self.__dict__ or "_features_shared" in self.__dict__ or not in_console_script() \
+                or not self.in_worktree:
             return
         from govcell.load.features import discover, fast_pickled
 
+        problems: list[Diagnostic] = []
+        paths = discover(self.root, self.config.paths.features, problems)
         total = 0
-        for rel in discover(self.root, self.config.paths.features):
+        for rel in paths:
             try:
                 total += os.stat(os.path.join(self.root, rel)).st_size
             except OSError:
                 continue
         if total < PREFETCH_MIN_BYTES:
             return  # a child costs more than it saves (10 ms of a 0.2 s hook on this repository's cell)
+        from govcell.load.cache import with_counts
+        from govcell.load.feature_share import SharedParse
         from govcell.load.git import close_all
         from govcell.process import Later
 
         fast_pickled()
-        from govcell.load.cache import with_counts
-
-        self.__dict__["_features_later"] = Later(with_counts, (self._load_features,), close_all)
+        parse = SharedParse(self.source, self.config, self.config_source, self, paths, problems)
+        self.__dict__["_features_shared"] = (parse, Later(with_counts, (parse.front,), close_all))
 
     @functools.cached_property
     def test_results(self) -> ResultSet:

@@ -277,3 +277,50 @@ def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...
     finally:
         send.close()
         cleanup()
+
+
+class Claims:
+    """Numbered pieces of work that a forked child and its parent share without a coordinator.
+
+    The child claims from the front (:meth:`front`), the parent from the back
+    (:meth:`back`) once it has nothing else to do; each piece goes to exactly one
+    of them, and they meet where the work is done.  Two integers in an anonymous
+    shared mapping and a lock, both inherited by the fork (no ``ctypes`` import).
+    """
+
+    def __init__(self, count: int) -> None:
+        import mmap
+        import multiprocessing
+
+        self._shared = mmap.mmap(-1, 8)  # MAP_SHARED: the child's claims are the parent's
+        self._lock = multiprocessing.get_context("fork").Lock()
+        self._set(0, count)
+
+    def _get(self) -> tuple[int, int]:
+        import struct
+
+        first, end = struct.unpack("ii", self._shared[:8])
+        return first, end
+
+    def _set(self, first: int, end: int) -> None:
+        import struct
+
+        self._shared[:8] = struct.pack("ii", first, end)
+
+    def front(self) -> int | None:
+        """The first piece nobody has claimed (None: all are claimed)."""
+        with self._lock:
+            first, end = self._get()
+            if first >= end:
+                return None
+            self._set(first + 1, end)
+            return first
+
+    def back(self) -> int | None:
+        """The last piece nobody has claimed (None: all are claimed)."""
+        with self._lock:
+            first, end = self._get()
+            if first >= end:
+                return None
+            self._set(first, end - 1)
+            return end - 1

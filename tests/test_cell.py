@@ -21,7 +21,7 @@ from govcell.cell import Cell
 def test_prefetch_does_nothing_in_process(tmp_path: Path) -> None:
     cell = Cell(_cell(tmp_path / "cell"))
     cell.prefetch_features()
-    assert "_features_later" not in cell.__dict__, "a test (an in-process caller) reads the files in turn"
+    assert "_features_shared" not in cell.__dict__, "a test (an in-process caller) reads the files in turn"
 
 
 def test_prefetched_features_equal_the_ones_read_in_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,13 +33,13 @@ def test_prefetched_features_equal_the_ones_read_in_turn(tmp_path: Path, monkeyp
     process._FAST_EXIT.retaining = True
     small = Cell(root)
     small.prefetch_features()
-    assert "_features_later" not in small.__dict__, "a few feature files: not worth a child"
+    assert "_features_shared" not in small.__dict__, "a few feature files: not worth a child"
     import govcell.cell
 
     monkeypatch.setattr(govcell.cell, "PREFETCH_MIN_BYTES", 0)
     cell = Cell(root)
     cell.prefetch_features()
-    assert "_features_later" in cell.__dict__, "a console script parses them in a child"
+    assert "_features_shared" in cell.__dict__, "a console script parses them in a child"
     assert cell.ledger.model is not None  # read meanwhile
     assert cell.features == in_turn and cell.features.diagnostics
 

@@ -44,6 +44,12 @@ def test_glob_semantics(pattern: str, expected: list[str]) -> None:
     assert match(pattern, FILES) == expected
 
 
+def test_a_trailing_slash_names_a_directory_never_a_file_of_that_name() -> None:
+    files = ["build", "build/x.o", "docs.md"]
+    assert match("build/", files) == ["build/x.o"] == Globs(["build/"]).filter(files)
+    assert match("build", files) == ["build", "build/x.o"] == Globs(["build"]).filter(files)
+
+
 def test_a_list_takes_back_with_a_bang_and_the_last_match_decides() -> None:
     picked = Globs(["docs/", "!docs/sub/", "docs/sub/y.md"])
     assert picked.filter(FILES) == ["docs/sub/y.md", "docs/x.md"]

@@ -54,3 +54,24 @@ def test_a_later_child_leaves_a_core_to_its_parent() -> None:
     status, in_child = Later(cores, ()).result()
     assert status == "ok"
     assert in_child == max(1, (os.cpu_count() or 1) - 1) if (os.cpu_count() or 1) > 1 else in_child == 1
+
+
+def test_claims_give_each_piece_to_exactly_one_process() -> None:
+    from govcell.process import Claims, Later
+
+    claims = Claims(40)
+
+    def take_front() -> list[int]:
+        taken = []
+        while (n := claims.front()) is not None:
+            taken.append(n)
+        return taken
+
+    child = Later(take_front, ())
+    mine = []
+    while (n := claims.back()) is not None:
+        mine.append(n)
+    status, theirs = child.result()
+    assert status == "ok"
+    assert sorted(theirs + mine) == list(range(40)) and theirs == sorted(theirs) and mine == sorted(mine, reverse=True)
+    assert Claims(0).front() is None and Claims(0).back() is None

@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from govcell.load.sources import FileSource
 
 #: The index's names, with this module's own (callers import the feature files from one place).
-__all__ = ["DEFAULT_AC_TAG", "GHERKIN_REFERENCE", "Examples", "FeatureFile", "FeatureIndex", "Scenario",
-           "TagMatcher", "TagRef", "build_index", "discover", "discover_in", "fast_pickled", "load_index",
-           "matcher_for", "parse_feature"]
+__all__ = ["DEFAULT_AC_TAG", "GHERKIN_REFERENCE", "Examples", "FeatureFile", "FeatureIndex", "FileParse",
+           "Scenario", "TagMatcher", "TagRef", "build_index", "discover", "discover_in", "fast_pickled",
+           "index_of", "load_index", "matcher_for", "parse_feature", "parse_files"]
 
 GHERKIN_REFERENCE = "see https://cucumber.io/docs/gherkin/reference/"
 
@@ -100,6 +100,10 @@ def discover_in(source: FileSource, dirs: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
+#: What reading and parsing one feature file gives: the read's findings, then the parse (None: not read).
+FileParse = tuple[list[Diagnostic], "tuple[FeatureFile | None, list[Diagnostic]] | None"]
+
+
 def load_index(source: FileSource, config: Config, config_source: str | None,
                cache_owner: object | None = None) -> FeatureIndex:
     """Parse every feature file under ``config.paths.features`` in ``source`` (what ``Cell.features`` caches).
@@ -107,22 +111,36 @@ def load_index(source: FileSource, config: Config, config_source: str | None,
     ``cache_owner``: the object whose content-addressed cache (``govcell.load.cache.for_cell``) keeps
     parsed files between processes (the Cell); None parses every file."""
     matcher, found = matcher_for(config, config_source)
-    texts: list[tuple[str, str]] = []
     paths = discover(source.root, config.paths.features, found) if source.kind == "worktree" \
         else discover_in(source, config.paths.features)
-    for rel in paths:
-        read = source.read_text(rel, max_bytes=config.limits.max_file_bytes)
-        found.extend(read.diagnostics)
-        if read.text is not None:
-            texts.append((rel, read.text))
+    return index_of(matcher, found, parse_files(source, config, matcher, paths, cache_owner))
+
+
+def parse_files(source: FileSource, config: Config, matcher: TagMatcher, paths: Sequence[str],
+                cache_owner: object | None, *, parallel: bool = True) -> list[FileParse]:
+    """Read and parse ``paths``, in their order (``parallel``: on every core, for many files)."""
+    reads = [source.read_text(rel, max_bytes=config.limits.max_file_bytes) for rel in paths]
+    texts = [(rel, read.text) for rel, read in zip(paths, reads) if read.text is not None]
+    parse_all = _parse_all if parallel else _parse_in_turn
     if cache_owner is None:
-        parsed = _parse_all(texts, matcher)
+        parsed = parse_all(texts, matcher)
     else:
         from govcell.load.cache import cached_features
 
-        parsed = cached_features(cache_owner, texts, matcher, _parse_all, INDEX_CLASSES)
+        parsed = cached_features(cache_owner, texts, matcher, parse_all, INDEX_CLASSES)
+    results = iter(parsed)
+    return [(read.diagnostics, next(results) if read.text is not None else None) for read in reads]
+
+
+def index_of(matcher: TagMatcher, found: list[Diagnostic], parsed: Sequence[FileParse]) -> FeatureIndex:
+    """The index of the parsed files; ``found`` gets every read's findings, then every parse's."""
+    for read_findings, _ in parsed:
+        found.extend(read_findings)
     files: list[FeatureFile] = []
-    for feature, diags in parsed:
+    for _, result in parsed:
+        if result is None:
+            continue
+        feature, diags = result
         found.extend(diags)
         if feature is not None:
             files.append(feature)
@@ -157,6 +175,11 @@ def _parse_all(texts: list[tuple[str, str]], matcher: TagMatcher) -> list[tuple[
     chunks = [(texts[i:i + size], matcher) for i in range(0, len(texts), size)]
     return [result for part in parallel_map(_parse_chunk, chunks, min_items=1, chunks_per_worker=1)
             for result in part]
+
+
+def _parse_in_turn(texts: list[tuple[str, str]],
+                   matcher: TagMatcher) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:
+    return _parse_chunk((texts, matcher))
 
 
 def _parse_chunk(job: tuple[list[tuple[str, str]], TagMatcher]) -> list[tuple[FeatureFile | None, list[Diagnostic]]]:

@@ -211,10 +211,10 @@ class Globs:
         self.globs = [g for g in (compile_glob(p, anchored=anchored) for p in patterns) if g.regex is not None]
         self._plain = not any(g.negated for g in self.globs)
         # Without a '!', plain names (a file, or a directory and what is below it) need no regex.
-        literal = [normalise(g.pattern).strip("/") for g in self.globs
-                   if self._plain and anchored and not is_glob(g.pattern)]
-        self._names = frozenset(literal)
-        self._prefixes = tuple(n + "/" for n in literal)
+        literal = [normalise(g.pattern) for g in self.globs if self._plain and anchored and not is_glob(g.pattern)]
+        # ``docs/`` names a directory only: what is below it, never a file named ``docs``.
+        self._names = frozenset(n.strip("/") for n in literal if not n.endswith("/"))
+        self._prefixes = tuple(n.strip("/") + "/" for n in literal)
         self._rest = [g for g in self.globs if not (self._plain and anchored and not is_glob(g.pattern))]
 
     @classmethod
@@ -246,9 +246,11 @@ def match(pattern: str, paths: Iterable[str]) -> list[str]:
     g = compile_glob(pattern)
     if g.negated or g.regex is None:
         return Globs([pattern]).filter(paths)
-    if not is_glob(g.pattern):  # a file, or a directory and what is below it (as Globs has it)
-        name = normalise(g.pattern).strip("/")
-        below = name + "/"
+    if not is_glob(g.pattern):  # a file, or a directory and what is below it (``docs/``: a directory only)
+        plain = normalise(g.pattern)
+        name, below = plain.strip("/"), plain.strip("/") + "/"
+        if plain.endswith("/"):
+            return [p for p in paths if p.startswith(below)]
         return [p for p in paths if p == name or p.startswith(below)]
     prefix, rx = g.prefix, g.regex.match
     return [p for p in paths if p.startswith(prefix) and rx(p) is not None]
