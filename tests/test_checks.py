@@ -144,7 +144,7 @@ def console_script(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_aside_check_runs_in_a_child_and_finds_the_same(tmp_path: Path, console_script: None) -> None:
     root = _aside_cell(tmp_path / "cell")
-    assert CHECKS["governance-graph"].aside and not CHECKS["ac-tags"].aside
+    assert CHECKS["governance-graph"].aside and CHECKS["spec-ledger"].aside and not CHECKS["ac-tags"].aside
     serial = Analysis(Cell(root))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GOVCELL_DIFF_SERIAL", "1")  # no fork: the check runs here after all

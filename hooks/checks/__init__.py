@@ -13,10 +13,11 @@ the same finding from two checks is reported once), and the problems it
 ``ac.orphaned-tag`` where the graph says ``graph.dangling-scenario-tag``): when
 both run, only the covering check's finding is kept.
 
-A check whose derived result is its own (the graph) is marked ``aside``: on a
-large cell a console script runs it in a forked child while the other checks
-run in this process, and takes its findings back in their place, so the output
-is the one-process output (``GOVCELL_DIFF_SERIAL=1`` runs everything here).
+A check whose work no other check shares (the graph; the ledger's ID walk) is
+marked ``aside``: on a large cell ``govcell check`` runs those checks in one
+forked child while the other checks run in this process, and takes their findings
+back in their place, so the output is the one-process output
+(``GOVCELL_DIFF_SERIAL=1`` runs everything here).
 """
 
 from __future__ import annotations
@@ -69,11 +70,9 @@ class Check:
     covers: tuple[Cover, ...] = ()
     #: parses the feature files (``Cell.features``): worth starting that early (``Cell.prefetch_features``)
     reads_features: bool = True
-    #: what it derives is its own (no other check asks for it): on a large cell it may run in a forked
-    #: child while the other checks run (``_start_aside``)
+    #: its work is its own (no other check asks for what it derives): on a large cell it may run in a
+    #: forked child while the other checks run (``_start_aside``)
     aside: bool = False
-    #: needs neither the feature files nor a child's answer: runs first, while a child may still parse them
-    early: bool = False
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
         mod: CheckModule = importlib.import_module(self.module)
@@ -92,7 +91,7 @@ _LEDGER_CAUSES = ("ledger.*",)
 CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("spec-ledger", "govcell.checks.spec_ledger",
           owns=("ledger.*", "tasks.*", "flows.*", "docindex.*"), shares=(*READING, "config.bad-pattern"),
-          reads_features=False, early=True),
+          reads_features=False, aside=True),
     Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
           shares=(*READING, *_LEDGER_CAUSES, "write.*"),
           covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),)),
@@ -135,12 +134,11 @@ def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool, aside_ok: bo
             analysis.start_policy_report()  # its child runs while the checks before it do their work
         except Exception:  # noqa: BLE001 - the policy check computes (and reports) it itself
             pass
-    by_check = {name: _run_one(analysis, name) for name in chosen if CHECKS[name].early}
-    aside = _start_aside(analysis, chosen) if aside_ok else {}
-    by_check.update((name, _run_one(analysis, name)) for name in chosen if name not in aside and name not in by_check)
-    for name, later in aside.items():
+    aside, later = _start_aside(analysis, chosen) if aside_ok else ((), None)
+    by_check = {name: _run_one(analysis, name) for name in chosen if name not in aside}
+    if later is not None:
         done = _aside_result(later)
-        by_check[name] = _run_one(analysis, name) if done is None else done
+        by_check.update((name, _run_one(analysis, name) if done is None else done[name]) for name in aside)
     found.extend((name, d) for name in chosen for d in by_check[name])
     # One problem, one finding: what a running check covers is its finding, not another check's.
     covers = [(name, cover) for name in chosen for cover in CHECKS[name].covers]
@@ -160,32 +158,37 @@ def _run_one(analysis: Analysis, name: str) -> list[Diagnostic]:
                      hint="this is a govcell bug; please report it with the file that triggered it")]
 
 
-def _start_aside(analysis: Analysis, chosen: tuple[str, ...]) -> dict[str, Later]:
-    """The ``aside`` checks of ``chosen``, each started in a forked child, when that is worth it.
+def _start_aside(analysis: Analysis, chosen: tuple[str, ...]) -> tuple[tuple[str, ...], Later | None]:
+    """The ``aside`` checks of ``chosen``, started in one forked child, when that is worth it.
 
     Only in a console script (:func:`govcell.process.in_console_script`), with a core to spare,
-    other checks to run meanwhile and a large cell: the graph of an 8,000-item cell takes 0.3 s,
-    a fork 5 ms.  The child gets the cell as loaded so far; what it derives (the graph) no other
-    check asks for, so nothing is computed twice, and the findings are the same as in one process.
+    other checks to run meanwhile and a large cell: the graph and the ID walk of an 8,000-item
+    cell take 0.35 s, a fork 5 ms.  The child gets the cell as loaded so far (the feature files
+    taken first, see ``Cell.features``); what it derives no other check asks for, so nothing is
+    computed twice, and the findings are the same as in one process.
     """
     from govcell.process import Later, in_console_script
 
-    names = [n for n in chosen if CHECKS[n].aside]
+    names = tuple(n for n in chosen if CHECKS[n].aside)
     if not names or len(names) == len(chosen) or not in_console_script() or (os.cpu_count() or 1) < 2:
-        return {}
+        return (), None
     cell = analysis.cell
     if not _large(cell):
-        return {}
+        return (), None
     if any(CHECKS[n].reads_features for n in names):
         cell.features  # noqa: B018 - taken from its child here, so no two processes read that child's pipe
     from govcell.load.cache import with_counts
     from govcell.load.git import close_all
 
-    return {n: Later(with_counts, (_run_one, analysis, n), close_all) for n in names}
+    return names, Later(with_counts, (_run_several, analysis, names), close_all)
 
 
-def _aside_result(later: Later) -> list[Diagnostic] | None:
-    """An aside check's findings (its cache counts merged into this process's); None if its child failed."""
+def _run_several(analysis: Analysis, names: tuple[str, ...]) -> dict[str, list[Diagnostic]]:
+    return {name: _run_one(analysis, name) for name in names}
+
+
+def _aside_result(later: Later) -> dict[str, list[Diagnostic]] | None:
+    """The aside checks' findings by check (their cache counts merged into this process's); None if the child failed."""
     status, value = later.result()
     if status != "ok":
         return None
@@ -193,7 +196,7 @@ def _aside_result(later: Later) -> list[Diagnostic] | None:
 
     found, counts = value
     merge_counts(counts)
-    return cast("list[Diagnostic]", found)
+    return cast("dict[str, list[Diagnostic]]", found)
 
 
 #: From this many acceptance criteria up, a check set aside runs in a child (below, a fork costs more than it saves).
