@@ -39,6 +39,8 @@ def _cell(text: str) -> str:
     and writes ``<`` and ``&`` as entities, so ``[x](javascript:...)`` or ``&#106;...`` stays text.
     """
     text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;")
+    if _MARKDOWN.search(text) is None:
+        return text  # most cells (IDs) hold no markup: no substitution to expand
     return _MARKDOWN.sub(r"\\\1", text)
 
 
