@@ -61,19 +61,14 @@ class Store:
 
     def typed_edge(self, u: str, v: str, etype: str) -> None:
         """``add_edge(u, v, type=etype)`` without the keyword dict (the builder's one call per reference)."""
-        if u not in self.nodes:
-            self.add_node(u)
-        if v not in self.nodes:
-            self.add_node(v)
-        data = self.succ[u].get(v)
-        if data is None:
-            self.succ[u][v] = self.pred[v][u] = {"type": etype}
-            self.order.append((u, v))
-        else:
-            data["type"] = etype
+        self._edge(u, v)["type"] = etype
 
     def add_edge(self, u: str, v: str, **attrs: Any) -> None:
         """Add (or update) an edge; missing ends become attribute-less nodes, as in networkx."""
+        self._edge(u, v).update(attrs)
+
+    def _edge(self, u: str, v: str) -> dict[str, Any]:
+        """The attributes of edge ``u -> v``, added (with its missing ends) if it is new."""
         if u not in self.nodes:
             self.add_node(u)
         if v not in self.nodes:
@@ -82,7 +77,7 @@ class Store:
         if data is None:
             data = self.succ[u][v] = self.pred[v][u] = {}
             self.order.append((u, v))
-        data.update(attrs)
+        return data
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every edge with its attributes, in the order they were first added."""
