@@ -293,7 +293,12 @@ class Claims:
         import multiprocessing
 
         self._shared = mmap.mmap(-1, 8)  # MAP_SHARED: the child's claims are the parent's
-        self._lock = multiprocessing.get_context("fork").Lock()
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._lock: contextlib.AbstractContextManager[Any] = multiprocessing.get_context("fork").Lock()
+        else:  # no fork (Windows): a Later runs in this process, so nothing else claims
+            import threading
+
+            self._lock = threading.Lock()
         self._set(0, count)
 
     def _get(self) -> tuple[int, int]:
