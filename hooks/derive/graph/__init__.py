@@ -19,9 +19,24 @@ the public names, which are the documented Python API.
 
 from __future__ import annotations
 
-from govcell.derive.graph.export import focus, short, to_dot, to_json, to_mermaid
+from typing import TYPE_CHECKING, Any
+
 from govcell.derive.graph.model import GRAPH_SCHEMA, KIND_NAMES, KINDS, GovGraph, Store, Unresolved, key
 from govcell.derive.graph.sources import build
+
+if TYPE_CHECKING:
+    from govcell.derive.graph.export import focus, short, to_dot, to_json, to_mermaid
+
+#: The exporters: imported when first asked for (a check builds the graph; only an export draws it).
+_EXPORTERS = frozenset({"focus", "short", "to_dot", "to_json", "to_mermaid"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTERS:
+        from govcell.derive.graph import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["GRAPH_SCHEMA", "KINDS", "KIND_NAMES", "GovGraph", "Store", "Unresolved", "build", "focus", "key", "short",
            "to_dot", "to_json", "to_mermaid"]
