@@ -20,7 +20,7 @@ import pytest
 from govcell.cell import Cell
 from govcell.derive.analysis import Analysis
 from govcell.diagnostics import Diagnostic, Severity
-from govcell.derive.policy.run import build_report
+from govcell.derive.policy.start import build_report
 from tests.conftest import REPO_ROOT, CellBuilder, run_command
 
 V1 = "package main\nimport rego.v1\n\n"

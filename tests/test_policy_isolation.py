@@ -72,3 +72,22 @@ def test_a_killed_engine_is_a_finding_never_the_end_of_the_run(cell: CellBuilder
     assert [(d.code, d.path) for d in found if d.severity.value == "error"] == [
         ("policy.engine-crash", "policy/crash.rego")]
     assert f"signal {int(signal.SIGSEGV)}" in next(d.message for d in found if d.code == "policy.engine-crash")
+
+
+def test_the_command_forks_the_policy_run_before_importing_the_evaluation(cell: CellBuilder) -> None:
+    import subprocess
+    import sys
+
+    _cell(cell)
+    script = (
+        "import sys\n"
+        "from govcell.cell import Cell\n"
+        "from govcell.derive.analysis import Analysis\n"
+        "a = Analysis(Cell('.'))\n"
+        "a.start_policy_report()\n"
+        "print(sorted(m for m in ('govcell.derive.policy.run', 'govcell.derive.policy.engine', 'regorus')\n"
+        "             if m in sys.modules))\n"
+        "print(len(a.policy_report.policies), [d.code for d in a.policy_report.diagnostics])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=cell.root, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "1 []"], out.stdout + out.stderr

@@ -3,7 +3,7 @@
 The cell holds the inputs as read (config, ledger, tasks, flows, contextpack,
 doc index, feature files, result files, ADRs); everything computed from them
 is a pure function of its inputs (``coverage.compute``, ``graph.build``,
-``policy.run.build_report``, ``matching.match_scenarios``...) and is computed
+``policy.start.build_report``, ``matching.match_scenarios``...) and is computed
 here at most once, on first use.  Layers above derive (the checks' findings,
 the status document) keep their results here too, through :meth:`Analysis.cached`,
 so ``govcell check``, ``govcell status`` and the site share one computation
@@ -94,7 +94,7 @@ class Analysis:
         if pending is not None:
             report: PolicyReport = pending()
             return report
-        from govcell.derive.policy.run import build_report
+        from govcell.derive.policy.start import build_report
 
         return build_report(self.cell)
 
@@ -102,7 +102,7 @@ class Analysis:
         """Start the policy run (a child process) now, so it runs while other checks do their work."""
         if "policy_report" in self.__dict__ or "_policy_pending" in self.__dict__:
             return
-        from govcell.derive.policy.run import start_report
+        from govcell.derive.policy.start import start_report
 
         self.__dict__["_policy_pending"] = start_report(self.cell)
 

@@ -31,15 +31,15 @@ if TYPE_CHECKING:
 ISOLATE = True
 
 
-def run_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> PolicyReport:
-    """``run(only)`` in a child; on a crash or time-out, each of ``names`` (stem, path) alone.
+def run_isolated(cell: Cell, run: Any, names: Callable[[], list[tuple[str, str]]]) -> PolicyReport:
+    """``run(only)`` in a child; on a crash or time-out, each of ``names()`` (stem, path) alone.
 
     ``run(None)`` computes the whole report; ``run(stem)`` the report of one policy.
     """
     return start_isolated(cell, run, names)()
 
 
-def start_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> Callable[[], PolicyReport]:
+def start_isolated(cell: Cell, run: Any, names: Callable[[], list[tuple[str, str]]]) -> Callable[[], PolicyReport]:
     """:func:`run_isolated`, started now: the child runs while the caller does other work.
 
     The returned function waits for it (at most ``policy.timeout_seconds`` from now)
@@ -55,11 +55,13 @@ def start_isolated(cell: Cell, run: Any, names: list[tuple[str, str]]) -> Callab
     return lambda: _finish(cell, run, names, _collect(child, deadline))
 
 
-def _finish(cell: Cell, run: Any, names: list[tuple[str, str]], outcome: tuple[str, Any] | str) -> PolicyReport:
+def _finish(cell: Cell, run: Any, policy_names: Callable[[], list[tuple[str, str]]],
+            outcome: tuple[str, Any] | str) -> PolicyReport:
     cfg = cell.config.policy
     if isinstance(outcome, tuple):
         report: PolicyReport = outcome[1]
         return report
+    names = policy_names()  # only now: the policies are found again to run each alone
     # Something killed the whole run: find the policies that do it, keep the others' results.
     merged: PolicyReport = run("\0none")  # the report's frame (engine, availability) without any policy
     for stem, path in names:

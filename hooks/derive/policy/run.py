@@ -32,14 +32,13 @@ its own module beside this one: ``discover``, ``fixtures``, ``targets``,
   rules a failed fixture might have reached are listed as *not covered*;
 * every ``test_*`` rule of every package must hold, as ``opa test`` runs it.
 
-The result is a ``PolicyReport`` (also used by the site), cached by ``Analysis.policy_report``.
+The result is a ``PolicyReport`` (also used by the site), cached by ``Analysis.policy_report``;
+``govcell.derive.policy.start`` runs it in its child.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govcell.diagnostics import Severity, diag
@@ -58,37 +57,12 @@ INSTALL_HINT = ("install the embedded Rego engine: pip install gordon-to-regorus
                 "config severity map, or run this check on a supported machine")
 
 
-def build_report(cell: Cell) -> PolicyReport:
-    """Every policy run on its fixtures and targets (see :func:`start_report`)."""
-    return start_report(cell)()
+def evaluate(cell: Cell, only: str | None) -> PolicyReport:
+    """The report of every policy of ``cell`` (``only``: one policy's, by stem), computed here and now.
 
-
-def start_report(cell: Cell) -> Callable[[], PolicyReport]:
-    """Start running every policy on its fixtures and targets, and every ``test_*`` rule; the
-    returned function waits for the report.
-
-    The engine runs in a child process with time and memory limits
-    (``govcell.derive.policy.isolation``), so a policy that crashes or hangs it is a
-    finding naming that policy, never the end of the whole run.  A cell read from
-    git is run on a copy of the files it reads (``govcell.derive.policy.revision``).
+    What the policy child runs (``govcell.derive.policy.start``, which starts it).
     """
-    from govcell.derive.policy.isolation import start_isolated
-
-    if not cell.in_worktree:
-        from govcell.derive.policy.revision import policy_report_at
-
-        at = policy_report_at(cell, build_report)
-        return lambda: at
-
-    # The engine's errors carry a Rust backtrace when RUST_BACKTRACE is set (as it often is for Rust
-    # developers): capturing one costs ~10 ms per error and govcell drops it, so it is off unless asked
-    # for (set here, so children inherit it).
-    os.environ.setdefault("RUST_LIB_BACKTRACE", "0")
-
-    def run(only: str | None) -> PolicyReport:
-        return _Run(cell, only=only).run()
-
-    return start_isolated(cell, run, discover.policy_names(cell))
+    return _Run(cell, only=only).run()
 
 
 class _Run(Context):
