@@ -20,7 +20,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -279,6 +279,14 @@ def _run_child(send: Connection, fn: Callable[..., Any], args: tuple[object, ...
         cleanup()
 
 
+class _Lock(Protocol):
+    """What :class:`Claims` needs of a lock (``multiprocessing``'s and ``threading``'s both have it)."""
+
+    def acquire(self, block: bool = ..., timeout: float = ...) -> bool: ...
+
+    def release(self) -> None: ...
+
+
 class Claims:
     """Numbered pieces of work that a forked child and its parent share without a coordinator.
 
@@ -294,7 +302,7 @@ class Claims:
 
         self._shared = mmap.mmap(-1, 8)  # MAP_SHARED: the child's claims are the parent's
         if "fork" in multiprocessing.get_all_start_methods():
-            self._lock: contextlib.AbstractContextManager[Any] = multiprocessing.get_context("fork").Lock()
+            self._lock: _Lock = multiprocessing.get_context("fork").Lock()
         else:  # no fork (Windows): a Later runs in this process, so nothing else claims
             import threading
 
@@ -314,7 +322,7 @@ class Claims:
 
     def front(self) -> int | None:
         """The first piece nobody has claimed (None: all are claimed)."""
-        with self._lock:
+        with self._held():
             first, end = self._get()
             if first >= end:
                 return None
@@ -323,9 +331,26 @@ class Claims:
 
     def back(self) -> int | None:
         """The last piece nobody has claimed (None: all are claimed)."""
-        with self._lock:
+        with self._held():
             first, end = self._get()
             if first >= end:
                 return None
             self._set(first, end - 1)
             return end - 1
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        """The lock, or after :data:`CLAIM_WAIT` seconds none: its holder died inside the few
+        instructions it holds it for, and never a hang.  Claiming without it can at worst give a
+        piece to both processes; the results are the same either way.
+        """
+        got = self._lock.acquire(timeout=CLAIM_WAIT)
+        try:
+            yield
+        finally:
+            if got:
+                self._lock.release()
+
+
+#: How long a claim waits for the lock before it takes the counters without it (a holder that died).
+CLAIM_WAIT = 2.0

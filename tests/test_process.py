@@ -75,3 +75,20 @@ def test_claims_give_each_piece_to_exactly_one_process() -> None:
     assert status == "ok"
     assert sorted(theirs + mine) == list(range(40)) and theirs == sorted(theirs) and mine == sorted(mine, reverse=True)
     assert Claims(0).front() is None and Claims(0).back() is None
+
+
+def test_a_claim_never_hangs_on_a_lock_its_dead_holder_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcell import process
+    from govcell.process import Claims, Later
+
+    monkeypatch.setattr(process, "CLAIM_WAIT", 0.2)
+    claims = Claims(3)
+
+    def dies_holding_the_lock() -> None:
+        import os
+
+        claims._lock.acquire()
+        os._exit(9)
+
+    assert Later(dies_holding_the_lock, ()).result()[0] == "error"
+    assert [claims.back(), claims.front(), claims.back(), claims.front()] == [2, 0, 1, None]
