@@ -73,6 +73,8 @@ class Check:
     #: its work is its own (no other check asks for what it derives): on a large cell it may run in a
     #: forked child while the other checks run (``_start_aside``)
     aside: bool = False
+    #: lists the repository's files (the bundles' candidates): worth starting git early (``Analysis.start_listing``)
+    lists_files: bool = False
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
         mod: CheckModule = importlib.import_module(self.module)
@@ -94,7 +96,7 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
           reads_features=False, aside=True),
     Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
           shares=(*READING, *_LEDGER_CAUSES, "write.*"),
-          covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),)),
+          covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),), lists_files=True),
     Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",), reads_features=False),
     Check("governance-graph", "govcell.checks.governance_graph", owns=("graph.*", "adr.*"),
           shares=(*READING, *_LEDGER_CAUSES, "tasks.*", "flows.*", "contextpack.*", "docindex.*"), aside=True),

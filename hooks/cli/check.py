@@ -67,7 +67,10 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     if analysis is None:
         analysis = Analysis(Cell(root, config))
     cell = analysis.cell
-    if any(CHECKS[name].reads_features for name in (checks or CHECKS)):
+    chosen = [CHECKS[name] for name in (checks or CHECKS)]
+    if any(c.lists_files for c in chosen):
+        analysis.start_listing()  # git lists the files on the other core while the spec files are read
+    if any(c.reads_features for c in chosen):
         cell.prefetch_features()
     if new_since or baseline:
         from govcell.load.git import close_all

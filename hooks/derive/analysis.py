@@ -111,7 +111,23 @@ class Analysis:
         """What the cell's bundles share: the file list, each file read and scanned once, .llmignore."""
         from govcell.derive.bundles import Bundler
 
-        return Bundler(self.cell, lambda: self.coverage.acs)
+        listing = self.__dict__.pop("_listing", None)
+        return Bundler(self.cell, lambda: self.coverage.acs, listing() if listing is not None else None)
+
+    def start_listing(self) -> None:
+        """Start listing the files bundles may carry (git runs meanwhile; :attr:`bundler` takes the list).
+
+        Only in a console script with a contextpack (``govcell.process.in_console_script``): a listing
+        nobody takes is left to the process's end, which an in-process caller never reaches.
+        """
+        from govcell.process import in_console_script
+
+        if "bundler" in self.__dict__ or "_listing" in self.__dict__ or not in_console_script() \
+                or not self.cell.source.exists(self.cell.config.paths.contextpack):
+            return
+        from govcell.derive.bundles.bundler import start_listing
+
+        self.__dict__["_listing"] = start_listing(self.cell)
 
     @functools.cached_property
     def budgets(self) -> list[BundleBudget]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 #: Longest a single git command may take (a huge repository's ls-files is well under it).
@@ -33,6 +34,29 @@ def git(root: Path, *args: str, input_: bytes | None = None) -> bytes | None:
     return proc.stdout if proc is not None and proc.returncode == 0 else None
 
 
+def later(root: Path, *args: str) -> Callable[[], bytes | None]:
+    """``git ARGS`` started now; calling the result waits for it and gives what :func:`git` gives.
+
+    For a listing the command needs only later: git runs on the other core meanwhile.
+    """
+    try:
+        proc = subprocess.Popen(["git", *args], cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+    except OSError:
+        return lambda: None
+
+    def wait() -> bytes | None:
+        try:
+            out, _ = proc.communicate(timeout=TIMEOUT)
+        except subprocess.SubprocessError:
+            proc.kill()
+            proc.communicate()
+            return None
+        return out if proc.returncode == 0 else None
+
+    return wait
+
+
 def start(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
     """A long-running ``git ARGS`` (``cat-file --batch``) talking through pipes; None when git is absent."""
     try:
@@ -50,7 +74,15 @@ def in_git(root: Path) -> bool:
 
 def head(root: Path) -> str | None:
     """The commit HEAD names, or None (no git, or no commit yet)."""
-    out = git(root, "rev-parse", "--verify", "-q", "HEAD")
+    return commit_of(git(root, *HEAD_ARGS))
+
+
+#: ``git rev-parse`` of the commit HEAD names (:func:`head`).
+HEAD_ARGS = ("rev-parse", "--verify", "-q", "HEAD")
+
+
+def commit_of(out: bytes | None) -> str | None:
+    """The commit id ``git rev-parse`` printed, or None."""
     return out.decode().strip() if out else None
 
 

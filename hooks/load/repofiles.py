@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,13 +39,29 @@ class RepoFiles:
 
 def list_files(root: Path, skip_dirs: Iterable[str] = ()) -> RepoFiles:
     """Tracked files when ``root`` is inside a git work tree, else a walk of the tree."""
+    return start_listing(root, skip_dirs)()
+
+
+def start_listing(root: Path, skip_dirs: Iterable[str] = ()) -> Callable[[], RepoFiles]:
+    """:func:`list_files`, with git started now: calling the result waits for the listing.
+
+    ``govcell check`` starts it before it reads the ledger, so the two git commands run on the
+    other core instead of in the middle of the bundles' check (12 ms of a 2,000-item cell's).
+    """
     # Without --full-name, ls-files lists what is below ``root``, relative to it.
     from govcell.load import git
 
-    listed = git.git(root, "ls-files", "-z", "--cached")
-    if listed is not None:
-        return RepoFiles(sorted(set(git.paths(listed))), True, git.head(root))
-    return RepoFiles(_walk(root, skip_dirs), False, None)
+    skip = list(skip_dirs)
+    listed, head = git.later(root, "ls-files", "-z", "--cached"), git.later(root, *git.HEAD_ARGS)
+
+    def finish() -> RepoFiles:
+        out = listed()
+        if out is not None:
+            return RepoFiles(sorted(set(git.paths(out))), True, git.commit_of(head()))
+        head()
+        return RepoFiles(_walk(root, skip), False, None)
+
+    return finish
 
 
 def _walk(root: Path, skip_dirs: Iterable[str]) -> list[str]:

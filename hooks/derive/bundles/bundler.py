@@ -37,6 +37,17 @@ class AcState(Protocol):
     def suspect(self) -> bool: ...
 
 
+def start_listing(cell: Cell) -> Callable[[], RepoFiles]:
+    """The files a bundle of ``cell`` may carry, listed from now on (git's tracked files, or a walk)."""
+    from govcell.load.repofiles import start_listing as start
+
+    skip = [cell.config.bundles.output_dir]
+    if cell.in_worktree:
+        return start(cell.root, skip)
+    files = cell.source.repo_files(skip)
+    return lambda: files
+
+
 class Bundler:
     """What one cell's bundles share: the file list, file reads, .llmignore, the ledger index.
 
@@ -44,14 +55,13 @@ class Bundler:
     bundle first needs one; ``Analysis.bundler`` makes one per analysis.
     """
 
-    def __init__(self, cell: Cell, ac_states: Callable[[], Mapping[str, AcState]]) -> None:
-        from govcell.load.repofiles import list_files
-
+    def __init__(self, cell: Cell, ac_states: Callable[[], Mapping[str, AcState]],
+                 files: RepoFiles | None = None) -> None:
         self.cell = cell
         self.ac_states = ac_states
         self.root_real = os.path.realpath(cell.root)
-        skip = [cell.config.bundles.output_dir]
-        self.files: RepoFiles = list_files(cell.root, skip) if cell.in_worktree else cell.source.repo_files(skip)
+        #: the candidate files (``files``: listed already, see ``Analysis.start_listing``)
+        self.files: RepoFiles = files if files is not None else start_listing(cell)()
         self._info: dict[str, FileInfo] = {}
         self._texts: dict[str, str | None] = {}
         self.ignore_findings: list[Diagnostic] = []
