@@ -99,12 +99,14 @@ def test_the_dialect_means_what_pathspec_means(pattern: str, anchored: bool, pat
     if pattern.startswith("/") or "//" in pattern or not pattern.strip("/"):
         return
     spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern if anchored else pattern])
+    spec_b = pathspec.GitIgnoreSpec.from_lines(["/b"]).match_file
     ours = compile_glob(pattern, anchored=anchored)
     for path in paths:
         assert ours.matches(path) == spec.match_file(path), (pattern, anchored, path)
     if anchored:  # match() runs the regex only where the fixed text before the first wildcard is
         assert match(pattern, paths) == [p for p in paths if spec.match_file(p)], pattern
-        assert match(pattern, paths) == Globs([pattern]).filter(paths), pattern
+        assert match(pattern, paths) == [p for p in paths if ours.matches(p)], pattern  # the prefix pre-test
+        assert Globs([pattern, "b"]).filter(paths) == [p for p in paths if ours.matches(p) or spec_b(p)], pattern
 
 
 @pytest.mark.ac("AC-HOSTILE-002")

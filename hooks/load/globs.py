@@ -216,6 +216,8 @@ class Globs:
         self._names = frozenset(n.strip("/") for n in literal if not n.endswith("/"))
         self._prefixes = tuple(n.strip("/") + "/" for n in literal)
         self._rest = [g for g in self.globs if not (self._plain and anchored and not is_glob(g.pattern))]
+        # A regex runs only on the paths that start with its pattern's fixed text (Glob.prefix).
+        self._tests = [(g.prefix, g.regex.match) for g in self._rest if g.regex is not None]
 
     @classmethod
     def from_gitignore(cls, lines: Iterable[str]) -> Globs:
@@ -224,7 +226,8 @@ class Globs:
 
     def __call__(self, path: str) -> bool:
         if self._plain:
-            return path in self._names or path.startswith(self._prefixes) or any(g.matches(path) for g in self._rest)
+            return path in self._names or path.startswith(self._prefixes) \
+                or any(path.startswith(pre) and rx(path) is not None for pre, rx in self._tests)
         hit = False
         for g in self.globs:
             if g.negated == hit and g.matches(path):
@@ -232,28 +235,25 @@ class Globs:
         return hit
 
     def filter(self, paths: Iterable[str]) -> list[str]:
-        """The matched ones of ``paths``, in their order."""
+        """The matched ones of ``paths``, in their order.
+
+        Without a ``!``, one comprehension and no call per path: forty bundles' patterns
+        on a thousand files are 40,000 tests, and most fail on the fixed text alone.
+        """
+        if not self._plain:
+            return [p for p in paths if self(p)]
+        names, prefixes, tests = self._names, self._prefixes, self._tests
+        if not tests:
+            return [p for p in paths if p in names or p.startswith(prefixes)]
+        if len(tests) == 1 and not names and not prefixes:
+            pre, rx = tests[0]
+            return [p for p in paths if p.startswith(pre) and rx(p) is not None]
         return [p for p in paths if self(p)]
 
 
 def match(pattern: str, paths: Iterable[str]) -> list[str]:
-    """The paths ``pattern`` matches, in their order.
-
-    A wildcard pattern's regex runs only on the paths that start with its fixed
-    text (``specs/features/story_00*`` on ``specs/features/story_00...``): forty
-    bundles on a thousand files are 40,000 matches otherwise.
-    """
-    g = compile_glob(pattern)
-    if g.negated or g.regex is None:
-        return Globs([pattern]).filter(paths)
-    if not is_glob(g.pattern):  # a file, or a directory and what is below it (``docs/``: a directory only)
-        plain = normalise(g.pattern)
-        name, below = plain.strip("/"), plain.strip("/") + "/"
-        if plain.endswith("/"):
-            return [p for p in paths if p.startswith(below)]
-        return [p for p in paths if p == name or p.startswith(below)]
-    prefix, rx = g.prefix, g.regex.match
-    return [p for p in paths if p.startswith(prefix) and rx(p) is not None]
+    """The paths ``pattern`` matches, in their order."""
+    return Globs([pattern]).filter(paths)
 
 
 def first_match(patterns: Iterable[str], path: str) -> str | None:
