@@ -139,17 +139,13 @@ class Cell:
         """Every feature file under ``paths.features``, parsed (gherkin-official)."""
         shared = self.__dict__.pop("_features_shared", None)
         if shared is not None:
+            from govcell.load.cache import counted_result
+
             parse, later = shared
 
             def from_child() -> dict[int, Any]:
-                status, value = later.result()
-                if status != "ok":
-                    return {}  # what the child claimed is parsed here
-                from govcell.load.cache import merge_counts
-
-                part, counts = value
-                merge_counts(counts)
-                return cast("dict[int, Any]", part)
+                ok, part = counted_result(later)
+                return cast("dict[int, Any]", part) if ok else {}  # what a failed child claimed is parsed here
 
             return cast("FeatureIndex", parse.finish(from_child))
         return self._load_features()

@@ -288,11 +288,14 @@ def test_a_childs_cache_counts_travel_with_its_result() -> None:
     saved = dict(cache_mod.STATS)
     try:
         cache_mod.STATS.clear()
-        status, (value, counts) = Later(cache_mod.with_counts, (counts_one,)).result()
+        later = Later(cache_mod.with_counts, (counts_one,))
+        status, (value, counts) = later.result()
         assert (status, value, counts) == ("ok", "done", {("probe", "hit"): 1})
         assert ("probe", "hit") not in cache_mod.STATS, "counted in the child (or taken out of this process)"
-        cache_mod.merge_counts(counts)
+        assert cache_mod.counted_result(later) == (True, "done")
         assert cache_mod.STATS[("probe", "hit")] == 1
+        assert cache_mod.counted_result(Later(cache_mod.with_counts, (lambda: 1 / 0,))) == (False, None)
+        assert cache_mod.STATS[("probe", "hit")] == 1, "a failed child adds nothing"
         in_here = cache_mod.with_counts(counts_one)
         assert in_here == ("done", {("probe", "hit"): 1}) and cache_mod.STATS[("probe", "hit")] == 1, \
             "a call in this process is counted once, when its counts are merged"

@@ -60,6 +60,13 @@ def test_the_command_takes_the_chunks_a_slow_child_has_not_reached(cell_root: Pa
 
     monkeypatch.setattr(SharedParse, "_parse", timed)
     cell = _shared(cell_root)
+    claims = cell.__dict__["_features_shared"][0].claims
+    import time
+
+    deadline = time.monotonic() + 30
+    while claims._get()[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the child has claimed its first chunk before this process asks (else it may take all)
+    assert claims._get()[0] >= 1, "the child started claiming"
     assert cell.features == in_turn
     assert in_turn.diagnostics and [d.code for d in in_turn.diagnostics].count("gherkin.syntax") == 1
     assert here and 0 not in here, "the command parsed chunks from the back; the child had the first"

@@ -191,14 +191,10 @@ def _run_several(analysis: Analysis, names: tuple[str, ...]) -> dict[str, list[D
 
 def _aside_result(later: Later) -> dict[str, list[Diagnostic]] | None:
     """The aside checks' findings by check (their cache counts merged into this process's); None if the child failed."""
-    status, value = later.result()
-    if status != "ok":
-        return None
-    from govcell.load.cache import merge_counts
+    from govcell.load.cache import counted_result
 
-    found, counts = value
-    merge_counts(counts)
-    return cast("dict[str, list[Diagnostic]]", found)
+    ok, found = counted_result(later)
+    return cast("dict[str, list[Diagnostic]]", found) if ok else None
 
 
 #: From this many acceptance criteria up, a check set aside runs in a child (below, a fork costs more than it saves).

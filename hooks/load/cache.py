@@ -69,12 +69,14 @@ from govcell.load.cache_store import (
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from govcell.process import Later
+
     from govcell.load.validate import Loaded
 
 #: The store's names the callers of the cache use, with this module's own.
 __all__ = ["DEFAULT_MAX_MB", "MISS", "STATS", "Cache", "cache_dir", "cached_call", "cached_config", "cached_features",
-           "cached_validated", "code_stamp", "config_part", "disabled", "env_off", "fast_pickle", "for_cell",
-           "git_common_dir", "key", "merge_counts", "report_stats", "with_counts"]
+           "cached_validated", "code_stamp", "config_part", "counted_result", "disabled", "env_off", "fast_pickle",
+           "for_cell", "git_common_dir", "key", "report_stats", "with_counts"]
 
 _M = TypeVar("_M", bound="BaseModel")
 T = TypeVar("T")
@@ -178,7 +180,7 @@ def cached_config(cell: Any, load: Any) -> Any:
 def with_counts(fn: Callable[..., T], *args: Any) -> tuple[T, dict[tuple[str, str], int]]:
     """``fn(*args)`` and the cache counts it added: what a forked child sends back with its result.
 
-    A child's hits and misses are its own process's; :func:`merge_counts` adds them to the
+    A child's hits and misses are its own process's; :func:`counted_result` adds them to the
     parent's, so ``GOVCELL_CACHE_STATS`` tells the whole command whichever process did the work.
     The counts travel with the result (taken out of this process's), so a call that ran in the
     parent after all (no fork: one core) is counted once too.
@@ -193,9 +195,15 @@ def with_counts(fn: Callable[..., T], *args: Any) -> tuple[T, dict[tuple[str, st
     return value, dict(added)
 
 
-def merge_counts(counts: dict[tuple[str, str], int]) -> None:
-    """Add a child's cache counts (:func:`with_counts`) to this process's."""
+def counted_result(later: Later) -> tuple[bool, Any]:
+    """The answer of a :class:`~govcell.process.Later` that ran :func:`with_counts`: ``(True, value)``,
+    its cache counts added to this process's; ``(False, None)`` when the child failed."""
+    status, value = later.result()
+    if status != "ok":
+        return False, None
+    result, counts = value
     STATS.update(counts)
+    return True, result
 
 
 def report_stats() -> str:
