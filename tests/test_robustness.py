@@ -137,29 +137,6 @@ def test_mutated_feature_file(pos: int, cut: int, insert: str) -> None:
 
 
 @SETTINGS
-@given(st.one_of(st.integers(0, len(VALID_FEATURE) - 1).flatmap(
-    lambda pos: st.tuples(st.just(pos), st.integers(0, 12), st.text(max_size=8)).map(
-        lambda t: VALID_FEATURE[:t[0]] + t[2] + VALID_FEATURE[t[0] + t[1]:])),
-    st.lists(feature_lines, max_size=20).map("\n".join)))
-def test_fast_gherkin_parse_equals_gherkin(text: str) -> None:
-    """govcell.load.gherkin_fast gives gherkin's own AST, or gherkin's own error."""
-    from gherkin.parser import Parser
-    from gherkin.token_scanner import TokenScanner
-
-    from govcell.load.gherkin_fast import parse
-
-    try:
-        expected: object = Parser().parse(TokenScanner(text))
-    except Exception as exc:  # noqa: BLE001 - the error itself is what must match
-        expected = (type(exc), str(exc))
-    try:
-        got: object = parse(text)
-    except Exception as exc:  # noqa: BLE001
-        got = (type(exc), str(exc))
-    assert got == expected
-
-
-@SETTINGS
 @given(documents)
 def test_any_yaml_document_as_contextpack(doc: object) -> None:
     _run_on({"specs/spec_ledger.yaml": VALID_LEDGER.encode(), ".llm/contextpack.yaml": yaml.safe_dump(doc).encode()})
