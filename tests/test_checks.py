@@ -17,6 +17,7 @@ import pytest
 from govcell.cell import Cell
 from govcell.checks import CHECKS, Check, run
 from govcell.derive.analysis import Analysis
+from govcell.diagnostics import Diagnostic
 from tests.conftest import CellBuilder, unpack_reference
 from tests.test_docs import emitted_codes
 from tests.test_hostile import CASES, materialise
@@ -210,3 +211,29 @@ def test_a_childs_cache_counts_are_the_commands(tmp_path: Path, console_script: 
         STATS.clear()
         STATS.update(saved)
     assert counts[0] == counts[1] and counts[0][("validated", "miss")] >= 2
+
+
+def test_a_check_that_waits_on_a_child_runs_last_and_reports_in_its_place(cell: CellBuilder,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """policy-test takes the policy child's report: it runs after the others, its findings stay in order."""
+    import govcell.checks
+
+    assert [name for name, c in CHECKS.items() if c.waits] == ["policy-test"]
+    for rel, text in BROKEN["dangling everything"].items():
+        cell.write(rel, text)
+    cell.write("policy/main.rego", "package main\n\nimport rego.v1\n\ndeny contains \"no\" if { input.x }\n")
+    expected = run(Analysis(Cell(cell.root)))
+    ran: list[str] = []
+    run_one = govcell.checks._run_one
+
+    def recording(analysis: Analysis, name: str) -> list[Diagnostic]:
+        ran.append(name)
+        return run_one(analysis, name)
+
+    monkeypatch.setattr(govcell.checks, "_run_one", recording)
+    assert run(Analysis(Cell(cell.root))) == expected
+    assert ran == [name for name in CHECKS if name != "policy-test"] + ["policy-test"]
+    codes = [d.code for d in expected]
+    policy = [i for i, code in enumerate(codes) if code.startswith("policy.")]
+    graph = [i for i, code in enumerate(codes) if code.startswith("graph.")]
+    assert policy and graph and max(policy) < min(graph), "policy-test's findings come before the graph's"

@@ -75,6 +75,9 @@ class Check:
     aside: bool = False
     #: lists the repository's files (the bundles' candidates): worth starting git early (``Analysis.start_listing``)
     lists_files: bool = False
+    #: takes its result from a child started before the checks ran (the policy run): it runs after the
+    #: other checks of this process, so that the child has their time to finish in, not a wait of its own
+    waits: bool = False
 
     def run(self, analysis: Analysis) -> list[Diagnostic]:
         mod: CheckModule = importlib.import_module(self.module)
@@ -97,7 +100,7 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("context-bundles", "govcell.checks.context_bundles", owns=("bundle.*", "contextpack.*"),
           shares=(*READING, *_LEDGER_CAUSES, "write.*"),
           covers=(Cover("graph.dangling-ref", lambda config: config.paths.contextpack),), lists_files=True),
-    Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",), reads_features=False),
+    Check("policy-test", "govcell.checks.policy_test", owns=("policy.*",), reads_features=False, waits=True),
     Check("governance-graph", "govcell.checks.governance_graph", owns=("graph.*", "adr.*"),
           shares=(*READING, *_LEDGER_CAUSES, "tasks.*", "flows.*", "contextpack.*", "docindex.*"), aside=True),
     Check("ac-tags", "govcell.checks.ac_tags", owns=("ac.*", "gherkin.*", "coverage.*", "review.*", "reviews.*"),
@@ -137,7 +140,9 @@ def _run(analysis: Analysis, chosen: tuple[str, ...], strict: bool, aside_ok: bo
         except Exception:  # noqa: BLE001 - the policy check computes (and reports) it itself
             pass
     aside, later = _start_aside(analysis, chosen) if aside_ok else ((), None)
-    by_check = {name: _run_one(analysis, name) for name in chosen if name not in aside}
+    # Run order is not report order: the findings are put together in ``chosen`` order below.
+    here = sorted((name for name in chosen if name not in aside), key=lambda name: CHECKS[name].waits)
+    by_check = {name: _run_one(analysis, name) for name in here}
     if later is not None:
         done = _aside_result(later)
         by_check.update((name, _run_one(analysis, name) if done is None else done[name]) for name in aside)
