@@ -58,7 +58,7 @@ def _assert_same(text: str) -> None:
         assert gave_up == 0, "the fast path gave up on a file gherkin parses"
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(LINES), max_size=30), st.lists(st.integers(0, 6), max_size=30),
        st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_generated_files_index_alike(lines: list[str], indents: list[int], newline: str, final: bool) -> None:
@@ -107,13 +107,13 @@ def valid_documents(draw: st.DrawFn) -> str:
     return "\n".join(out) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_documents())
 def test_grammatical_files_index_alike(text: str) -> None:
     _assert_same(text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_documents(), st.data())
 def test_grammatical_files_with_one_line_changed(text: str, data: st.DataObject) -> None:
     lines = text.split("\n")
@@ -122,7 +122,7 @@ def test_grammatical_files_with_one_line_changed(text: str, data: st.DataObject)
     _assert_same("\n".join(lines))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(VALID_FEATURE) - 1), st.integers(0, 12), st.text(max_size=8))
 def test_mutated_file_indexes_alike(pos: int, cut: int, insert: str) -> None:
     _assert_same(VALID_FEATURE[:pos] + insert + VALID_FEATURE[pos + cut:])
