@@ -39,9 +39,10 @@ import functools
 from collections import deque
 from typing import Any
 
-#: The rules whose contents the index never reads: a step's text, tables and docstrings, descriptions.
-_UNREAD = frozenset({"Step", "StepArg", "DataTableAndMaybeDocString", "DocStringAndMaybeDataTable", "DocString",
-                     "Description", "DescriptionHelper"})
+#: The rules (of those gherkin starts and ends) whose contents the index never reads: a step with its
+#: docstring, and descriptions.  A step's data table is still ended on its own, so that a table whose rows
+#: differ in length gives up as gherkin's AstBuilder does.
+_UNREAD = frozenset({"Step", "DocString", "Description"})
 
 
 class _GiveUp(Exception):
