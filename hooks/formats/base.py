@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import CoreSchema
 
 #: Marks an optional field that carries an item's meaning (an AC's ``text``): it may be
 #: absent, but a wrong value invalidates the whole item rather than resetting the field.
@@ -64,12 +65,20 @@ class StrictModel(_Located):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False, defer_build=True)
 
 
-def _to_str(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
+class _NumbersAsText:
+    """Makes a ``str`` field take an unquoted YAML number as its text (``1.0`` -> ``"1.0"``).
+
+    pydantic-core's own ``coerce_numbers_to_str`` does it inside the validator
+    (``str(value)`` of an int or float; a bool or null is still not a string), so
+    the thousands of text fields of a large ledger need no Python call each.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        if schema["type"] == "str":
+            cast("dict[str, Any]", schema)["coerce_numbers_to_str"] = True
+        return schema
 
 
 def _to_list(value: Any) -> Any:
@@ -81,7 +90,7 @@ def _to_list(value: Any) -> Any:
 
 
 #: A string that also accepts an unquoted YAML number (``schema_version: 1.0``).
-Text = Annotated[str, BeforeValidator(_to_str)]
+Text = Annotated[str, _NumbersAsText]
 #: A list of strings that also accepts a single string or null.
 StrList = Annotated[list[Text], BeforeValidator(_to_list)]
 
