@@ -43,90 +43,114 @@ def from_events(text: str, loader_cls: type) -> Built | None:
 
 
 class _EventBuilder:
-    """One document's values, marks and key marks, in the order the converter records them."""
+    """One document's values, marks and key marks, in the order the converter records them.
+
+    A mapping or sequence is built by its own call (:meth:`_mapping`, :meth:`_sequence`)
+    that reads events until its end: a key and its value share one path tuple, and no
+    frame stack is kept.  The nesting limit bounds the recursion.
+    """
 
     def __init__(self, loader: Any) -> None:
         import yaml
         import yaml.constructor
 
+        self.get = loader.get_event
         self.loader = loader
-        self.data: Any = None
         self.marks: Marks = {}
         self.key_marks: Marks = {}
         self._ctor = yaml.constructor.SafeConstructor()
         self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
         self._Node = yaml.ScalarNode
+        self._first = loader.implicit_first_not_words
+        self._scalar, self._alias = yaml.ScalarEvent, yaml.AliasEvent
+        self._map, self._seq = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        self._map_end, self._seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
-    def build(self) -> Built:  # long: one loop over the event stream, the hot path of every load
+    def build(self) -> Built:
         import yaml
 
-        get = self.loader.get_event
-        marks, key_marks = self.marks, self.key_marks
-        scalar_ev, alias_ev = yaml.ScalarEvent, yaml.AliasEvent
-        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-        map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-        doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
-        value, first, words = self._value, self.loader.implicit_first_not_words, WORD_SCALARS
-        # A frame: [container, its path, the key awaiting its value (mappings), is a mapping].
-        stack: list[list[Any] | None] = []
-        frame: list[Any] | None = None
+        get, marks = self.get, self.marks
+        data: Any = None
         documents = 0
         while True:
             ev = get()
             kind = type(ev)
-            if kind is scalar_ev:
-                if ev.anchor is not None or ev.tag is not None:
-                    raise Exotic
-                v = ev.value
-                # Else a string (see yaml_loader.fast_loader): most scalars are settled here, without a call.
-                if ev.implicit[0] and (not v or v[0] in first or v in words):
-                    v = value(ev)
-                opens = False
-            elif kind is map_start or kind is seq_start:
-                if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 1:
-                    raise Exotic
-                v = {} if kind is map_start else []
-                opens = True
-            elif kind is map_end or kind is seq_end:
-                frame = stack.pop()
-                continue
-            elif kind is alias_ev:
-                raise Exotic
-            elif kind is doc_start:
+            if kind is yaml.StreamEndEvent:
+                return data, marks, self.key_marks
+            if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise Exotic  # the composer says "expected a single document"
-                continue
-            elif kind is stream_end:
-                return self.data, marks, key_marks
-            else:
-                continue
-            # The value (a scalar, or a collection just opened) takes its place: the document, a key, a value.
+            elif kind is self._scalar or kind is self._map or kind is self._seq:
+                m = ev.start_mark
+                marks[()] = (m.line + 1, m.column + 1)
+                data = self._node(ev, kind, (), 1)
+            elif kind is self._alias:
+                raise Exotic
+
+    def _node(self, ev: Any, kind: type, path: tuple[str | int, ...], depth: int) -> Any:
+        """The value that ``ev`` (a scalar or a collection's start, already marked at ``path``) begins."""
+        if ev.anchor is not None or ev.tag is not None:
+            raise Exotic
+        if kind is self._scalar:
+            v = ev.value
+            # Else a string (see yaml_loader.fast_loader): most scalars are settled here, without a call.
+            if ev.implicit[0] and (not v or v[0] in self._first or v in WORD_SCALARS):
+                return self._value(ev)
+            return v
+        if depth >= MAX_DEPTH:
+            raise Exotic
+        return self._mapping(path, depth + 1) if kind is self._map else self._sequence(path, depth + 1)
+
+    def _mapping(self, path: tuple[str | int, ...], depth: int) -> dict[Any, Any]:
+        get, marks, key_marks, first = self.get, self.marks, self.key_marks, self._first
+        scalar, alias = self._scalar, self._alias
+        out: dict[Any, Any] = {}
+        while True:
+            ev = get()
+            kind = type(ev)
+            if kind is not scalar:
+                if kind is self._map_end:
+                    return out
+                raise Exotic  # a complex key, or an alias as a key
+            if ev.anchor is not None or ev.tag is not None:
+                raise Exotic
+            key = ev.value
+            if ev.implicit[0] and (not key or key[0] in first or key in WORD_SCALARS):
+                key = self._value(ev)
+            if key in out:
+                raise Exotic  # a duplicate key: the composer path reports it
             m = ev.start_mark
-            if frame is None:
-                sub: tuple[str | int, ...] = ()
-                self.data = v
-            else:
-                container, path, key, is_map = frame
-                if is_map and key is _NO_KEY:
-                    if opens:
-                        raise Exotic  # a complex key
-                    if v in container:
-                        raise Exotic  # a duplicate key: the composer path reports it
-                    frame[2] = v
-                    key_marks[path + (v,)] = (m.line + 1, m.column + 1)
-                    continue
-                if is_map:
-                    sub = path + (key,)
-                    container[key] = v
-                    frame[2] = _NO_KEY
-                else:
-                    sub = path + (len(container),)
-                    container.append(v)
+            sub = path + (key,)
+            key_marks[sub] = (m.line + 1, m.column + 1)
+            ev = get()
+            kind = type(ev)
+            if kind is alias:
+                raise Exotic
+            m = ev.start_mark
             marks[sub] = (m.line + 1, m.column + 1)
-            if opens:
-                stack.append(frame)  # None: the document level
-                frame = [v, sub, _NO_KEY, kind is map_start]
+            if kind is scalar and ev.anchor is None and ev.tag is None:
+                v = ev.value
+                if ev.implicit[0] and (not v or v[0] in first or v in WORD_SCALARS):
+                    v = self._value(ev)
+                out[key] = v
+            else:
+                out[key] = self._node(ev, kind, sub, depth)
+
+    def _sequence(self, path: tuple[str | int, ...], depth: int) -> list[Any]:
+        get, marks = self.get, self.marks
+        out: list[Any] = []
+        while True:
+            ev = get()
+            kind = type(ev)
+            if kind is self._seq_end:
+                return out
+            if kind is self._alias:
+                raise Exotic
+            sub = path + (len(out),)
+            m = ev.start_mark
+            marks[sub] = (m.line + 1, m.column + 1)
+            out.append(self._node(ev, kind, sub, depth))
 
     def _value(self, ev: Any) -> Any:
         """An untagged scalar's value, resolved as PyYAML resolves it (str, int, float, bool, None)."""
@@ -142,5 +166,3 @@ class _EventBuilder:
             return ev.value
 
 
-#: The key slot of a mapping frame between a value and the next key.
-_NO_KEY = object()
