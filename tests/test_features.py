@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govcell.cell import Cell
-from govcell.load.features import TagMatcher, parse_feature
+from govcell.load.features import TagMatcher, dedent_lines, parse_feature
 from tests.conftest import CellBuilder
 
 OUTLINE = """\
@@ -50,6 +54,11 @@ def test_scenario_text_is_its_own_source() -> None:
     assert outline.text.endswith("| 3 |")
     assert "Next" not in outline.text and "comment" not in outline.text
     assert nxt.text == "Scenario: Next\n  Given b"
+
+
+@given(st.lists(st.text(alphabet=" \t\u00a0\x0c#ab", max_size=8), max_size=6))
+def test_scenario_text_is_dedented_as_textwrap_does(lines: list[str]) -> None:
+    assert dedent_lines(lines) == textwrap.dedent("\n".join(lines))
 
 
 def test_tag_refs_keep_lines_and_levels() -> None:

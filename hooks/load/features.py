@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,6 +216,24 @@ def parse_feature(text: str, path: str,
     return _Builder(text, path, matcher).feature(feature), []
 
 
+def dedent_lines(lines: list[str]) -> str:
+    """``textwrap.dedent("\\n".join(lines))``, without its regular expressions (every scenario's text is one).
+
+    As textwrap: a line of only spaces and tabs becomes empty, and the longest run of
+    spaces and tabs that starts every other line is removed from each.
+    """
+    indents = []
+    for line in lines:
+        body = line.lstrip(" \t")
+        if body:
+            indents.append(line[:len(line) - len(body)])
+    margin = 0
+    if indents:  # the common prefix of all is that of the least and the greatest (as os.path.commonprefix)
+        lo, hi = min(indents), max(indents)
+        margin = next((i for i, (a, b) in enumerate(zip(lo, hi)) if a != b), len(lo))
+    return "\n".join([line[margin:] if line.strip(" \t") else "" for line in lines])
+
+
 def _parse_error(exc: Exception, path: str) -> Diagnostic:
     loc = getattr(exc, "location", None) or {}
     line, col = int(loc.get("line") or 1), int(loc.get("column") or 1)
@@ -310,7 +327,7 @@ class _Builder:
             tags=effective,
             ac_ids=self._acs(effective),
             rule=rule,
-            text=textwrap.dedent("\n".join(body)),
+            text=dedent_lines(body),
             column=int(node["location"].get("column") or 1),
             own_tags=own,
             examples=tuple(examples),

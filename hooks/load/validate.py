@@ -141,24 +141,22 @@ def validate(model_cls: type[M], loaded: LoadedYaml, prefix: str, *, empty_ok: b
 def _prepare(shape: Shape, data: dict[Any, Any], loc: tuple[Any, ...], keys: KeyReport) -> dict[Any, Any]:
     """A copy of ``data`` for validation: typos out, item paths in, containers copied for pruning."""
     out: dict[Any, Any] = {} if shape.strict else {LOC_KEY: loc}
+    known = shape.known
     for key, value in data.items():
-        name = shape.known.get(key) if isinstance(key, str) else None
+        name = known.get(key) if isinstance(key, str) else None
         if name is None:
             if keys.unknown(shape, str(key), loc):
                 continue
-            out[key] = value
-            continue
-        here = loc + (key,)
-        if isinstance(value, dict):
+        elif isinstance(value, dict):
             if name in shape.one:
-                value = _prepare(shape.one[name], value, here, keys)
+                value = _prepare(shape.one[name], value, loc + (key,), keys)
             elif name in shape.entries:
-                child = shape.entries[name]
+                child, here = shape.entries[name], loc + (key,)
                 value = {k: _prepare(child, v, here + (k,), keys) if isinstance(v, dict) else v
                          for k, v in value.items()}
         elif isinstance(value, list):
             if name in shape.items:
-                child = shape.items[name]
+                child, here = shape.items[name], loc + (key,)
                 value = [_prepare(child, v, here + (i,), keys) if isinstance(v, dict) else v
                          for i, v in enumerate(value)]
             else:
