@@ -103,6 +103,8 @@ class _EventBuilder:
         return self._mapping(path, depth + 1) if kind is self._map else self._sequence(path, depth + 1)
 
     def _mapping(self, path: tuple[str | int, ...], depth: int) -> dict[Any, Any]:
+        """A mapping's keys and values up to its end.  A key, and a plain scalar value, are settled here as
+        :meth:`_node` settles a scalar (written out: this runs for most events of a file)."""
         get, marks, key_marks, first = self.get, self.marks, self.key_marks, self._first
         scalar, alias = self._scalar, self._alias
         out: dict[Any, Any] = {}
