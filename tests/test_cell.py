@@ -16,6 +16,7 @@ from tests.test_cache import _cell, _edit
 
 from govcell import process
 from govcell.cell import Cell
+from govcell.load import head_start
 
 
 def test_prefetch_does_nothing_in_process(tmp_path: Path) -> None:
@@ -49,6 +50,8 @@ def test_the_console_script_prints_the_same_with_and_without_the_child(tmp_path:
 
     root = _cell(tmp_path / "cell", stories=160)
     assert sum(p.stat().st_size for p in root.rglob("*.feature")) > PREFETCH_MIN_BYTES, "large enough for a child"
+    spec_bytes = sum((root / rel).stat().st_size for rel in ("specs/spec_ledger.yaml", "specs/tasks.yaml"))
+    assert spec_bytes > head_start.MIN_BYTES, "and for a head start on the spec files (govcell.load.head_start)"
     _edit(root, "specs/features/story_0002.feature", "@AC-B0002-101", "@AC-B0002-999")
     _edit(root, "specs/spec_ledger.yaml", "adr: ADR-0001", "adr: ADR-0999")  # the graph's, built in a child
     script = str(Path(sys.executable).parent / "govcell")

@@ -227,7 +227,8 @@ def _config(root: Path, files: dict[str, bytes], found: Any, det: Any, actions: 
 
 def hook_paths(root: Path, det: Any) -> Any:
     """The paths the hooks' files: filters follow: the user's configuration, else what init found."""
-    from govcell.load.config import CONFIG_FILE, Paths, load_config
+    from govcell.load.config import Paths, load_config
+    from govcell.load.layout import CONFIG_FILE
 
     if (root / CONFIG_FILE).is_file() or _pyproject_config(root):
         loaded = load_config(root)

@@ -58,6 +58,13 @@ def run_and_report(root: str, config: str | None, checks: Sequence[str] | None, 
     ``analysis``: the cell at ``root`` already analysed (several hooks' answers computed in one process,
     :mod:`govcell.entry.replay`).
     """
+    if analysis is None:
+        from govcell.process import in_console_script
+
+        if in_console_script():
+            from govcell.load.head_start import start
+
+            start(root, config)  # the spec files' YAML parsed on the other core while pydantic is imported
     from govcell.cell import Cell
     from govcell.checks import CHECKS, run
     from govcell.derive.analysis import Analysis

@@ -52,6 +52,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from govcell.load.layout import CONFIG_FILES
 from govcell.load.cache_store import (
     DEFAULT_MAX_MB,
     MISS,
@@ -119,14 +120,10 @@ def _config_key_at(cell: Any) -> bytes | None:
     if read is None:
         return None
     parts: list[bytes | str] = [str(cell.config_path)]
-    for rel in [*_CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]:
+    for rel in [*CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]:
         data = read(rel)
         parts += [rel, "-"] if data is None else [rel, "./" + rel, data[:4 * 1024 * 1024 + 1]]
     return key("config", *parts)
-
-
-#: Where a cell's configuration can come from (``govcell.load.config.load_config``).
-_CONFIG_FILES = (".govcell.yaml", "pyproject.toml")
 
 
 def _config_key(cell: Any) -> bytes | None:
@@ -135,7 +132,7 @@ def _config_key(cell: Any) -> bytes | None:
     if not cell.in_worktree:
         return None
     parts: list[bytes | str] = [str(cell.config_path)]
-    names = [*_CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]
+    names = [*CONFIG_FILES, *([cell.config_path] if cell.config_path else [])]
     root = os.path.realpath(cell.root)
     for rel in names:
         full = os.path.join(cell.root, rel)
@@ -249,7 +246,10 @@ def fast_pickle(*classes: type) -> None:
 
 def cached_validated(cell: Any, rel: str, model: type[_M], prefix: str, *, required: bool,
                      empty_ok: bool) -> Loaded[_M]:
-    """A spec file of ``cell`` read, parsed and validated (``govcell.load.validate.Loaded``), cached by content."""
+    """A spec file of ``cell`` read, parsed and validated (``govcell.load.validate.Loaded``), cached by content.
+
+    Parsed by the command's head start (``govcell.load.head_start``) when it parsed this very text."""
+    from govcell.load.head_start import not_needed, parsed_by_head_start
     from govcell.load.validate import validate
     from govcell.load.yamlio import yaml_from_read
 
@@ -261,8 +261,11 @@ def cached_validated(cell: Any, rel: str, model: type[_M], prefix: str, *, requi
                 config_part(cell), read.text)
         hit = cache.get("validated", k)
         if hit is not MISS:
+            if cell.in_worktree:
+                not_needed(cell.root, rel)
             return cast("Loaded[_M]", hit)
-    loaded = validate(model, yaml_from_read(read, rel, required=required), prefix, empty_ok=empty_ok)
+    parsed = parsed_by_head_start(cell.root, rel, read.text) if cell.in_worktree else None
+    loaded = validate(model, parsed or yaml_from_read(read, rel, required=required), prefix, empty_ok=empty_ok)
     if k:
         cache.put("validated", k, loaded)
     return loaded

@@ -16,31 +16,29 @@ from pydantic import Field, model_validator
 
 from govcell.diagnostics import Diagnostic, diag
 from govcell.formats.base import StrictModel, StrList
+from govcell.load.layout import CONFIG_FILE, CONFIG_MAX_BYTES, PYPROJECT_MAX_BYTES, SPEC_FILES
 
 if TYPE_CHECKING:
     from govcell.load.sources import FileSource
     from govcell.load.yamlio import LoadedYaml
 
-CONFIG_FILE = ".govcell.yaml"
-#: pyproject.toml is read whole to find [tool.govcell]; a real one is a few kilobytes.
-PYPROJECT_MAX_BYTES = 1024 * 1024
 Level = Literal["error", "warning", "info", "off"]
 
 
 class Paths(StrictModel):
     """Where the cell's files live, relative to the repository root."""
 
-    ledger: str = Field("specs/spec_ledger.yaml", description="the spec ledger (stories, requirements, ACs)")
+    ledger: str = Field(SPEC_FILES["ledger"], description="the spec ledger (stories, requirements, ACs)")
     features: StrList = Field(["specs/features", "features"], description="directories searched for *.feature")
-    tasks: str = Field("specs/tasks.yaml", description="optional work items")
-    flows: str = Field("specs/devex_flows.yaml", description="optional devex commands and flows")
-    contextpack: str = Field(".llm/contextpack.yaml", description="LLM context bundle tasks")
+    tasks: str = Field(SPEC_FILES["tasks"], description="optional work items")
+    flows: str = Field(SPEC_FILES["flows"], description="optional devex commands and flows")
+    contextpack: str = Field(SPEC_FILES["contextpack"], description="LLM context bundle tasks")
     llmignore: str = Field(".llm/.llmignore", description="gitignore-style exclusions for bundles")
     policy: str = Field("policy", description="directory of *.rego policies")
     policy_testdata: StrList = Field(["policy/testdata"], description="directories of policy fixtures")
     adr: str = Field("docs/adr", description="directory of NNNN-slug.md decision records")
     feature_status: str = Field("docs/feature_status.md", description="generated AC traceability report")
-    doc_index: str = Field("specs/doc_index.yaml", description="optional registry of documents by ID")
+    doc_index: str = Field(SPEC_FILES["doc_index"], description="optional registry of documents by ID")
     reviews: str = Field("specs/reviews.yaml", description="review stamps of the ACs' proofs, written by "
                                                            "`govcell review` (suspect links)")
     workflows: StrList = Field([".github/workflows"], description="directories of CI workflow files "
@@ -234,8 +232,8 @@ def load_config(root: Path, explicit: str | None = None, *, source: FileSource |
     if from_git and explicit and os.path.isabs(explicit):
         from_git = False  # a config outside the cell is read from disk whatever the revision
     if explicit or (source.exists(CONFIG_FILE) if from_git and source else (root / CONFIG_FILE).exists()):
-        loaded = source.load_yaml(rel, max_bytes=1024 * 1024) if from_git and source \
-            else load_yaml(root, rel, max_bytes=1024 * 1024)
+        loaded = source.load_yaml(rel, max_bytes=CONFIG_MAX_BYTES) if from_git and source \
+            else load_yaml(root, rel, max_bytes=CONFIG_MAX_BYTES)
         return _validated(loaded)
     if from_git and source:
         if source.is_file("pyproject.toml"):

@@ -36,11 +36,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govcell.load.layout import CONFIG_FILES
+
 if TYPE_CHECKING:
     from govcell.load.config import Config
-
-#: Config files a cell's configuration can come from (``govcell.load.config``).
-CONFIG_FILES = (".govcell.yaml", "pyproject.toml")
 
 
 def watch_list(config: Config, explicit_config: str | None = None) -> tuple[str, ...] | None:
