@@ -37,7 +37,7 @@ __all__ = ["natural_key"]  # re-exported: where the roll-ups' ID order has alway
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from govcell.derive.suspect import Assessment
+    from govcell.derive.suspect import AcReview, Assessment
     from govcell.formats.ledger import Ledger, TestMapping
     from govcell.load.features import FeatureIndex, Scenario
     from govcell.load.results import ResultSet, TestResult
@@ -67,10 +67,15 @@ class AcStatus:
     status: str  #: the ledger's draft | active | deprecated
     text: str = ""
     results: list[TestResult] = dataclasses.field(default_factory=list)
-    #: the fingerprint of its meaning (``govcell.derive.suspect.meaning``)
-    fingerprint: str = ""
     #: its proofs reviewed against an older meaning (``specs/reviews.yaml``); not empty: suspect
     suspect_proofs: list[str] = dataclasses.field(default_factory=list)
+    #: its review state (``govcell.derive.suspect``), which holds its fingerprint
+    review: AcReview | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of its meaning (``govcell.derive.suspect.meaning``), "" without a review state."""
+        return self.review.fingerprint if self.review is not None else ""
 
     @property
     def suspect(self) -> bool:
@@ -260,8 +265,7 @@ def _statuses(loaded: Loaded[Ledger], index: FeatureIndex, results: ResultSet,
                 st = AcStatus(id=ac.id, story_id=story.id, requirement_id=req.id, kernel=is_kernel(req, ac),
                               coverage=_static(scenarios, tests), run=run, scenarios=scenarios, tests=tests,
                               status=ac.status, text=ac.text, results=used,
-                              fingerprint=judged.fingerprint if judged else "",
-                              suspect_proofs=list(judged.suspect) if judged else [])
+                              suspect_proofs=list(judged.suspect) if judged else [], review=judged)
                 acs.append(st)
                 if ac.status != "deprecated":
                     ac_states.append(st.state)
