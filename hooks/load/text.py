@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from pathlib import Path
 
 from govcell.diagnostics import Diagnostic, diag
@@ -69,7 +70,7 @@ def read_raw(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                           hint="create it, or set its path in .govcell.yaml")
     except OSError as exc:
         return None, diag(f"{code}.unreadable", f"cannot read {rel}: {exc.strerror or exc}", rel)
-    if not os.path.isfile(full):
+    if not stat.S_ISREG(st.st_mode):
         return None, diag(f"{code}.not-a-file", f"{rel} is not a regular file", rel,
                           hint="expected a file here, found a directory or special file")
     if st.st_size > max_bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -121,7 +122,7 @@ class Bundler:
         full = os.path.join(self.cell.root, path)
         fi = FileInfo(path, secret_file=secret_file_kind(path))
         real = os.path.realpath(full)
-        if os.path.commonpath([real, self.root_real]) != self.root_real:
+        if real != self.root_real and not real.startswith(self.root_real.rstrip(os.sep) + os.sep):
             try:
                 fi.escape = os.readlink(full) if os.path.islink(full) else real
             except OSError:
@@ -137,7 +138,7 @@ class Bundler:
         except OSError:
             fi.skip, fi.skip_kind = "missing from the working tree", "missing"
             return fi
-        if not os.path.isfile(full):
+        if not stat.S_ISREG(st.st_mode):
             fi.skip, fi.skip_kind = "not a regular file", "not-a-file"
             return fi
         fi.size = st.st_size
