@@ -78,6 +78,13 @@ class Sample:
     def peak_mb(self) -> float:
         return max(self.rss) / 1024
 
+    def extend(self, other: Sample) -> None:
+        """Add ``other``'s runs to these (runs of the same command measured in turns with another)."""
+        self.wall += other.wall
+        self.cpu += other.cpu
+        self.rss += other.rss
+        self.codes += other.codes
+
 
 #: The cache states every command is measured in (see the module docstring).
 MODES = ("cold", "warm", "changed")
@@ -292,7 +299,9 @@ def run(sizes: list[int], repeat: int, competitors: bool, *, site: bool = True, 
 
         lines += ["## Established tools on equivalent corpora", ""]
         check = {items: results["cold"][(label, "govcell check")] for label, _, items in cells}
-        lines += run_competitors(HERE, [c[2] for c in cells], repeat, check, tools)
+        ours = {items: (dict(commands(cell, HERE / "out" / f"site-{cell.name}", site=False))["govcell check"], cell)
+                for _, cell, items in cells}
+        lines += run_competitors(HERE, [c[2] for c in cells], repeat, check, tools, ours)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
