@@ -63,6 +63,8 @@ def test_the_plan_follows_the_raw_config_and_falls_back_to_the_defaults(tmp_path
     assert head_start.plan(root, "other.yaml") == (list(SPEC_FILES.values()), 20 * 1024 * 1024)
     (root / ".govcell.yaml").write_text("paths: {ledger: [unclosed\n", encoding="utf-8")
     assert head_start.plan(root, None)[0][0] == SPEC_FILES["ledger"], "a broken config: the defaults"
+    (root / ".govcell.yaml").write_text("limits: {max_file_bytes: 99999999999}\n", encoding="utf-8")
+    assert head_start.plan(root, None)[1] == 20 * 1024 * 1024, "a raised limit: the child reads no more"
 
 
 def test_the_cell_loads_what_it_loads_alone_and_takes_the_childs_parse(cell_root: Path,

@@ -265,7 +265,9 @@ def cached_validated(cell: Any, rel: str, model: type[_M], prefix: str, *, requi
                 not_needed(cell.root, rel)
             return cast("Loaded[_M]", hit)
     parsed = parsed_by_head_start(cell.root, rel, read.text) if cell.in_worktree else None
-    loaded = validate(model, parsed or yaml_from_read(read, rel, required=required), prefix, empty_ok=empty_ok)
+    if parsed is None:
+        parsed = yaml_from_read(read, rel, required=required)
+    loaded = validate(model, parsed, prefix, empty_ok=empty_ok)
     if k:
         cache.put("validated", k, loaded)
     return loaded

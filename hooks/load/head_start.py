@@ -64,7 +64,10 @@ def plan(root: Path, explicit_config: str | None) -> tuple[list[str], int]:
             rels.append(rel)
     limits = section.get("limits")
     limit = limits.get("max_file_bytes") if isinstance(limits, dict) else None
-    max_bytes = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else DEFAULT_MAX_BYTES
+    # Never above the default: a file the command reads only under a raised limit is too large to be
+    # ready in time, and the child would hold a second copy of it meanwhile.
+    given_limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None
+    max_bytes = min(given_limit, DEFAULT_MAX_BYTES) if given_limit is not None else DEFAULT_MAX_BYTES
     return rels, max_bytes
 
 
