@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # govcell's own hooks run from this checkout's venv (see .pre-commit-config.yaml).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 SARIF_SCHEMA := $(VENV)/share/govcell-test/sarif-2.1.0.json
 AXE := $(VENV)/share/govcell-test/axe.min.js
 AXE_VERSION := 4.11.0
@@ -68,7 +70,7 @@ demo: install-test
 	@echo "All govcell hooks passed on this repository's own cell."
 	@echo
 	@test -f $(RESULTS) || { echo "No test results yet: running the fast test suite for the report's run status"; \
-	  $(BIN)/python -m pytest -q -m 'not slow'; }
+	  $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m 'not slow'; }
 	$(BIN)/govcell status
 	$(BIN)/govcell site build --out site --strict
 	@echo
@@ -88,11 +90,11 @@ gates: install-test
 	$(BIN)/mypy
 
 test: gates
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Skip the slow end-to-end tests (pre-commit try-repo, mkdocs, Chromium).
 test-fast: install-test
-	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m 'not slow' $(PYTEST_ARGS)
 
 # A release anyone can pin: bumps hooks/__init__.py, dates CHANGELOG.md's Unreleased
 # entries, commits, tags vX.Y.Z and builds sdist + wheel into dist/ (.ci/release.py).

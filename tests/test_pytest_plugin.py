@@ -143,6 +143,15 @@ def test_plugin_records_outcomes_and_acs(project: Path) -> None:
     assert "duration" not in json.dumps(doc) and "time" not in doc
 
 
+def test_an_xdist_run_records_what_a_serial_run_records(project: Path) -> None:
+    # pytest-xdist's workers run the tests; only their reports reach the controller, which writes the file.
+    proc = _pytest(project, "-n", "2", "--govcell-results=out/xdist.json")
+    assert "1 failed, 4 passed, 1 skipped" in proc.stdout, proc.stdout + proc.stderr
+    assert "created: 2/2 workers" in proc.stdout, proc.stdout
+    serial = json.loads((project / "out/govcell.json").read_text())
+    assert json.loads((project / "out/xdist.json").read_text()) == serial
+
+
 def test_plugin_results_give_run_status(project: Path) -> None:
     runs = _runs(project, "out/govcell.json")
     assert runs == {"AC-P-001": "passing", "AC-P-002": "failing", "AC-P-003": "passing", "AC-P-004": "passing",

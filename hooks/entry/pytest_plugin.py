@@ -55,7 +55,11 @@ def pytest_configure(config: pytest.Config) -> None:
         for ac in _ledger_acs(config.rootpath):
             config.addinivalue_line("markers", f"{ac}: acceptance criterion {ac} (registered by govcell)")
     path = config.getoption("govcell_results") or config.getini("govcell_results")
-    if not path or hasattr(config, "workerinput"):  # xdist workers report to the controller
+    if not path:
+        return
+    if hasattr(config, "workerinput"):
+        # An xdist worker: the controller writes the file, from the reports the worker sends it.
+        config.pluginmanager.register(WorkerInfo(config), "govcell-results-worker")
         return
     target = Path(path)
     if not target.is_absolute():
@@ -99,16 +103,14 @@ class AcTags:
         return True
 
 
-class GovcellResults:
-    """Collects outcomes and ACs per test; writes them at session end."""
+class ItemInfo:
+    """What a test proves (its ACs, and the scenario it runs), found where the test item is."""
 
-    def __init__(self, config: pytest.Config, target: Path) -> None:
+    def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.root = config.rootpath
-        self.target = target
         self.matcher = _pattern(self.root)
         self.info: dict[str, dict[str, Any]] = {}
-        self.outcomes: dict[str, str] = {}
 
     # ------------------------------------------------------------------ what a test proves
 
@@ -144,13 +146,42 @@ class GovcellResults:
         info["acs"] = sorted(acs)
         return info
 
-    # ------------------------------------------------------------------ hooks
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         info = self.info.setdefault(item.nodeid, self.item_info(item))
         if info["acs"] and not any(k == "acs" for k, _ in item.user_properties):
             item.user_properties.append(("acs", " ".join(info["acs"])))
+
+
+class WorkerInfo(ItemInfo):
+    """On an xdist worker: each report carries its test's info to the controller.
+
+    Only reports cross from a worker to the controller (xdist serialises their
+    attributes), so every report takes the info as :data:`REPORT_ATTRIBUTE`;
+    without it the controller's file would name no AC and no scenario.
+    """
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        info = self.info.get(item.nodeid)
+        if info is None:  # setup never ran (an error before it): find it now
+            info = self.info.setdefault(item.nodeid, self.item_info(item))
+        setattr(report, REPORT_ATTRIBUTE, info)
+        return report
+
+
+#: The attribute of an xdist worker's report that holds its test's info.
+REPORT_ATTRIBUTE = "govcell_info"
+
+
+class GovcellResults(ItemInfo):
+    """Collects outcomes and ACs per test; writes them at session end."""
+
+    def __init__(self, config: pytest.Config, target: Path) -> None:
+        super().__init__(config)
+        self.target = target
+        self.outcomes: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         nodeid = report.nodeid
@@ -167,10 +198,10 @@ class GovcellResults:
                 self.outcomes[nodeid] = "xfailed" if wasxfail else "skipped"
         elif report.when == "teardown" and report.failed and self.outcomes.get(nodeid) in ("passed", "xpassed"):
             self.outcomes[nodeid] = "error"
-        if nodeid not in self.info:  # xdist: only the report crossed over
-            acs = sorted({a for k, v in report.user_properties if k == "acs" for a in str(v).split()})
-            self.info[nodeid] = {"file": nodeid.split("::", 1)[0], "function": nodeid.rsplit("::", 1)[-1],
-                                 "acs": acs}
+        if nodeid not in self.info:  # xdist: only the report crossed over, with the worker's info
+            info = getattr(report, REPORT_ATTRIBUTE, None)
+            if isinstance(info, dict):
+                self.info[nodeid] = info
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         from govcell import __version__
