@@ -157,17 +157,19 @@ class WorkerInfo(ItemInfo):
     """On an xdist worker: each report carries its test's info to the controller.
 
     Only reports cross from a worker to the controller (xdist serialises their
-    attributes), so every report takes the info as :data:`REPORT_ATTRIBUTE`;
-    without it the controller's file would name no AC and no scenario.
+    attributes), so each test's setup report, the first the controller sees,
+    takes the info as :data:`REPORT_ATTRIBUTE`; without it the controller's file
+    would name no AC and no scenario.
     """
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
-        info = self.info.get(item.nodeid)
-        if info is None:  # setup never ran (an error before it): find it now
-            info = self.info.setdefault(item.nodeid, self.item_info(item))
-        setattr(report, REPORT_ATTRIBUTE, info)
+        if call.when == "setup":
+            info = self.info.get(item.nodeid)
+            if info is None:  # a plugin's setup failed before this one's ran
+                info = self.info[item.nodeid] = self.item_info(item)
+            setattr(report, REPORT_ATTRIBUTE, info)
         return report
 
 
@@ -200,8 +202,8 @@ class GovcellResults(ItemInfo):
             self.outcomes[nodeid] = "error"
         if nodeid not in self.info:  # xdist: only the report crossed over, with the worker's info
             info = getattr(report, REPORT_ATTRIBUTE, None)
-            if isinstance(info, dict):
-                self.info[nodeid] = info
+            self.info[nodeid] = info if isinstance(info, dict) else {
+                "file": nodeid.split("::", 1)[0], "function": nodeid.rsplit("::", 1)[-1], "acs": []}
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         from govcell import __version__
