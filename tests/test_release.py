@@ -24,11 +24,16 @@ def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[
 def test_package_passes_pypi_checks(tmp_path: Path) -> None:
     """validate-pyproject, twine check --strict and check-wheel-contents pass.
 
-    The build prints no setuptools warning."""
+    The build prints no setuptools warning but one: ``[tool.setuptools.ext-modules]`` (the optional C
+    builder of located YAML) is still marked experimental, so pyproject.toml holds setuptools to the
+    releases it was tested with; a top-level setup.py, the stable alternative, is outside the
+    repository's fixed shape."""
     build = _run([sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(tmp_path), "."], REPO_ROOT)
     assert build.returncode == 0, build.stdout + build.stderr
     log = build.stdout + build.stderr
-    noisy = [ln for ln in log.splitlines() if "warning" in ln.lower() and "byte-compiling is disabled" not in ln]
+    known = ("byte-compiling is disabled",
+             "`[tool.setuptools.ext-modules]` in `pyproject.toml` is still *experimental*")
+    noisy = [ln for ln in log.splitlines() if "warning" in ln.lower() and not any(k in ln for k in known)]
     assert noisy == [], "\n".join(noisy)
     dists = sorted(str(p) for p in tmp_path.iterdir())
     (wheel,) = [d for d in dists if d.endswith(".whl")]

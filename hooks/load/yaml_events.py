@@ -6,6 +6,10 @@ and converted by :mod:`govcell.load.yamlio`, which owns the findings.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import os
+from collections.abc import Callable
 from typing import Any
 
 from govcell.load.yaml_loader import MAX_DEPTH, PLAIN_TAGS, STR, TIMESTAMP, WORD_SCALARS
@@ -20,7 +24,7 @@ class Exotic(Exception):
     """The document uses something the event path leaves to the composer (see :func:`_from_events`)."""
 
 
-def from_events(text: str, loader_cls: type) -> Built | None:
+def from_events(text: str, loader_cls: type, *, compiled: bool = True) -> Built | None:
     """Plain YAML built straight from libyaml's events; None where the composer must do it.
 
     Composing a node graph and then converting it costs twice what building
@@ -30,16 +34,75 @@ def from_events(text: str, loader_cls: type) -> Built | None:
     complex key, a duplicate key, a second document, deep nesting, a syntax
     error -- makes this return None, and :func:`govcell.load.yamlio.parse_yaml` composes the
     document as before, so every finding and value is exactly the composer's.
+
+    ``compiled``: build in C (``govcell.load._yaml_build``, compiled at install
+    where a C compiler and libyaml's headers are; the same values, marks and
+    refusals, in half the time) when it is installed and ``GOVCELL_PURE_YAML``
+    is not ``1``; else in Python (:class:`_EventBuilder`).
     """
     import yaml
 
-    loader = loader_cls(text)
+    build = _compiled_builder(loader_cls) if compiled else None
+    if build is not None:
+        return build(text)
+    try:
+        loader = loader_cls(text)
+    except UnicodeEncodeError:  # lone surrogates: the composer says what becomes of them
+        return None
     try:
         return _EventBuilder(loader).build()
     except (Exotic, yaml.YAMLError, RecursionError):
         return None
     finally:
         loader.dispose()
+
+
+@functools.cache
+def _compiled_builder(loader_cls: type) -> Callable[[str], Built | None] | None:
+    """The C builder bound to ``loader_cls``' resolver, or None when it is not installed (or turned off)."""
+    if os.environ.get("GOVCELL_PURE_YAML") == "1":
+        return None
+    try:
+        native = importlib.import_module("govcell.load._yaml_build")
+    except ImportError:
+        return None
+    first = "".join(sorted(getattr(loader_cls, "implicit_first_not_words")))  # noqa: B009 - set by fast_loader
+    value = _PlainValue(loader_cls(""))
+
+    def build(text: str) -> Built | None:
+        built: Built | None = native.build(text, first, WORD_SCALARS, value)
+        return built
+
+    return build
+
+
+class _PlainValue:
+    """An untagged plain scalar's value, resolved as PyYAML resolves it (str, int, float, bool, None).
+
+    Raises :class:`Exotic` for a scalar only the converter may judge (a merge key, ``=``).
+    Both builders call it for the scalars that may be more than a string.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        import yaml
+        import yaml.constructor
+
+        self._resolve = loader.resolve
+        self._ctor = yaml.constructor.SafeConstructor()
+        self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
+        self._Node = yaml.ScalarNode
+
+    def __call__(self, value: str, start: Any = None, end: Any = None, style: Any = None) -> Any:
+        resolved = self._resolve(self._Node, value, (True, False))
+        if resolved == STR or resolved == TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
+            return value
+        if resolved not in PLAIN_TAGS:
+            raise Exotic  # a merge key, '=' and the like: the converter reports them
+        node = self._Node(resolved, value, start, end, style)
+        try:
+            return self._scalars[resolved](self._ctor, node)
+        except Exception:  # noqa: BLE001 - as the converter: keep the text, the schema will judge
+            return value
 
 
 class _EventBuilder:
@@ -52,15 +115,12 @@ class _EventBuilder:
 
     def __init__(self, loader: Any) -> None:
         import yaml
-        import yaml.constructor
 
         self.get = loader.get_event
         self.loader = loader
         self.marks: Marks = {}
         self.key_marks: Marks = {}
-        self._ctor = yaml.constructor.SafeConstructor()
-        self._scalars = yaml.constructor.SafeConstructor.yaml_constructors
-        self._Node = yaml.ScalarNode
+        self._plain = _PlainValue(loader)
         self._first = loader.implicit_first_not_words
         self._scalar, self._alias = yaml.ScalarEvent, yaml.AliasEvent
         self._map, self._seq = yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -155,16 +215,5 @@ class _EventBuilder:
             out.append(self._node(ev, kind, sub, depth))
 
     def _value(self, ev: Any) -> Any:
-        """An untagged scalar's value, resolved as PyYAML resolves it (str, int, float, bool, None)."""
-        resolved = self.loader.resolve(self._Node, ev.value, ev.implicit)
-        if resolved == STR or resolved == TIMESTAMP:  # noqa: SIM109 - hot path: no tuple built
-            return ev.value
-        if resolved not in PLAIN_TAGS:
-            raise Exotic  # a merge key, '=' and the like: the converter reports them
-        node = self._Node(resolved, ev.value, ev.start_mark, ev.end_mark, ev.style)
-        try:
-            return self._scalars[resolved](self._ctor, node)
-        except Exception:  # noqa: BLE001 - as the converter: keep the text, the schema will judge
-            return ev.value
-
-
+        """An untagged plain scalar's value (see :class:`_PlainValue`)."""
+        return self._plain(ev.value, ev.start_mark, ev.end_mark, ev.style)
