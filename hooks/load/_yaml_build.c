@@ -247,11 +247,7 @@ static PyObject *build(PyObject *self, PyObject *args) {
     Py_XDECREF(b.marks);
     Py_XDECREF(b.key_marks);
     if (result == NULL && b.exotic && !PyErr_Occurred()) Py_RETURN_NONE;
-    if (result == NULL && b.exotic && PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_RecursionError)) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return result;
+    return result;  /* NULL only with Python's error set (memory, an interrupt in resolve) */
 }
 
 static PyMethodDef methods[] = {
