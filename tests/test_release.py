@@ -94,3 +94,33 @@ def test_make_release_then_autoupdate_pins_the_tag(govcell_snapshot: tuple[Path,
 def test_docs_tell_users_to_pin_a_tag() -> None:
     text = (REPO_ROOT / "docs/getting-started.md").read_text(encoding="utf-8")
     assert "--rev v" in text and "pre-commit autoupdate" in text
+
+
+def test_without_a_compiler_the_package_installs_and_checks_alike(tmp_path: Path) -> None:
+    """The C builder of located YAML is optional: with no working compiler the wheel (built from the
+    sdist, as pip builds it) has no extension, installs, and its ``govcell check`` prints what this
+    install's prints."""
+    from tests.test_cache import _cell, _edit
+
+    build = _run([sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), "."], REPO_ROOT, CC="/bin/false")
+    assert build.returncode == 0, build.stdout + build.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    import zipfile
+
+    assert not [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith((".so", ".pyd"))]
+    target = tmp_path / "site"
+    install = _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   tmp_path)
+    assert install.returncode == 0, install.stdout + install.stderr
+    cell = _cell(tmp_path / "cell")
+    _edit(cell, "specs/spec_ledger.yaml", "title:", "titel:")
+    # says which govcell ran and whether it had the C builder, then runs `govcell check`
+    code = ("import sys; from govcell.load.yaml_events import _compiled_builder as c; "
+            "from govcell.load.yaml_loader import fast_loader as f; from govcell.entry.console import govcell; "
+            "print(sys.modules['govcell'].__file__, c(f()) is not None, file=sys.stderr); sys.exit(govcell())")
+    pure, here = (_run([sys.executable, "-c", code, "check", "--format", "json"], cell,
+                       GOVCELL_NO_CACHE="1", PYTHONPATH=path) for path in (str(target), ""))
+    assert f"{target}/govcell/__init__.py False" in pure.stderr, pure.stderr
+    assert str(target) not in here.stderr
+    assert "Traceback" not in pure.stderr + here.stderr
+    assert (pure.stdout, pure.returncode) == (here.stdout, here.returncode) and pure.returncode == 1
